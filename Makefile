@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON_BOOTSTRAP ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+UV_VERSION := 0.13.8
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index
+
+run: setup
+	@$(MANAGE) dev_admin --show
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Everything `run` does except serve. Idempotent: a second run changes nothing.
+setup: deps
+	mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) load_initial_data
+	$(MANAGE) dev_admin
+
+deps: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip sync -q --python $(PY) requirements.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The whole suite: lint, Django checks, then pytest (browser tests run when Chromium is present).
+test: deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djhtml --check templates
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+format: deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djhtml templates
+
+relevance: setup
+	$(MANAGE) search_relevance
+
+bench: deps
+	$(PY) -m bench

@@ -1,0 +1,21 @@
+"""Test settings: fast hashing, an index file per test run, plain static storage."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+from .base import Path, os
+
+SECRET_KEY = "test-only-not-secret"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+KB_SEARCH_INDEX_PATH = Path(
+    os.environ.get("KB_SEARCH_INDEX_PATH")
+    or Path(tempfile.mkdtemp(prefix="kb-test-index-")) / "search-index.sqlite3"
+)
+KB_ENVIRONMENT = "test"
+KB_ELASTICSEARCH_INDEX_PREFIX = "kb-test"

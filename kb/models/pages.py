@@ -1,0 +1,528 @@
+"""Page types. Facts that search or facets use are fields or inline models, never StreamField prose.
+
+Long text is plain text with blank lines between paragraphs, so fixtures, search and print all
+read the same words an editor typed.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .taxonomy import Area, Intervention, Organisation, Theme
+
+TEXT_HELP = "Plain text. Leave a blank line between paragraphs."
+LINES_HELP = "One per line."
+
+
+def split_lines(text):
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class KnowledgePage(Page):
+    """Shared behaviour: a summary, where in the report it came from, and a listing label."""
+
+    summary = models.TextField(
+        blank=True, help_text="One to three sentences shown in listings and search results."
+    )
+    source_reference = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where this comes from in the report, e.g. 'Section 4.1 Housing, case study'.",
+    )
+
+    type_label = ""
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+
+def taxonomy_field(model, help_text):
+    return ParentalManyToManyField(model, blank=True, related_name="+", help_text=help_text)
+
+
+class HomePage(Page):
+    intro = models.TextField(blank=True, help_text="The welcome line under the site name.")
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "kb.CaseStudyIndexPage",
+        "kb.ResourceIndexPage",
+        "kb.EvidenceIndexPage",
+        "kb.AreaIndexPage",
+        "kb.NewsIndexPage",
+        "kb.GlossaryPage",
+    ]
+    max_count = 1
+
+
+class IndexPage(Page):
+    intro = models.TextField(blank=True, help_text="A sentence or two above the listing.")
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["kb.HomePage"]
+    max_count = 1
+
+    class Meta:
+        abstract = True
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["children"] = self.listing_queryset()
+        return context
+
+    def listing_queryset(self):
+        model = self.child_model()
+        return model.objects.child_of(self).live().order_by("title")
+
+
+class CaseStudyIndexPage(IndexPage):
+    subpage_types = ["kb.CaseStudyPage"]
+
+    def child_model(self):
+        return CaseStudyPage
+
+    def listing_queryset(self):
+        return (
+            super().listing_queryset().prefetch_related("themes", "areas").order_by("title")
+        )
+
+
+class ResourceIndexPage(IndexPage):
+    subpage_types = ["kb.ResourcePage"]
+
+    def child_model(self):
+        return ResourcePage
+
+    def listing_queryset(self):
+        return super().listing_queryset().select_related("publisher")
+
+
+class EvidenceIndexPage(IndexPage):
+    subpage_types = ["kb.EvidenceSummaryPage"]
+
+    def child_model(self):
+        return EvidenceSummaryPage
+
+    def listing_queryset(self):
+        return super().listing_queryset().select_related("theme").order_by("path")
+
+
+class AreaIndexPage(IndexPage):
+    subpage_types = ["kb.AreaPage"]
+
+    def child_model(self):
+        return AreaPage
+
+    def listing_queryset(self):
+        return super().listing_queryset().select_related("area")
+
+
+class NewsIndexPage(IndexPage):
+    subpage_types = ["kb.NewsPage"]
+
+    def child_model(self):
+        return NewsPage
+
+    def listing_queryset(self):
+        return super().listing_queryset().order_by("-date", "title")
+
+
+class GlossaryPage(Page):
+    intro = models.TextField(blank=True)
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["kb.HomePage"]
+    subpage_types = []
+    max_count = 1
+
+    def get_context(self, request, *args, **kwargs):
+        from .taxonomy import GlossaryTerm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["terms"] = GlossaryTerm.objects.all()
+        return context
+
+
+class CaseStudyPage(KnowledgePage):
+    """Local practice: what an area did, for whom, and what happened."""
+
+    class EvaluationStatus(models.TextChoices):
+        NONE = "none", "Not evaluated"
+        INTERNAL = "internal", "Internal evaluation"
+        EXTERNAL_PLANNED = "external_planned", "External evaluation planned"
+        EXTERNAL_DONE = "external_done", "Externally evaluated"
+
+    aims = models.TextField(blank=True, help_text="What the project set out to do. " + TEXT_HELP)
+    what_was_done = models.TextField(blank=True, help_text="How it was delivered. " + TEXT_HELP)
+    evaluation_status = models.CharField(
+        max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.NONE
+    )
+    evaluation = models.TextField(
+        blank=True, help_text="What is known about evaluation, as the source says. " + TEXT_HELP
+    )
+    started = models.CharField(
+        max_length=60, blank=True, help_text="Start date exactly as the source prints it."
+    )
+    start_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year it started, for sorting. Only if the source says."
+    )
+    awards = models.TextField(blank=True, help_text="Awards won, as printed. " + LINES_HELP)
+    themes = taxonomy_field(Theme, "Topics this practice addresses.")
+    areas = taxonomy_field(Area, "Where it happened.")
+    interventions = taxonomy_field(Intervention, "What kind of intervention it is.")
+    organisations = taxonomy_field(Organisation, "Who led or delivered it.")
+    related_resources = ParentalManyToManyField(
+        "kb.ResourcePage",
+        blank=True,
+        related_name="case_studies",
+        help_text="Resources the project used or produced.",
+    )
+
+    type_label = "Case study"
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("themes"),
+                FieldPanel("areas"),
+                FieldPanel("interventions"),
+                FieldPanel("organisations"),
+            ],
+            heading="Tagging (drives search facets)",
+        ),
+        FieldPanel("aims"),
+        FieldPanel("what_was_done"),
+        InlinePanel(
+            "outcomes",
+            heading="Outcomes",
+            label="Outcome",
+            help_text="One row per figure: what it measures, the value, unit and period.",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("evaluation_status"), FieldPanel("evaluation")], heading="Evaluation"
+        ),
+        MultiFieldPanel(
+            [FieldPanel("started"), FieldPanel("start_year"), FieldPanel("awards")],
+            heading="Dates and awards",
+        ),
+        InlinePanel("contacts", heading="Contacts", label="Contact"),
+        FieldPanel("related_resources"),
+        FieldPanel("source_reference"),
+    ]
+    search_fields = KnowledgePage.search_fields + [
+        index.SearchField("aims"),
+        index.SearchField("what_was_done"),
+    ]
+    parent_page_types = ["kb.CaseStudyIndexPage"]
+    subpage_types = []
+
+    @property
+    def award_list(self):
+        return split_lines(self.awards)
+
+
+class CaseStudyOutcome(Orderable):
+    page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="outcomes")
+    measure = models.CharField(max_length=255, help_text="What the figure measures.")
+    value = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True, help_text="The number as printed."
+    )
+    unit = models.CharField(max_length=60, blank=True, help_text="e.g. %, women, babies.")
+    period = models.CharField(max_length=60, blank=True, help_text="e.g. 2008-09.")
+    note = models.CharField(max_length=255, blank=True)
+
+    panels = [
+        FieldPanel("measure"),
+        FieldPanel("value"),
+        FieldPanel("unit"),
+        FieldPanel("period"),
+        FieldPanel("note"),
+    ]
+
+
+class CaseStudyContact(Orderable):
+    page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=200, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=60, blank=True)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("role"),
+        FieldPanel("organisation"),
+        FieldPanel("email"),
+        FieldPanel("phone"),
+    ]
+
+    def clean(self):
+        if not (self.name or self.email or self.phone):
+            raise ValidationError("Give at least a name, an email or a phone number.")
+
+
+class ResourcePage(KnowledgePage):
+    """Guidance, tools, DVDs and reports an area can use."""
+
+    class ResourceType(models.TextChoices):
+        GUIDANCE = "guidance", "Guidance"
+        SYSTEMATIC_REVIEW = "systematic_review", "Systematic review"
+        BRIEFING_PAPER = "briefing_paper", "Briefing paper"
+        DATA_TOOL = "data_tool", "Data tool or profile"
+        TOOLKIT = "toolkit", "Toolkit"
+        DVD_VIDEO = "dvd_video", "DVD or video"
+        LEAFLET = "leaflet", "Leaflet or booklet"
+        WEBSITE = "website", "Website"
+        REPORT = "report", "Report"
+        TRAINING_MATERIALS = "training_materials", "Training materials"
+
+    publisher = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources"
+    )
+    resource_type = models.CharField(max_length=30, choices=ResourceType.choices)
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of publication, only if the source gives it."
+    )
+    url_as_published = models.CharField(
+        "web address as published",
+        max_length=500,
+        blank=True,
+        help_text="Exactly as printed in the 2010 report. Do not replace with a newer address.",
+    )
+    order_code = models.CharField(max_length=120, blank=True, help_text="Order reference.")
+    phone = models.CharField(max_length=60, blank=True, help_text="Phone number to order it.")
+    how_to_obtain = models.TextField(blank=True, help_text="Any other ordering details.")
+    languages = models.CharField(
+        max_length=500, blank=True, help_text="Languages it is available in, comma-separated."
+    )
+    audience = models.CharField(max_length=255, blank=True, help_text="Who it is for.")
+    themes = taxonomy_field(Theme, "Topics it covers.")
+    interventions = taxonomy_field(Intervention, "Interventions it supports.")
+
+    type_label = "Resource"
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("publisher"),
+                FieldPanel("resource_type"),
+                FieldPanel("year"),
+                FieldPanel("themes"),
+                FieldPanel("interventions"),
+            ],
+            heading="About (drives search facets)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("url_as_published"),
+                FieldPanel("order_code"),
+                FieldPanel("phone"),
+                FieldPanel("how_to_obtain"),
+                FieldPanel("languages"),
+            ],
+            heading="How to obtain it",
+        ),
+        FieldPanel("audience"),
+        FieldPanel("source_reference"),
+    ]
+    search_fields = KnowledgePage.search_fields + [
+        index.SearchField("audience"),
+        index.SearchField("order_code"),
+    ]
+    parent_page_types = ["kb.ResourceIndexPage"]
+    subpage_types = []
+
+    @property
+    def language_list(self):
+        return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+
+class EvidenceSummaryPage(KnowledgePage):
+    """A theme's evidence: background, statistics, NST recommendation categories, key messages.
+
+    It is the theme hub: the page a practitioner lands on for a topic.
+    """
+
+    theme = models.ForeignKey(
+        Theme,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence_summaries",
+        help_text="The theme this summarises. Leave empty for the national picture.",
+    )
+    background = models.TextField(blank=True, help_text=TEXT_HELP)
+    key_messages = models.TextField(blank=True, help_text="Key messages. " + LINES_HELP)
+    references = models.TextField(blank=True, help_text="References cited. " + LINES_HELP)
+    table_number = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Number of the report's recommendation table (1-7)."
+    )
+    table_title = models.CharField(max_length=255, blank=True)
+    table_total_count = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The total as printed under the table."
+    )
+    table_total_share = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, help_text="Printed total share (%)."
+    )
+    interventions = taxonomy_field(Intervention, "Interventions this evidence supports.")
+
+    type_label = "Evidence summary"
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("theme"),
+        FieldPanel("interventions"),
+        FieldPanel("background"),
+        InlinePanel("key_statistics", heading="Key statistics", label="Statistic"),
+        MultiFieldPanel(
+            [
+                FieldPanel("table_number"),
+                FieldPanel("table_title"),
+                FieldPanel("table_total_count"),
+                FieldPanel("table_total_share"),
+            ],
+            heading="Recommendation table",
+        ),
+        InlinePanel("recommendation_rows", heading="Recommendation rows", label="Row"),
+        FieldPanel("key_messages"),
+        FieldPanel("references"),
+        FieldPanel("source_reference"),
+    ]
+    search_fields = KnowledgePage.search_fields + [
+        index.SearchField("background"),
+        index.SearchField("key_messages"),
+    ]
+    parent_page_types = ["kb.EvidenceIndexPage"]
+    subpage_types = []
+
+    @property
+    def key_message_list(self):
+        return split_lines(self.key_messages)
+
+    @property
+    def reference_list(self):
+        return split_lines(self.references)
+
+    def rows_total(self):
+        return sum(row.count or 0 for row in self.recommendation_rows.all())
+
+
+class KeyStatistic(Orderable):
+    page = ParentalKey(EvidenceSummaryPage, on_delete=models.CASCADE, related_name="key_statistics")
+    measure = models.CharField(max_length=255)
+    value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=60, blank=True)
+    period = models.CharField(max_length=60, blank=True)
+    source = models.CharField(max_length=255, blank=True)
+    group = models.CharField(
+        max_length=80, blank=True, help_text="Series label when charted, e.g. England."
+    )
+    chart = models.SlugField(
+        max_length=60, blank=True, help_text="Chart this figure feeds, e.g. rm-gap. Optional."
+    )
+
+    panels = [
+        FieldPanel("measure"),
+        FieldPanel("value"),
+        FieldPanel("unit"),
+        FieldPanel("period"),
+        FieldPanel("source"),
+        FieldPanel("group"),
+        FieldPanel("chart"),
+    ]
+
+
+class RecommendationRow(Orderable):
+    page = ParentalKey(
+        EvidenceSummaryPage, on_delete=models.CASCADE, related_name="recommendation_rows"
+    )
+    category = models.CharField(max_length=255)
+    sub_category = models.CharField(max_length=255, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    share = models.DecimalField(
+        max_digits=6, decimal_places=2, null=True, blank=True, help_text="Percent as printed."
+    )
+
+    panels = [
+        FieldPanel("category"),
+        FieldPanel("sub_category"),
+        FieldPanel("count"),
+        FieldPanel("share"),
+    ]
+
+
+class AreaPage(Page):
+    """One per area: what the knowledge base holds for it."""
+
+    area = models.OneToOneField(
+        Area, on_delete=models.PROTECT, related_name="page", help_text="The area this page is for."
+    )
+    intro = models.TextField(blank=True)
+
+    type_label = "Area"
+    content_panels = Page.content_panels + [FieldPanel("area"), FieldPanel("intro")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    parent_page_types = ["kb.AreaIndexPage"]
+    subpage_types = []
+
+    @property
+    def summary(self):
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        case_studies = list(
+            CaseStudyPage.objects.live()
+            .filter(areas=self.area)
+            .prefetch_related("themes")
+            .order_by("title")
+        )
+        theme_ids = {theme.pk for cs in case_studies for theme in cs.themes.all()}
+        hub_themes = Theme.objects.filter(models.Q(pk__in=theme_ids) | models.Q(is_core=True))
+        context["case_studies"] = case_studies
+        context["hub_themes"] = hub_themes
+        context["evidence"] = (
+            EvidenceSummaryPage.objects.live().filter(theme__in=hub_themes).order_by("title")
+        )
+        context["resources"] = (
+            ResourcePage.objects.live()
+            .filter(themes__in=hub_themes)
+            .distinct()
+            .select_related("publisher")
+            .order_by("title")
+        )
+        return context
+
+
+class NewsPage(KnowledgePage):
+    date = models.DateField(null=True, blank=True, help_text="Publication date, if known.")
+    publication = models.CharField(max_length=200, blank=True, help_text="Where it was published.")
+    body = models.TextField(blank=True, help_text=TEXT_HELP)
+    themes = taxonomy_field(Theme, "Topics the story covers.")
+    areas = taxonomy_field(Area, "Areas the story names.")
+
+    type_label = "News"
+    content_panels = Page.content_panels + [
+        FieldPanel("date"),
+        FieldPanel("publication"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        InlinePanel("quotes", heading="Quotes", label="Quote"),
+        FieldPanel("themes"),
+        FieldPanel("areas"),
+        FieldPanel("source_reference"),
+    ]
+    search_fields = KnowledgePage.search_fields + [index.SearchField("body")]
+    parent_page_types = ["kb.NewsIndexPage"]
+    subpage_types = []
+
+
+class NewsQuote(Orderable):
+    page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="quotes")
+    text = models.TextField()
+    person = models.CharField(max_length=120, help_text="Who said it, as named.")
+    role = models.CharField(max_length=200, blank=True)
+
+    panels = [FieldPanel("text"), FieldPanel("person"), FieldPanel("role")]

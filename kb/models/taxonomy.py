@@ -1,0 +1,209 @@
+"""Taxonomy snippets: every page is tagged by theme, area and intervention through these."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.search import index
+
+
+class TaxonomyQuerySet(models.QuerySet):
+    def by_keys(self, slugs):
+        return self.filter(slug__in=slugs)
+
+
+class Theme(index.Indexed, models.Model):
+    """A topic. The four core NST discussion topics are flagged; themes may nest one level."""
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True, help_text="One or two sentences, in the report's words.")
+    is_core = models.BooleanField(
+        "core NST topic",
+        default=False,
+        help_text="One of the four core NST discussion topics: housing; maternal and infant "
+        "nutrition; safeguarding and SUDI; reducing maternal smoking. Otherwise optional.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text="A broader theme this one sits under, e.g. breastfeeding under nutrition.",
+    )
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        FieldPanel("is_core"),
+        FieldPanel("parent"),
+        FieldPanel("sort_order"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A theme cannot sit under itself."})
+            ancestor = ancestor.parent
+
+    @property
+    def kind(self):
+        return "core" if self.is_core else "optional"
+
+
+class Area(index.Indexed, models.Model):
+    """A local area. Annex areas are the 43 with 20+ routine-and-manual infant deaths in 2002-04."""
+
+    class Kind(models.TextChoices):
+        LOCAL_AUTHORITY = "local_authority", "Local authority"
+        COUNTY = "county", "County"
+        NHS_BODY = "nhs_body", "NHS body"
+        NATIONAL = "national", "National"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        blank=True,
+        help_text="The ONS area code, only where it is known from a source. Leave empty otherwise.",
+    )
+    region = models.CharField(max_length=80, blank=True, help_text="Government office region.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LOCAL_AUTHORITY)
+    is_annex_area = models.BooleanField(
+        "annex area",
+        default=False,
+        help_text="Listed in the report's annex: 20 or more routine-and-manual infant deaths "
+        "in 2002-04.",
+    )
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("region"), FieldPanel("ons_code")], heading="Where"
+        ),
+        FieldPanel("is_annex_area"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Intervention(index.Indexed, models.Model):
+    """Something an area can do. Modelled ones carry their estimated effect on the 2002-04 gap."""
+
+    class Timescale(models.TextChoices):
+        BY_2011 = "by_2011", "Impact by 2011"
+        BEYOND_2011 = "beyond_2011", "Impact beyond 2011"
+
+    name = models.CharField(max_length=160, unique=True)
+    slug = models.SlugField(max_length=160, unique=True)
+    description = models.TextField(blank=True)
+    gap_contribution_pp = models.DecimalField(
+        "contribution to narrowing the gap (percentage points)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Estimated contribution to narrowing the 2002-04 infant mortality gap "
+        "(Figure 3 of the report). Leave empty if not modelled.",
+    )
+    timescale = models.CharField(
+        max_length=20,
+        choices=Timescale.choices,
+        blank=True,
+        help_text="When the impact is expected (Figure 4). Leave empty if the report is silent.",
+    )
+    evidence = models.TextField(blank=True, help_text="The evidence behind it, as the report gives.")
+    is_modelled = models.BooleanField(
+        "modelled intervention",
+        default=False,
+        help_text="One of the interventions modelled in the report (Figure 3).",
+    )
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("is_modelled"), FieldPanel("gap_contribution_pp"), FieldPanel("timescale")],
+            heading="Modelled effect",
+        ),
+        FieldPanel("evidence"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(index.Indexed, models.Model):
+    """Publishers, NHS bodies, councils and charities."""
+
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "Government or national agency"
+        NHS_BODY = "nhs_body", "NHS body"
+        COUNCIL = "council", "Council"
+        CHARITY = "charity", "Charity or voluntary organisation"
+        ACADEMIC = "academic", "University or research unit"
+        PROFESSIONAL_BODY = "professional_body", "Professional body"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=40, blank=True, help_text="Acronym, e.g. NICE.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+
+    objects = TaxonomyQuerySet.as_manager()
+
+    panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("kind")]
+    search_fields = [index.SearchField("name"), index.SearchField("short_name")]
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        return self.short_name or self.name
+
+
+class GlossaryTerm(models.Model):
+    """An acronym and its expansion; search uses these as synonyms."""
+
+    term = models.CharField(max_length=40, unique=True)
+    expansion = models.CharField(max_length=200)
+
+    panels = [FieldPanel("term"), FieldPanel("expansion")]
+
+    class Meta:
+        ordering = ["term"]
+
+    def __str__(self):
+        return f"{self.term}: {self.expansion}"

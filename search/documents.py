@@ -1,0 +1,157 @@
+"""The one flat search document, built from a published page in one place.
+
+Both engines index exactly this dict, so what a practitioner can find never depends on the engine.
+Every facet field holds a list of {"value": slug, "label": text} so engines can count by slug and
+show the label without another database query.
+"""
+
+from wagtail.models import Page
+
+from kb.models import (
+    AreaPage,
+    CaseStudyPage,
+    EvidenceSummaryPage,
+    NewsPage,
+    ResourcePage,
+)
+
+TYPE_KEYS = {
+    CaseStudyPage: "case_study",
+    ResourcePage: "resource",
+    EvidenceSummaryPage: "evidence_summary",
+    AreaPage: "area",
+    NewsPage: "news",
+}
+TYPE_LABELS = {
+    "case_study": "Case study",
+    "resource": "Resource",
+    "evidence_summary": "Evidence summary",
+    "area": "Area",
+    "news": "News",
+}
+SEARCHABLE_MODELS = tuple(TYPE_KEYS)
+
+
+def _term(value, label):
+    return {"value": value, "label": label}
+
+
+def _taxonomy(items):
+    return [_term(item.slug, item.name) for item in items]
+
+
+def _paragraphs(*texts):
+    return "\n\n".join(text for text in texts if text)
+
+
+def is_searchable(page):
+    return isinstance(page, SEARCHABLE_MODELS)
+
+
+def searchable_pages():
+    """Every live page that belongs in the index, specific, with its relations prefetched."""
+    for model in SEARCHABLE_MODELS:
+        queryset = model.objects.live().public()
+        yield from _with_relations(model, queryset)
+
+
+def _with_relations(model, queryset):
+    if model is CaseStudyPage:
+        return queryset.prefetch_related("themes", "areas", "interventions", "organisations")
+    if model is ResourcePage:
+        return queryset.select_related("publisher").prefetch_related("themes", "interventions")
+    if model is EvidenceSummaryPage:
+        return queryset.select_related("theme").prefetch_related("interventions")
+    if model is NewsPage:
+        return queryset.prefetch_related("themes", "areas")
+    if model is AreaPage:
+        return queryset.select_related("area")
+    return queryset
+
+
+def build_document(page: Page) -> dict:
+    """Flatten one published page (its `.specific`) into the search document."""
+    page = page.specific
+    type_key = TYPE_KEYS[type(page)]
+    doc = {
+        "id": page.pk,
+        "title": page.title,
+        "summary": getattr(page, "summary", "") or "",
+        "body": "",
+        "type": [_term(type_key, TYPE_LABELS[type_key])],
+        "themes": [],
+        "areas": [],
+        "regions": [],
+        "interventions": [],
+        "publisher": [],
+        "resource_type": [],
+        "evaluation_status": [],
+        "year": None,
+        "url": page.url,
+        "date": None,
+        "first_published_at": _iso(page.first_published_at),
+        "last_published_at": _iso(page.last_published_at),
+    }
+    if isinstance(page, CaseStudyPage):
+        areas = list(page.areas.all())
+        doc.update(
+            body=_paragraphs(
+                page.aims,
+                page.what_was_done,
+                page.evaluation,
+                page.awards,
+                " ".join(org.name for org in page.organisations.all()),
+                " ".join(o.measure for o in page.outcomes.all()),
+            ),
+            themes=_taxonomy(page.themes.all()),
+            areas=_taxonomy(areas),
+            regions=sorted({area.region for area in areas if area.region}),
+            interventions=_taxonomy(page.interventions.all()),
+            evaluation_status=[
+                _term(page.evaluation_status, page.get_evaluation_status_display())
+            ],
+            year=page.start_year,
+        )
+    elif isinstance(page, ResourcePage):
+        doc.update(
+            body=_paragraphs(page.how_to_obtain, page.audience, page.languages, page.order_code),
+            themes=_taxonomy(page.themes.all()),
+            interventions=_taxonomy(page.interventions.all()),
+            publisher=[_term(page.publisher.slug, page.publisher.label)] if page.publisher else [],
+            resource_type=[_term(page.resource_type, page.get_resource_type_display())],
+            year=page.year,
+        )
+    elif isinstance(page, EvidenceSummaryPage):
+        theme = page.theme
+        doc.update(
+            body=_paragraphs(
+                page.background,
+                page.key_messages,
+                " ".join(stat.measure for stat in page.key_statistics.all()),
+                " ".join(row.category for row in page.recommendation_rows.all()),
+            ),
+            themes=_taxonomy([theme]) if theme else [],
+            interventions=_taxonomy(page.interventions.all()),
+        )
+    elif isinstance(page, AreaPage):
+        area = page.area
+        doc.update(
+            summary=page.intro or f"{area.name}: {area.get_kind_display()}",
+            areas=[_term(area.slug, area.name)],
+            regions=[area.region] if area.region else [],
+        )
+    elif isinstance(page, NewsPage):
+        areas = list(page.areas.all())
+        doc.update(
+            body=_paragraphs(page.body, " ".join(q.text for q in page.quotes.all())),
+            themes=_taxonomy(page.themes.all()),
+            areas=_taxonomy(areas),
+            regions=sorted({area.region for area in areas if area.region}),
+            year=page.date.year if page.date else None,
+            date=page.date.isoformat() if page.date else None,
+        )
+    return doc
+
+
+def _iso(value):
+    return value.isoformat() if value else None
