@@ -405,8 +405,12 @@ class EvidenceSummaryPage(KnowledgePage):
     def reference_list(self):
         return split_lines(self.references)
 
+    def category_rows(self):
+        """Top-level rows; sub-category rows break a category down and are not added again."""
+        return [row for row in self.recommendation_rows.all() if not row.sub_category]
+
     def rows_total(self):
-        return sum(row.count or 0 for row in self.recommendation_rows.all())
+        return sum(row.count or 0 for row in self.category_rows())
 
 
 class KeyStatistic(Orderable):

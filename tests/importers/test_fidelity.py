@@ -1,0 +1,150 @@
+"""The report's knowledge arrives whole and exactly as printed.
+
+Counts per type, a sample of figures round-tripped from the files to rendered pages, every
+contact email rendered, and each recommendation table's rows checked against its printed total.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kb.models import (
+    Area,
+    AreaPage,
+    CaseStudyPage,
+    EvidenceSummaryPage,
+    GlossaryTerm,
+    Intervention,
+    NewsPage,
+    ResourcePage,
+    Theme,
+)
+
+pytestmark = pytest.mark.django_db
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def fixture(kind):
+    return yaml.safe_load((FIXTURES / f"{kind}.yaml").read_text(encoding="utf-8"))
+
+
+def test_every_fixture_item_is_published():
+    assert CaseStudyPage.objects.live().count() == len(fixture("case_studies")) >= 16
+    assert ResourcePage.objects.live().count() == len(fixture("resources"))
+    assert EvidenceSummaryPage.objects.live().count() == len(fixture("evidence_summaries")) == 9
+    assert NewsPage.objects.live().count() == len(fixture("news")) == 2
+    assert AreaPage.objects.live().count() == Area.objects.count() == len(fixture("areas"))
+    assert Theme.objects.count() == len(fixture("themes"))
+    assert Intervention.objects.count() == len(fixture("interventions"))
+    assert GlossaryTerm.objects.count() == len(fixture("glossary"))
+
+
+REQUIRED_CASE_STUDIES = {
+    "kirklees-wocba",
+    "leeds-haamla",
+    "birmingham-enhanced-genetics-service",
+    "tackling-overcrowding-pathfinder",
+    "dudley-maternal-and-early-years-service",
+    "calderdale-breastfeeding-baby-cafe",
+    "lancashire-give-me-room-to-breathe",
+    "enfield-haringey-sudi-prompt-cards",
+    "dudley-smoke-free-homes",
+    "newham-pregnancy-stop-smoking-service",
+    "bolton-pregnant-teenagers-care-pathway",
+    "newcastle-young-fathers-barnardos",
+    "family-nurse-partnership-susan",
+    "child-poverty-family-intervention-projects",
+    "wandsworth-teenage-parent-supported-housing",
+    "stoke-on-trent-quit-for-a-new-life",
+}
+
+
+def test_the_named_case_studies_are_all_there():
+    slugs = set(CaseStudyPage.objects.values_list("slug", flat=True))
+    assert REQUIRED_CASE_STUDIES <= slugs
+
+
+def test_every_case_study_and_resource_is_tagged():
+    for page in CaseStudyPage.objects.prefetch_related("themes", "interventions", "areas"):
+        assert page.themes.exists(), page.slug
+        assert page.interventions.exists(), page.slug
+        assert page.areas.exists(), page.slug
+    for page in ResourcePage.objects.prefetch_related("themes", "interventions"):
+        assert page.themes.exists(), page.slug
+        assert page.interventions.exists(), page.slug
+
+
+def test_every_contact_email_renders(client):
+    for item in fixture("case_studies"):
+        emails = [c["email"] for c in item.get("contacts") or [] if c.get("email")]
+        if not emails:
+            continue
+        html = client.get(CaseStudyPage.objects.get(slug=item["key"]).url).content.decode()
+        for email in emails:
+            assert email in html, (item["key"], email)
+
+
+def printed_forms(value):
+    """The ways a page may print a figure: plain, or with thousands separators."""
+    number = Decimal(str(value)).normalize()
+    plain = f"{number:f}"
+    grouped = f"{int(number):,}" if number == number.to_integral() else plain
+    return {plain, grouped}
+
+
+def shows_figure(html, value):
+    return any(form in html for form in printed_forms(value))
+
+
+def test_sample_of_outcome_figures_round_trips_to_the_page(client):
+    sampled = 0
+    for item in fixture("case_studies"):
+        outcomes = [o for o in item.get("outcomes") or [] if o.get("value") is not None]
+        if not outcomes:
+            continue
+        html = client.get(CaseStudyPage.objects.get(slug=item["key"]).url).content.decode()
+        for outcome in outcomes[:2]:
+            assert shows_figure(html, outcome["value"]), (item["key"], outcome)
+            if outcome.get("period"):
+                assert outcome["period"] in html
+            sampled += 1
+    assert sampled >= 10
+
+
+def test_resource_ordering_details_render_as_printed(client):
+    checked = 0
+    for item in fixture("resources"):
+        printed = [item.get(k) for k in ("order_code", "phone", "url") if item.get(k)]
+        if not printed:
+            continue
+        html = client.get(ResourcePage.objects.get(slug=item["key"]).url).content.decode()
+        for value in printed:
+            assert str(value).replace("&", "&amp;") in html, (item["key"], value)
+        checked += 1
+    assert checked >= 20
+
+
+def test_key_statistics_round_trip_to_the_theme_hub(client):
+    for item in fixture("evidence_summaries"):
+        stats = [s for s in item.get("key_statistics") or [] if s.get("value") is not None]
+        html = client.get(EvidenceSummaryPage.objects.get(slug=item["key"]).url).content.decode()
+        for stat in stats[:3]:
+            assert shows_figure(html, stat["value"]), (item["key"], stat)
+
+
+# Tables whose printed rows do not add up to the printed total in the report itself. The data
+# stays as printed; this records the fact. Keys: table number -> (sum of rows, printed total).
+REPORT_TABLES_THAT_DO_NOT_ADD_UP: dict[int, tuple[int, int]] = {}
+
+
+def test_recommendation_rows_add_up_to_each_printed_total():
+    tables = EvidenceSummaryPage.objects.exclude(table_number=None).order_by("table_number")
+    assert [t.table_number for t in tables] == [1, 2, 3, 4, 5, 6, 7]
+    for table in tables:
+        rows_total, printed = table.rows_total(), table.table_total_count
+        if table.table_number in REPORT_TABLES_THAT_DO_NOT_ADD_UP:
+            assert (rows_total, printed) == REPORT_TABLES_THAT_DO_NOT_ADD_UP[table.table_number]
+        else:
+            assert rows_total == printed, (table.table_number, rows_total, printed)
