@@ -1,0 +1,852 @@
+"""The embedded engine: SQLite FTS5 in its own index file, with stemming, synonyms and facets.
+
+It needs no server and works whatever the main database is. Layout of the index file:
+
+- `fts`: one row per document (rowid = page id) with four columns of *stems* (title, summary,
+  taxonomy labels, body), ranked by BM25 with per-column weights. FTS5 has no Snowball stemmer,
+  so `search.text` stems both the stored text and the query.
+- `docs`: the document itself (zlib-compressed JSON) for results, snippets and drift checks,
+  plus sort keys.
+- `facet_values` / `doc_facets`: facet values normalised to integers, one row per (value, doc).
+- `titles`: raw titles with a prefix index, for suggestions as you type.
+- `words`: every surface word with its document frequency, for "did you mean".
+
+Facet counts use one candidate set per search: the FTS match, as a bitmap (a Python int) over
+page ids. Each facet value's documents are cached as a bitmap per index generation, so a
+disjunctive count is one AND and one popcount per value, in C, however many documents match.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import sqlite3
+import threading
+import uuid
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from search import text as textmod
+from search.engines.base import (
+    CheckReport,
+    FacetValue,
+    Hit,
+    SearchEngine,
+    SearchRequest,
+    SearchResponse,
+)
+from search.facets import FACETS, FACETS_BY_NAME
+from search.synonyms import Concept, Thesaurus, get_thesaurus
+
+SCHEMA_VERSION = "1"
+# BM25 weights per FTS column, in column order: title > summary > taxonomy labels > body.
+COLUMN_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
+TAXONOMY_FIELDS = (
+    "type",
+    "themes",
+    "areas",
+    "interventions",
+    "publisher",
+    "resource_type",
+    "evaluation_status",
+)
+SNIPPET_WORDS = 32
+BATCH_SIZE = 2000
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS docs (
+    id INTEGER PRIMARY KEY,
+    title_key TEXT NOT NULL,
+    sort_date TEXT,
+    checksum TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS docs_by_title ON docs (title_key, id);
+CREATE INDEX IF NOT EXISTS docs_by_date ON docs (sort_date DESC, title_key, id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5 (
+    title, summary, taxonomy, body, tokenize = 'unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS titles USING fts5 (
+    title, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+CREATE TABLE IF NOT EXISTS facet_values (
+    id INTEGER PRIMARY KEY,
+    facet TEXT NOT NULL,
+    value TEXT NOT NULL,
+    label TEXT NOT NULL,
+    UNIQUE (facet, value)
+);
+CREATE TABLE IF NOT EXISTS doc_facets (
+    value_id INTEGER NOT NULL,
+    doc_id INTEGER NOT NULL,
+    PRIMARY KEY (value_id, doc_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS doc_facets_by_doc ON doc_facets (doc_id);
+CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+"""
+DATA_TABLES = ("docs", "fts", "titles", "facet_values", "doc_facets", "words")
+
+
+# --- documents -> rows -------------------------------------------------------------------------
+
+
+def checksum(document: dict) -> str:
+    """A fingerprint of a document, to tell whether the indexed copy is stale."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha1(canonical.encode()).hexdigest()
+
+
+def title_key(title: str) -> str:
+    """Sort key for "Title A to Z": case and accents ignored, leading quotes and 'The ' too."""
+    key = " ".join(textmod.words(title))
+    return key[4:] if key.startswith("the ") else key
+
+
+def sort_date(document: dict) -> str | None:
+    if document.get("date"):
+        return str(document["date"])
+    if document.get("year"):
+        return f"{int(document['year']):04d}"
+    return None
+
+
+def taxonomy_text(document: dict) -> str:
+    labels = [term["label"] for name in TAXONOMY_FIELDS for term in document.get(name) or []]
+    labels.extend(document.get("regions") or [])
+    return "\n".join(labels)
+
+
+def field_texts(document: dict) -> tuple[str, str, str, str]:
+    return (
+        document.get("title") or "",
+        document.get("summary") or "",
+        taxonomy_text(document),
+        document.get("body") or "",
+    )
+
+
+def pack(document: dict) -> bytes:
+    return zlib.compress(json.dumps(document, default=str).encode(), 1)
+
+
+def unpack(blob: bytes) -> dict:
+    return json.loads(zlib.decompress(blob))
+
+
+@dataclass
+class PreparedDocument:
+    id: int
+    doc_row: tuple
+    fts_row: tuple
+    title_row: tuple
+    facet_terms: list[tuple[str, str, str]]  # (facet name, value, label)
+    words: set[str]
+
+
+def prepare(document: dict) -> PreparedDocument:
+    doc_id = int(document["id"])
+    texts = field_texts(document)
+    column_words = [textmod.words(value) for value in texts]
+    fts_row = (doc_id, *(" ".join(textmod.stem_words(ws)) for ws in column_words))
+    facet_terms = []
+    for facet in FACETS:
+        for term in document.get(facet.field) or []:
+            facet_terms.append((facet.name, str(term["value"]), str(term["label"])))
+    doc_row = (
+        doc_id,
+        title_key(document.get("title") or ""),
+        sort_date(document),
+        checksum(document),
+        pack(document),
+    )
+    return PreparedDocument(
+        id=doc_id,
+        doc_row=doc_row,
+        fts_row=fts_row,
+        title_row=(doc_id, document.get("title") or ""),
+        facet_terms=facet_terms,
+        words={word for ws in column_words for word in ws},
+    )
+
+
+# --- queries -----------------------------------------------------------------------------------
+
+
+def _quote(phrase) -> str:
+    # Stems are letters and digits only, so quoting them can never break the FTS5 syntax.
+    return '"' + " ".join(phrase) + '"'
+
+
+def concept_expression(concept: Concept) -> str:
+    """The typed words (all of them, any order) OR any synonym phrase."""
+    typed = " AND ".join(_quote((stem,)) for stem in concept.typed)
+    if not concept.alternatives:
+        return typed
+    options = [f"({typed})" if len(concept.typed) > 1 else typed]
+    options += [_quote(phrase) for phrase in concept.alternatives]
+    return "(" + " OR ".join(options) + ")"
+
+
+@dataclass
+class QueryPlan:
+    text: str
+    concepts: list[Concept]
+    match: str | None  # FTS5 MATCH expression, None when there is no text to match
+
+    @property
+    def has_text(self):
+        return bool(self.text)
+
+    @property
+    def matches_nothing(self):
+        """Text was typed but none of it is a word (only punctuation or emoji)."""
+        return self.has_text and not self.concepts
+
+
+def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
+    concepts = thesaurus.concepts(query)
+    match = " AND ".join(concept_expression(c) for c in concepts) if concepts else None
+    return QueryPlan(text=query, concepts=concepts, match=match)
+
+
+# --- highlighting ------------------------------------------------------------------------------
+
+
+def _highlight_marks(tokens: list[textmod.Token], plan: QueryPlan) -> list[bool]:
+    marks = [False] * len(tokens)
+    singles = {stem for c in plan.concepts for stem in c.typed}
+    phrases = [p for c in plan.concepts for p in c.alternatives if len(p) > 1]
+    singles |= {p[0] for c in plan.concepts for p in c.alternatives if len(p) == 1}
+    token_stems = [t.stem for t in tokens]
+    for i, token_stem in enumerate(token_stems):
+        if token_stem in singles:
+            marks[i] = True
+    for phrase in phrases:
+        size = len(phrase)
+        for i in range(len(tokens) - size + 1):
+            if token_stems[i] == phrase[0] and tuple(token_stems[i : i + size]) == phrase:
+                for j in range(i, i + size):
+                    marks[j] = True
+    return marks
+
+
+def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str:
+    """The passage with the most matches, HTML-escaped, with matched words in <mark>."""
+    best = None
+    for raw in texts:
+        source = textmod.normalise(raw)
+        tokens = textmod.tokens(source)
+        if not tokens:
+            continue
+        marks = _highlight_marks(tokens, plan) if plan.concepts else [False] * len(tokens)
+        window = min(size, len(tokens))
+        running = sum(marks[:window])
+        top, top_start = running, 0
+        for start in range(1, len(tokens) - window + 1):
+            running += marks[start + window - 1] - marks[start - 1]
+            if running > top:
+                top, top_start = running, start
+        if best is None or top > best[0]:
+            best = (top, source, tokens, marks, top_start, window)
+        if top and best[0] == top and raw is texts[0]:
+            break  # a match in the summary reads best; stop there
+    if best is None:
+        return ""
+    _, source, tokens, marks, start, window = best
+    # Start a little before the first match so it has context.
+    first_mark = next((i for i in range(start, start + window) if marks[i]), start)
+    start = max(0, min(start, first_mark - 4))
+    end = min(len(tokens), start + window)
+    pieces = ["\u2026 " if start > 0 else ""]
+    cursor = tokens[start].start
+    for i in range(start, end):
+        token = tokens[i]
+        pieces.append(html.escape(source[cursor : token.start]))
+        word = html.escape(source[token.start : token.end])
+        pieces.append(f"<mark>{word}</mark>" if marks[i] else word)
+        cursor = token.end
+    if end < len(tokens):
+        pieces.append(html.escape(source[cursor : tokens[end - 1].end + 1].rstrip()) + " \u2026")
+    else:
+        pieces.append(html.escape(source[cursor:].rstrip()))
+    return "".join(pieces).replace("</mark> <mark>", " ")
+
+
+# --- spelling ----------------------------------------------------------------------------------
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2 = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+class Speller:
+    """Nearest index words by edit distance, via a one-deletion index (as SymSpell does)."""
+
+    def __init__(self, frequencies: dict[str, int]):
+        self.frequencies = frequencies
+        self.by_delete: dict[str, list[str]] = {}
+        for word in frequencies:
+            if len(word) >= 3 and word.isalpha():
+                for key in {word} | _deletes(word):
+                    self.by_delete.setdefault(key, []).append(word)
+
+    def correct(self, word: str) -> str | None:
+        limit = 1 if len(word) <= 5 else 2
+        keys = {word} | _deletes(word)
+        if limit > 1:
+            keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
+        candidates = {c for key in keys for c in self.by_delete.get(key, ())}
+        scored = []
+        for candidate in candidates:
+            distance = edit_distance(word, candidate, limit)
+            if distance <= limit:
+                scored.append((distance, -self.frequencies[candidate], candidate))
+        return min(scored)[2] if scored else None
+
+
+# --- cached per index generation ---------------------------------------------------------------
+
+
+@dataclass
+class IndexState:
+    key: tuple
+    values: dict[int, tuple[str, str, str]] = field(
+        default_factory=dict
+    )  # id -> facet, value, label
+    value_ids: dict[tuple[str, str], int] = field(default_factory=dict)
+    values_by_facet: dict[str, list[int]] = field(default_factory=dict)
+    bitmaps: dict[int, int] = field(default_factory=dict)
+    all_docs: int = 0
+    size_bytes: int = 1
+    _speller: Speller | None = None
+    _known_stems: set[str] | None = None
+    _words: dict[str, int] | None = None
+
+
+def bitmap(ids, size_bytes: int) -> int:
+    """A set of page ids as an int with those bits set."""
+    buffer = bytearray(size_bytes)
+    for doc_id in ids:
+        buffer[doc_id >> 3] |= 1 << (doc_id & 7)
+    return int.from_bytes(buffer, "little")
+
+
+_state_cache: dict[str, IndexState] = {}
+_state_lock = threading.Lock()
+_local = threading.local()
+
+
+class EmbeddedEngine(SearchEngine):
+    name = "embedded"
+
+    def __init__(self, path, thesaurus: Thesaurus | None = None):
+        self.path = Path(path)
+        self._thesaurus = thesaurus
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        return self._thesaurus or get_thesaurus()
+
+    # --- connection and schema ---
+
+    def connect(self) -> sqlite3.Connection:
+        """One connection per thread per index file, created with the schema if missing."""
+        connections = getattr(_local, "connections", None)
+        if connections is None:
+            connections = _local.connections = {}
+        key = str(self.path)
+        conn = connections.get(key)
+        if conn is not None and self.path.exists():
+            return conn
+        if conn is not None:
+            conn.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("PRAGMA mmap_size = 268435456")
+        self._ensure_schema(conn)
+        connections[key] = conn
+        return conn
+
+    def close(self):
+        connections = getattr(_local, "connections", {})
+        conn = connections.pop(str(self.path), None)
+        if conn is not None:
+            conn.close()
+
+    def _ensure_schema(self, conn):
+        version = None
+        has_meta = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+        ).fetchone()
+        if has_meta:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            version = row[0] if row else None
+        if version == SCHEMA_VERSION:
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if version is not None:  # an older layout: start again (the next rebuild refills it)
+                self._drop_data_tables(conn)
+                conn.execute("DROP TABLE meta")
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            self._configure_fts(conn)
+            conn.execute(
+                "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('index_id', ?), "
+                "('generation', '0')",
+                (SCHEMA_VERSION, uuid.uuid4().hex),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    @staticmethod
+    def _configure_fts(conn):
+        weights = ", ".join(str(w) for w in COLUMN_WEIGHTS.values())
+        conn.execute("INSERT INTO fts (fts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
+
+    @staticmethod
+    def _drop_data_tables(conn):
+        for table in DATA_TABLES:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+    @staticmethod
+    def _bump_generation(conn):
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+
+    # --- writing ---
+
+    def index_documents(self, documents: list[dict]) -> None:
+        documents = list(documents)
+        if not documents:
+            return
+        conn = self.connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_ids(conn, [int(d["id"]) for d in documents])
+            self._insert(conn, [prepare(d) for d in documents], fresh=False)
+            self._bump_generation(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def delete(self, ids: list[int]) -> None:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return
+        conn = self.connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._delete_ids(conn, ids)
+            self._bump_generation(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    def rebuild(self, documents) -> int:
+        """Replace everything in one transaction; readers see the old index until it commits."""
+        conn = self.connect()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._drop_data_tables(conn)
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+            self._configure_fts(conn)
+            frequencies: Counter = Counter()
+            count = 0
+            batch = []
+            for document in documents:
+                batch.append(prepare(document))
+                if len(batch) >= BATCH_SIZE:
+                    count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+                    batch = []
+            count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+            conn.executemany("INSERT INTO words VALUES (?, ?)", frequencies.items())
+            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'index_id'", (uuid.uuid4().hex,))
+            self._bump_generation(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return count
+
+    def _insert(self, conn, prepared, fresh, frequencies=None) -> int:
+        if not prepared:
+            return 0
+        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", [p.doc_row for p in prepared])
+        conn.executemany(
+            "INSERT INTO fts (rowid, title, summary, taxonomy, body) VALUES (?, ?, ?, ?, ?)",
+            [p.fts_row for p in prepared],
+        )
+        conn.executemany(
+            "INSERT INTO titles (rowid, title) VALUES (?, ?)", [p.title_row for p in prepared]
+        )
+        terms = {term for p in prepared for term in p.facet_terms}
+        conn.executemany(
+            "INSERT INTO facet_values (facet, value, label) VALUES (?, ?, ?) "
+            "ON CONFLICT (facet, value) DO UPDATE SET label = excluded.label",
+            sorted(terms),
+        )
+        ids = {
+            (facet, value): value_id
+            for value_id, facet, value in conn.execute("SELECT id, facet, value FROM facet_values")
+        }
+        conn.executemany(
+            "INSERT OR IGNORE INTO doc_facets VALUES (?, ?)",
+            [(ids[(f, v)], p.id) for p in prepared for f, v, _label in p.facet_terms],
+        )
+        if fresh:
+            for p in prepared:
+                frequencies.update(p.words)
+        else:
+            counts = Counter(word for p in prepared for word in p.words)
+            conn.executemany(
+                "INSERT INTO words VALUES (?, ?) "
+                "ON CONFLICT (word) DO UPDATE SET docs = docs + excluded.docs",
+                counts.items(),
+            )
+        return len(prepared)
+
+    def _delete_ids(self, conn, ids):
+        old_words: Counter = Counter()
+        for _doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids):
+            old_words.update(prepare(unpack(blob)).words)
+        for table, column in (
+            ("docs", "id"),
+            ("fts", "rowid"),
+            ("titles", "rowid"),
+            ("doc_facets", "doc_id"),
+        ):
+            for chunk in _chunks(ids):
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})", chunk)
+        conn.executemany(
+            "UPDATE words SET docs = docs - ? WHERE word = ?",
+            [(n, word) for word, n in old_words.items()],
+        )
+        conn.execute("DELETE FROM words WHERE docs <= 0")
+
+    @staticmethod
+    def _rows(conn, sql, ids):
+        for chunk in _chunks(list(ids)):
+            yield from conn.execute(sql.format(",".join("?" * len(chunk))), chunk)
+
+    # --- reading ---
+
+    def _state(self, conn) -> IndexState:
+        key = tuple(v for (v,) in conn.execute("SELECT value FROM meta ORDER BY key"))
+        cached = _state_cache.get(str(self.path))
+        if cached is not None and cached.key == key:
+            return cached
+        with _state_lock:
+            state = IndexState(key=key)
+            max_id = conn.execute("SELECT max(id) FROM docs").fetchone()[0] or 0
+            state.size_bytes = max_id // 8 + 1
+            for value_id, facet, value, label in conn.execute(
+                "SELECT id, facet, value, label FROM facet_values"
+            ):
+                state.values[value_id] = (facet, value, label)
+                state.value_ids[(facet, value)] = value_id
+                state.values_by_facet.setdefault(facet, []).append(value_id)
+            postings: dict[int, list[int]] = {}
+            for value_id, doc_id in conn.execute("SELECT value_id, doc_id FROM doc_facets"):
+                postings.setdefault(value_id, []).append(doc_id)
+            state.bitmaps = {
+                value_id: bitmap(doc_ids, state.size_bytes)
+                for value_id, doc_ids in postings.items()
+            }
+            state.all_docs = bitmap(
+                (doc_id for (doc_id,) in conn.execute("SELECT id FROM docs")), state.size_bytes
+            )
+            _state_cache[str(self.path)] = state
+            return state
+
+    def _words(self, conn, state) -> dict[str, int]:
+        if state._words is None:
+            state._words = dict(conn.execute("SELECT word, docs FROM words"))
+        return state._words
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            state = self._state(conn)
+            selections, warnings = self._selections(state, request)
+            plan = plan_query(request.query, self.thesaurus)
+            response = self._answer(conn, state, request, plan, selections)
+            response.warnings = warnings
+            if response.total == 0 and plan.concepts:
+                correction = self.correct(request.query, conn=conn, state=state)
+                if correction:
+                    response.suggestion = correction
+                    retry = self._answer(
+                        conn, state, request, plan_query(correction, self.thesaurus), selections
+                    )
+                    if retry.total:
+                        retry.suggestion = correction
+                        retry.corrected_from = request.query
+                        retry.warnings = warnings
+                        response = retry
+        finally:
+            conn.execute("COMMIT")
+        return response
+
+    def _selections(self, state, request):
+        selections: dict[str, list[int]] = {}
+        warnings = []
+        for name, values in request.filters.items():
+            facet = FACETS_BY_NAME[name]
+            for value in values:
+                value_id = state.value_ids.get((name, value))
+                if value_id is None:
+                    warnings.append(f"Ignored unknown {facet.label.lower()} \u201c{value}\u201d.")
+                else:
+                    selections.setdefault(name, []).append(value_id)
+        return selections, warnings
+
+    def _candidates(self, conn, state, plan) -> int:
+        if plan.matches_nothing:
+            return 0
+        if plan.match is None:
+            return state.all_docs
+        rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (plan.match,))
+        return bitmap((doc_id for (doc_id,) in rows), state.size_bytes)
+
+    def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
+        candidates = self._candidates(conn, state, plan)
+        masks = {}
+        for name, value_ids in selections.items():
+            mask = 0
+            for value_id in value_ids:
+                mask |= state.bitmaps.get(value_id, 0)
+            masks[name] = mask
+        matching = candidates
+        for mask in masks.values():
+            matching &= mask
+        response = SearchResponse(request=request, engine=self.name, total=matching.bit_count())
+        response.facets = self._facet_counts(state, candidates, masks, matching, selections)
+        if response.total and request.offset < response.total:
+            ids = self._page_ids(conn, request, plan, selections)
+            response.hits = self._hits(conn, ids, plan)
+        return response
+
+    def _facet_counts(self, state, candidates, masks, matching, selections):
+        facets = {}
+        for facet in FACETS:
+            if facet.name in masks:
+                base = candidates
+                for name, mask in masks.items():
+                    if name != facet.name:
+                        base &= mask
+            else:
+                base = matching
+            selected = set(selections.get(facet.name, ()))
+            listed = []
+            for value_id in state.values_by_facet.get(facet.name, ()):
+                count = (base & state.bitmaps.get(value_id, 0)).bit_count() if base else 0
+                if count or value_id in selected:
+                    _facet, value, label = state.values[value_id]
+                    listed.append(FacetValue(value, label, count, value_id in selected))
+            listed.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+            facets[facet.name] = listed
+        return facets
+
+    def page_query(self, request: SearchRequest, plan: QueryPlan, selections) -> tuple[str, list]:
+        """The SQL (and parameters) that picks one page of results, in order."""
+        where, params = [], []
+        use_fts = plan.match is not None
+        id_column = "fts.rowid" if use_fts and request.sort == "relevance" else "docs.id"
+        if use_fts and request.sort == "relevance":
+            source = "fts"
+            where.append("fts MATCH ?")
+            params.append(plan.match)
+            order = "fts.rank, fts.rowid"
+        else:
+            source = "docs"
+            if use_fts:
+                where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+                params.append(plan.match)
+            if request.sort == "title":
+                order = "docs.title_key, docs.id"
+            else:  # newest, and relevance when there is nothing to rank by
+                order = "docs.sort_date IS NULL, docs.sort_date DESC, docs.title_key, docs.id"
+        for value_ids in selections.values():
+            marks = ",".join("?" * len(value_ids))
+            where.append(
+                f"{id_column} IN (SELECT doc_id FROM doc_facets WHERE value_id IN ({marks}))"
+            )
+            params.extend(value_ids)
+        sql = f"SELECT {id_column} FROM {source}"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        params += [request.page_size, request.offset]
+        return sql, params
+
+    def _page_ids(self, conn, request, plan, selections) -> list[int]:
+        sql, params = self.page_query(request, plan, selections)
+        return [doc_id for (doc_id,) in conn.execute(sql, params)]
+
+    def _hits(self, conn, ids, plan) -> list[Hit]:
+        documents = {
+            doc_id: unpack(blob)
+            for doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids)
+        }
+        hits = []
+        for doc_id in ids:
+            document = documents[doc_id]
+            doc_type = (document.get("type") or [{"value": "", "label": ""}])[0]
+            hits.append(
+                Hit(
+                    id=doc_id,
+                    title=document.get("title") or "",
+                    url=document.get("url") or "",
+                    type=doc_type["label"],
+                    type_key=doc_type["value"],
+                    snippet=snippet(
+                        [document.get("summary") or "", document.get("body") or ""], plan
+                    ),
+                    themes=[t["label"] for t in document.get("themes") or []],
+                    areas=[t["label"] for t in document.get("areas") or []],
+                    interventions=[t["label"] for t in document.get("interventions") or []],
+                    year=document.get("year"),
+                )
+            )
+        return hits
+
+    # --- spelling and suggestions ---
+
+    def correct(self, query: str, conn=None, state=None) -> str | None:
+        """The query with unknown words replaced by the nearest index words, or None.
+
+        Acronyms (from the glossary and synonyms file, or typed in capitals), numbers, short words
+        and words the index or the thesaurus knows are left alone.
+        """
+        conn = conn or self.connect()
+        state = state or self._state(conn)
+        frequencies = self._words(conn, state)
+        if state._speller is None:
+            state._speller = Speller(frequencies)
+            state._known_stems = {textmod.stem(word) for word in frequencies}
+        thesaurus = self.thesaurus
+        changed = False
+        output = []
+        for match in textmod.WORD_RE.finditer(textmod.normalise(query)):
+            typed = match.group()
+            for word in textmod.words(typed):
+                keep = (
+                    len(word) < 4
+                    or not word.isalpha()
+                    or (typed.isupper() and len(typed) >= 2)
+                    or word in thesaurus.acronyms
+                    or word in thesaurus.known_words
+                    or word in frequencies
+                    or textmod.stem(word) in state._known_stems
+                )
+                replacement = None if keep else state._speller.correct(word)
+                if replacement:
+                    changed = True
+                output.append(replacement or word)
+        return " ".join(output) if changed else None
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        typed = textmod.words(prefix)
+        if not typed:
+            return []
+        complete = typed[:-1] if not prefix[-1:].isspace() else typed
+        parts = [f'"{word}"' for word in complete]
+        if not prefix[-1:].isspace():
+            parts.append(f'"{typed[-1]}"*')
+        conn = self.connect()
+        rows = conn.execute(
+            "SELECT title FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?",
+            (" AND ".join(parts), limit),
+        )
+        return [title for (title,) in rows]
+
+    # --- checking and explaining ---
+
+    def check(self, documents: list[dict]) -> CheckReport:
+        conn = self.connect()
+        indexed = dict(conn.execute("SELECT id, checksum FROM docs"))
+        expected = {int(d["id"]): checksum(d) for d in documents}
+        return CheckReport(
+            engine=self.name,
+            indexed=len(indexed),
+            expected=len(expected),
+            missing=sorted(set(expected) - set(indexed)),
+            stale=sorted(i for i in expected if i in indexed and indexed[i] != expected[i]),
+            orphaned=sorted(set(indexed) - set(expected)),
+            details={"path": str(self.path), "size_bytes": self.size_bytes()},
+        )
+
+    def size_bytes(self) -> int:
+        return sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+
+    def explain(self, request: SearchRequest) -> dict:
+        """What a search would run: the expanded query, the FTS5 expression and the SQL."""
+        conn = self.connect()
+        state = self._state(conn)
+        selections, warnings = self._selections(state, request)
+        plan = plan_query(request.query, self.thesaurus)
+        sql, params = self.page_query(request, plan, selections)
+        return {
+            "engine": self.name,
+            "index": str(self.path),
+            "concepts": [
+                {"typed": " ".join(c.typed), "synonyms": [" ".join(p) for p in c.alternatives]}
+                for c in plan.concepts
+            ],
+            "match": plan.match,
+            "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if plan.match else None,
+            "page_sql": sql,
+            "page_params": params,
+            "facet_filters": {
+                name: [state.values[v][1] for v in ids] for name, ids in selections.items()
+            },
+            "rank": f"bm25 weights {COLUMN_WEIGHTS}",
+            "warnings": warnings,
+        }
+
+
+def _chunks(items, size=500):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

@@ -1,0 +1,75 @@
+"""How text becomes index terms, shared by indexing, querying and highlighting.
+
+FTS5 has no Snowball stemmer, so the embedded engine stems words here and stores the stems. The
+same functions run on documents, on queries and on snippets, so the three always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+# Letters and digits only: the same characters SQLite's unicode61 tokenizer keeps, so a stem we
+# write is never split differently when FTS5 reads it back.
+WORD_RE = re.compile(r"[^\W_]+")
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+@dataclass(frozen=True)
+class Token:
+    word: str  # folded surface form: lower case, no accents
+    stem: str
+    start: int  # character offsets in the original text
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "Café" and "cafe" are the same word."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def normalise(text: str) -> str:
+    """Composed Unicode, so a word splits the same way before and after folding."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text, in order."""
+    return WORD_RE.findall(fold(normalise(text)))
+
+
+def stem_words(folded_words: list[str]) -> list[str]:
+    return _stemmer.stemWords(folded_words)
+
+
+def stems(text: str) -> list[str]:
+    return _stemmer.stemWords(words(text))
+
+
+def stemmed_text(text: str) -> str:
+    """What the index stores for a field: its stems, in order, so phrases still line up."""
+    return " ".join(stems(text))
+
+
+def tokens(text: str) -> list[Token]:
+    """Words with their offsets in `normalise(text)`, for highlighting.
+
+    Folding can change a string's length (e.g. "ß" becomes "ss"), so offsets come from matching
+    each original word separately.
+    """
+    result = []
+    for match in WORD_RE.finditer(normalise(text)):
+        for word in WORD_RE.findall(fold(match.group())):
+            result.append(Token(word, stem(word), match.start(), match.end()))
+    return result

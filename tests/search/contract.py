@@ -1,0 +1,592 @@
+"""The shared engine contract: what every search engine must do, on a small known corpus.
+
+How to plug in an engine
+------------------------
+Subclass `EngineContract` in a test module (the name must start with `Test`) and provide an
+`engine` fixture returning an *empty, isolated* engine (its own index file or index name, never
+the shared one). The contract loads `CORPUS` into it with `engine.rebuild(...)` itself.
+
+    from tests.search.contract import EngineContract
+
+    class TestMyEngine(EngineContract):
+        @pytest.fixture
+        def engine(self, tmp_path):
+            engine = MyEngine(...)
+            yield engine
+            engine.drop()  # whatever cleans up
+
+Requirements on the engine beyond the `SearchEngine` interface:
+- writes (`rebuild`, `index_documents`, `delete`) are visible to `search` when the call returns;
+- synonyms come from `search/synonyms.txt` (the glossary is not needed by these tests);
+- the response's facet lists follow `search.facets.FACETS`.
+
+The corpus is plain dicts in the shape `search.documents.build_document` produces, so these tests
+need no database. Expected facet counts are computed here by brute force from the dicts.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import itertools
+
+import pytest
+
+from search.engines.base import SearchRequest
+from search.facets import FACETS, FACETS_BY_NAME
+
+
+def term(value, label=None):
+    return {"value": value, "label": label or value.replace("-", " ").capitalize()}
+
+
+TYPES = {
+    "case_study": "Case study",
+    "resource": "Resource",
+    "evidence_summary": "Evidence summary",
+    "area": "Area",
+    "news": "News",
+}
+MANY_AREAS = [
+    "barnsley",
+    "bradford",
+    "doncaster",
+    "hull",
+    "knowsley",
+    "liverpool",
+    "manchester",
+    "oldham",
+    "rochdale",
+    "salford",
+    "sandwell",
+]
+
+
+def doc(doc_id, title, type_key, *, summary="", body="", year=None, date=None, **facets):
+    document = {
+        "id": doc_id,
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "type": [term(type_key, TYPES[type_key])],
+        "themes": [],
+        "areas": [],
+        "regions": [],
+        "interventions": [],
+        "publisher": [],
+        "resource_type": [],
+        "evaluation_status": [],
+        "year": year,
+        "url": f"/test/{doc_id}/",
+        "date": date,
+        "first_published_at": "2010-07-01T00:00:00+00:00",
+        "last_published_at": "2010-07-01T00:00:00+00:00",
+    }
+    for name, values in facets.items():
+        document[name] = [term(*v) if isinstance(v, tuple) else term(v) for v in values]
+    return document
+
+
+def corpus() -> list[dict]:
+    """A dozen documents with known words and tags (a fresh copy each call)."""
+    return [
+        doc(
+            101,
+            "Reducing sudden unexpected deaths in infancy: safe sleep programme",
+            "case_study",
+            summary="A programme to reduce SUDI through safe sleeping advice for every family.",
+            body="Health visitors gave advice on bed sharing and room temperature.",
+            year=2008,
+            themes=[("safeguarding-and-sudi", "Safeguarding and SUDI")],
+            areas=[("bolton", "Bolton")],
+            interventions=[("safe-sleep-advice", "Safe sleep advice")],
+            evaluation_status=[("internal", "Internal evaluation")],
+        ),
+        doc(
+            102,
+            "Cot death awareness leaflet",
+            "resource",
+            summary="A leaflet for parents on reducing the risk of cot death.",
+            body="Order from the charity. Available in Urdu and Bengali.",
+            year=2009,
+            themes=[("safeguarding-and-sudi", "Safeguarding and SUDI")],
+            interventions=[("safe-sleep-advice", "Safe sleep advice")],
+            publisher=[("fsid", "FSID")],
+            resource_type=[("leaflet", "Leaflet or booklet")],
+            areas=[(slug, slug.capitalize()) for slug in MANY_AREAS],
+        ),
+        doc(
+            103,
+            "Supporting young fathers in Newcastle",
+            "case_study",
+            summary="A project that helps young fathers take part in their baby's care.",
+            body="Workers met teenage fathers at home and in youth centres.",
+            year=2006,
+            themes=[("teenage-pregnancy", "Teenage pregnancy")],
+            areas=[("newcastle", "Newcastle")],
+            interventions=[("parenting-support", "Parenting support")],
+            evaluation_status=[("external_done", "Externally evaluated")],
+        ),
+        doc(
+            104,
+            "Weight management in pregnancy service",
+            "case_study",
+            summary="A service for obese pregnant women, offering healthy eating sessions.",
+            body="Women with a body mass index over 30 were referred by midwives.",
+            year=2007,
+            themes=[("maternal-and-infant-nutrition", "Maternal and infant nutrition")],
+            areas=[("dudley", "Dudley")],
+            interventions=[("weight-management", "Weight management")],
+            evaluation_status=[("internal", "Internal evaluation")],
+        ),
+        doc(
+            105,
+            "Breastfeeding peer support in Calderdale",
+            "case_study",
+            summary="Trained mothers support new mothers to keep breastfeeding.",
+            body="Peer supporters visited wards every day.",
+            year=2005,
+            themes=[("breastfeeding", "Breastfeeding")],
+            areas=[("calderdale", "Calderdale")],
+            interventions=[("peer-support", "Peer support")],
+            evaluation_status=[("none", "Not evaluated")],
+        ),
+        doc(
+            106,
+            "Smoke free homes scheme",
+            "case_study",
+            summary="Families promise to keep their home free of second-hand smoke.",
+            body="Each family that signed up received a certificate.",
+            year=2009,
+            themes=[("reducing-maternal-smoking", "Reducing maternal smoking")],
+            areas=[("dudley", "Dudley")],
+            interventions=[("smokefree-homes", "Smokefree homes")],
+            evaluation_status=[("none", "Not evaluated")],
+        ),
+        doc(
+            107,
+            "Passive smoking and children: a briefing",
+            "resource",
+            summary="Why passive smoking harms babies and young children.",
+            body="Evidence and guidance for practitioners.",
+            year=2007,
+            themes=[("reducing-maternal-smoking", "Reducing maternal smoking")],
+            publisher=[("dh", "DH")],
+            resource_type=[("briefing_paper", "Briefing paper")],
+        ),
+        doc(
+            108,
+            "Bolton",
+            "area",
+            summary="Bolton: Local authority",
+            areas=[("bolton", "Bolton")],
+        ),
+        doc(
+            109,
+            "Breast feeding guidance for black and minority ethnic communities",
+            "resource",
+            summary="Guidance on culturally appropriate breastfeeding support.",
+            body='Beware <script>alert("x")</script> & "quoted" text in source material.',
+            year=2008,
+            themes=[("breastfeeding", "Breastfeeding"), ("ethnicity", "Ethnicity")],
+            publisher=[("nice", "NICE")],
+            resource_type=[("guidance", "Guidance")],
+        ),
+        doc(
+            110,
+            "Housing and overcrowding: evidence summary",
+            "evidence_summary",
+            summary="Overcrowded housing is linked to infant deaths.",
+            body="Key messages for housing officers.",
+            themes=[("housing", "Housing")],
+        ),
+        doc(
+            111,
+            "Award for teenage pregnancy work in Bolton",
+            "news",
+            summary="Bolton's integrated care pathway for pregnant teenagers won an award.",
+            body="The team was praised by ministers.",
+            year=2010,
+            date="2010-05-01",
+            themes=[("teenage-pregnancy", "Teenage pregnancy")],
+            areas=[("bolton", "Bolton")],
+        ),
+        doc(
+            112,
+            "Smoking in pregnancy survey",
+            "resource",
+            summary="Findings of an NPEU survey of women who smoked while pregnant.",
+            body="The National Perinatal Epidemiology Unit asked 5,000 mothers.",
+            year=2006,
+            themes=[("reducing-maternal-smoking", "Reducing maternal smoking")],
+            publisher=[("npeu", "NPEU")],
+            resource_type=[("report", "Report")],
+        ),
+    ]
+
+
+def expected_total(documents, filters):
+    return len([d for d in documents if _passes(d, filters)])
+
+
+def _values(document, facet_name):
+    return {t["value"] for t in document.get(FACETS_BY_NAME[facet_name].field) or []}
+
+
+def _passes(document, filters, skip=None):
+    return all(
+        _values(document, name) & set(values)
+        for name, values in filters.items()
+        if values and name != skip
+    )
+
+
+def expected_counts(documents, filters, facet_name):
+    """Disjunctive counts by brute force: every filter applies except the facet's own."""
+    counts = {}
+    for document in documents:
+        if _passes(document, filters, skip=facet_name):
+            for value in _values(document, facet_name):
+                counts[value] = counts.get(value, 0) + 1
+    for value in filters.get(facet_name, ()):
+        counts.setdefault(value, 0)
+    return counts
+
+
+def request(query="", sort="relevance", page=1, **filters):
+    return SearchRequest.build(query=query, filters=filters, sort=sort, page=page)
+
+
+def ids(response):
+    return [hit.id for hit in response.hits]
+
+
+def top(response, n=3):
+    return ids(response)[:n]
+
+
+def counts(response, facet_name):
+    return {v.value: v.count for v in response.facets[facet_name]}
+
+
+class EngineContract:
+    """Tests any engine must pass. Provide an `engine` fixture (see the module docstring)."""
+
+    @pytest.fixture
+    def loaded(self, engine):
+        assert engine.rebuild(corpus()) == len(corpus())
+        return engine
+
+    # --- text matching ---
+
+    def test_empty_query_lists_everything(self, loaded):
+        response = loaded.search(request())
+        assert response.total == len(corpus())
+        assert response.engine == loaded.name
+
+    def test_matches_words_in_the_text(self, loaded):
+        assert top(loaded.search(request("overcrowding")), 1) == [110]
+
+    def test_title_outranks_body(self, loaded):
+        # "guidance" is in 109's title and only in 107's body.
+        assert ids(loaded.search(request("guidance"))) == [109, 107]
+
+    def test_stemming_joins_word_forms(self, loaded):
+        for query in ("father", "fathers", "fathering"):
+            assert 103 in ids(loaded.search(request(query))), query
+        assert 110 in ids(loaded.search(request("overcrowded")))
+
+    def test_all_words_must_match(self, loaded):
+        assert ids(loaded.search(request("passive smoking children"))) == [107]
+
+    def test_area_pages_are_found_by_place_name(self, loaded):
+        assert top(loaded.search(request("Bolton")), 1) == [108]
+
+    def test_taxonomy_labels_are_searchable(self, loaded):
+        assert 103 in ids(loaded.search(request("parenting support")))
+
+    # --- synonyms and acronyms ---
+
+    @pytest.mark.parametrize(
+        "query, expected",
+        [
+            ("cot death", {101, 102}),
+            ("SUDI", {101, 102}),
+            ("sudden unexpected death in infancy", {101, 102}),
+            ("young dads", {103}),
+            ("BME", {109}),
+            ("smokefree", {106}),
+            ("passive smoking", {106, 107}),
+            ("second-hand smoke", {106, 107}),
+            ("breast feeding", {105, 109}),
+            ("obesity", {104}),
+        ],
+    )
+    def test_synonyms_and_acronyms_expand(self, loaded, query, expected):
+        assert expected <= set(ids(loaded.search(request(query)))), query
+
+    @pytest.mark.parametrize("query, expected", [("SUDI", 101), ("FSID", 102), ("NPEU", 112)])
+    def test_acronyms_are_never_corrected(self, loaded, query, expected):
+        response = loaded.search(request(query))
+        assert expected in ids(response)
+        assert response.suggestion is None
+        assert response.corrected_from is None
+
+    def test_unknown_acronym_in_capitals_is_not_corrected(self, loaded):
+        response = loaded.search(request("NPEX"))
+        assert response.total == 0
+        assert response.suggestion is None
+
+    # --- typos ---
+
+    def test_typo_is_corrected_and_retried(self, loaded):
+        response = loaded.search(request("breastfeding"))
+        assert response.suggestion == "breastfeeding"
+        assert response.corrected_from == "breastfeding"
+        assert 105 in ids(response)
+
+    def test_typo_with_a_correct_word(self, loaded):
+        response = loaded.search(request("overcrowding evidnce"))
+        assert response.suggestion == "overcrowding evidence"
+        assert ids(response) == [110]
+
+    def test_nonsense_gets_no_suggestion(self, loaded):
+        response = loaded.search(request("zzqxj"))
+        assert response.total == 0
+        assert response.suggestion is None
+
+    # --- facets ---
+
+    def test_values_or_within_a_facet(self, loaded):
+        response = loaded.search(request(theme=["housing", "breastfeeding"]))
+        assert set(ids(response)) == {105, 109, 110}
+
+    def test_facets_and_across(self, loaded):
+        response = loaded.search(
+            request(theme=["reducing-maternal-smoking"], area=["dudley", "bolton"])
+        )
+        assert ids(response) == [106]
+
+    def test_counts_are_disjunctive(self, loaded):
+        filters = {"theme": ["reducing-maternal-smoking"], "type": ["case_study"]}
+        response = loaded.search(request(**filters))
+        theme_counts = counts(response, "theme")
+        # The theme's own filter is ignored for its counts, so a user can widen the choice.
+        assert theme_counts["breastfeeding"] == 1
+        assert theme_counts["reducing-maternal-smoking"] == 1
+        assert counts(response, "type") == {"case_study": 1, "resource": 2}
+
+    def test_counts_are_exact_under_every_combination(self, loaded):
+        documents = corpus()
+        choices = {
+            "theme": ["reducing-maternal-smoking", "teenage-pregnancy", "breastfeeding"],
+            "area": ["bolton", "dudley"],
+            "type": ["case_study", "resource"],
+        }
+        options = {
+            name: [
+                list(c) for n in range(len(values) + 1) for c in itertools.combinations(values, n)
+            ]
+            for name, values in choices.items()
+        }
+        for theme, area, type_ in itertools.product(*options.values()):
+            filters = {"theme": theme, "area": area, "type": type_}
+            response = loaded.search(request(**filters))
+            assert response.total == expected_total(documents, filters), filters
+            for facet in FACETS:
+                assert counts(response, facet.name) == expected_counts(
+                    documents, filters, facet.name
+                ), (filters, facet.name)
+
+    def test_counts_under_a_text_query(self, loaded):
+        response = loaded.search(request("smoking", area=["dudley"]))
+        assert ids(response) == [106]
+        assert counts(response, "area") == {"dudley": 1}
+        assert counts(response, "type") == {"case_study": 1}
+
+    def test_every_value_is_listed_without_a_cap(self, loaded):
+        response = loaded.search(request())
+        all_areas = {v for d in corpus() for v in _values(d, "area")}
+        assert len(all_areas) > 10
+        assert set(counts(response, "area")) == all_areas
+
+    def test_selected_value_stays_listed_with_zero(self, loaded):
+        response = loaded.search(request(theme=["housing"], area=["newcastle"]))
+        assert response.total == 0
+        newcastle = [v for v in response.facets["area"] if v.value == "newcastle"]
+        assert newcastle and newcastle[0].count == 0 and newcastle[0].selected
+        assert newcastle[0].label == "Newcastle"
+
+    def test_labels_and_selected_flags(self, loaded):
+        response = loaded.search(request(theme=["housing"]))
+        housing = [v for v in response.facets["theme"] if v.value == "housing"][0]
+        assert (housing.label, housing.selected) == ("Housing", True)
+        assert not any(v.selected for v in response.facets["area"])
+
+    def test_unknown_facet_values_are_ignored_with_a_warning(self, loaded):
+        response = loaded.search(request(theme=["housing", "no-such-theme"]))
+        assert ids(response) == [110]
+        assert any("no-such-theme" in warning for warning in response.warnings)
+
+    # --- sorting and paging ---
+
+    def test_sort_by_title(self, loaded):
+        response = loaded.search(request(sort="title"))
+        titles = [hit.title.casefold() for hit in response.hits]
+        assert titles == sorted(titles)
+
+    def test_sort_by_newest(self, loaded):
+        response = loaded.search(request(sort="newest"))
+        dated = [hit for hit in response.hits if hit.year]
+        assert [hit.id for hit in dated][:1] == [111]
+        years = [hit.year for hit in dated]
+        assert years == sorted(years, reverse=True)
+        # Items without a year come last.
+        first_undated = next(i for i, hit in enumerate(response.hits) if not hit.year)
+        assert all(not hit.year for hit in response.hits[first_undated:])
+
+    def test_relevance_sort_with_a_query_orders_by_score(self, loaded):
+        response = loaded.search(request("smoking"))
+        assert set(ids(response)) == {106, 107, 112}
+        # "mothers" is in 105's summary and only in 112's body: the summary weighs more.
+        assert ids(loaded.search(request("mothers"))) == [105, 112]
+
+    def test_paging(self, loaded):
+        base = request(sort="title")
+        first = loaded.search(dataclasses.replace(base, page_size=5))
+        second = loaded.search(dataclasses.replace(base, page_size=5, page=2))
+        third = loaded.search(dataclasses.replace(base, page_size=5, page=3))
+        assert first.total == second.total == len(corpus())
+        assert (first.pages, len(first.hits), len(second.hits), len(third.hits)) == (3, 5, 5, 2)
+        all_ids = ids(first) + ids(second) + ids(third)
+        assert sorted(all_ids) == sorted(d["id"] for d in corpus())
+
+    def test_page_past_the_end_is_empty(self, loaded):
+        response = loaded.search(request(page=50))
+        assert response.total == len(corpus())
+        assert response.hits == []
+
+    # --- results ---
+
+    def test_hit_fields(self, loaded):
+        hit = loaded.search(request("young fathers")).hits[0]
+        assert hit.id == 103
+        assert (hit.title, hit.url, hit.type, hit.type_key) == (
+            "Supporting young fathers in Newcastle",
+            "/test/103/",
+            "Case study",
+            "case_study",
+        )
+        assert (hit.themes, hit.areas, hit.interventions, hit.year) == (
+            ["Teenage pregnancy"],
+            ["Newcastle"],
+            ["Parenting support"],
+            2006,
+        )
+
+    def test_snippet_marks_matches(self, loaded):
+        hit = loaded.search(request("peer support")).hits[0]
+        assert "<mark>" in hit.snippet
+
+    def test_snippet_is_escaped(self, loaded):
+        hit = loaded.search(request("script alert")).hits[0]
+        assert hit.id == 109
+        assert "<script>" not in hit.snippet
+        assert "&lt;" in hit.snippet
+        assert "<mark>script</mark>" in hit.snippet
+        stripped = hit.snippet.replace("<mark>", "").replace("</mark>", "")
+        assert "<" not in stripped
+
+    def test_snippet_marks_synonym_matches(self, loaded):
+        hit = [h for h in loaded.search(request("cot death")).hits if h.id == 101][0]
+        assert "<mark>SUDI</mark>" in hit.snippet
+
+    def test_prefix_suggestions(self, loaded):
+        assert "Breastfeeding peer support in Calderdale" in loaded.suggest("breastf")
+        assert "Smoke free homes scheme" in loaded.suggest("smoke fr")
+        assert loaded.suggest("") == []
+
+    # --- odd input is searched as text ---
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            '"',
+            '"unbalanced',
+            "AND",
+            "OR NOT",
+            "NEAR(a b)",
+            "title:housing",
+            "*",
+            "^housing",
+            "housing*",
+            "(((",
+            "-housing",
+            "🙂",
+            "héllo wörld",
+            "\u202e\u200b",
+            "a" * 200,
+            "{}[]<>;'\\",
+        ],
+    )
+    def test_odd_queries_never_fail(self, loaded, query):
+        response = loaded.search(request(query))
+        assert response.total >= 0
+
+    def test_operators_are_words(self, loaded):
+        assert ids(loaded.search(request("housing NOT"))) == []
+        assert ids(loaded.search(request("housing OR smoking"))) == []
+        assert 110 in ids(loaded.search(request("^housing*")))
+
+    # --- maintenance ---
+
+    def test_index_documents_adds_and_replaces(self, loaded):
+        changed = copy.deepcopy(corpus()[9])
+        changed["title"] = "Damp homes and infant health"
+        changed["summary"] = "Cold, damp homes harm babies."
+        changed["themes"] = [term("breastfeeding", "Breastfeeding")]
+        new = doc(150, "Gypsy and traveller health visiting", "case_study", year=2010)
+        loaded.index_documents([changed, new])
+        assert ids(loaded.search(request("damp"))) == [110]
+        assert ids(loaded.search(request("overcrowding"))) == []
+        assert ids(loaded.search(request("traveller"))) == [150]
+        response = loaded.search(request(theme=["breastfeeding"]))
+        assert set(ids(response)) == {105, 109, 110}
+        assert "housing" not in counts(loaded.search(request()), "theme")
+
+    def test_renamed_label_is_shown(self, loaded):
+        changed = copy.deepcopy(corpus()[9])
+        changed["themes"] = [term("housing", "Housing and homelessness")]
+        loaded.index_documents([changed])
+        theme = [v for v in loaded.search(request()).facets["theme"] if v.value == "housing"]
+        assert theme[0].label == "Housing and homelessness"
+        assert 110 in ids(loaded.search(request("homelessness")))
+
+    def test_delete(self, loaded):
+        loaded.delete([110, 999999])
+        response = loaded.search(request())
+        assert response.total == len(corpus()) - 1
+        assert ids(loaded.search(request("overcrowding"))) == []
+        assert "housing" not in counts(response, "theme")
+
+    def test_rebuild_replaces_everything(self, loaded):
+        assert loaded.rebuild(corpus()[:3]) == 3
+        assert loaded.search(request()).total == 3
+        assert ids(loaded.search(request("overcrowding"))) == []
+
+    def test_check_reports_no_drift_after_rebuild(self, loaded):
+        report = loaded.check(corpus())
+        assert not report.drift
+        assert (report.indexed, report.expected) == (len(corpus()), len(corpus()))
+
+    def test_check_reports_drift(self, loaded):
+        documents = corpus()
+        documents[0]["title"] = "Changed since indexing"
+        documents = documents[1:] + [documents[0]]  # order does not matter
+        removed = documents.pop(0)  # 102 is indexed but no longer published
+        documents.append(doc(160, "Published but never indexed", "news"))
+        report = loaded.check(documents)
+        assert report.drift
+        assert report.stale == [101]
+        assert report.orphaned == [removed["id"]]
+        assert report.missing == [160]
