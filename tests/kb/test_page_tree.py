@@ -48,8 +48,9 @@ def test_index_pages_are_singletons_under_home(home):
 def test_admin_refuses_a_case_study_under_the_home_page(client, home):
     admin = get_user_model().objects.create_superuser("editor", "e@example.invalid", "pw")
     client.force_login(admin)
-    wrong = client.get(f"/admin/pages/add/kb/casestudypage/{home.pk}/")
-    assert wrong.status_code == 403
+    wrong = client.get(f"/admin/pages/add/kb/casestudypage/{home.pk}/", follow=True)
+    assert wrong.redirect_chain[-1][0] == "/admin/"
+    assert b"Sorry, you do not have permission to access this area." in wrong.content
     index = CaseStudyIndexPage.objects.get()
     right = client.get(f"/admin/pages/add/kb/casestudypage/{index.pk}/")
     assert right.status_code == 200
