@@ -59,6 +59,13 @@ class HomePage(Page):
     ]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import home_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_context(self, request))
+        return context
+
 
 class IndexPage(Page):
     intro = models.TextField(blank=True, help_text="A sentence or two above the listing.")
@@ -86,9 +93,7 @@ class CaseStudyIndexPage(IndexPage):
         return CaseStudyPage
 
     def listing_queryset(self):
-        return (
-            super().listing_queryset().prefetch_related("themes", "areas").order_by("title")
-        )
+        return super().listing_queryset().prefetch_related("themes", "areas").order_by("title")
 
 
 class ResourceIndexPage(IndexPage):
@@ -116,6 +121,13 @@ class AreaIndexPage(IndexPage):
 
     def child_model(self):
         return AreaPage
+
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import area_index_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(area_index_context(self, request))
+        return context
 
     def listing_queryset(self):
         return super().listing_queryset().select_related("area")
@@ -222,6 +234,13 @@ class CaseStudyPage(KnowledgePage):
     @property
     def award_list(self):
         return split_lines(self.awards)
+
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import case_study_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_study_context(self, request))
+        return context
 
 
 class CaseStudyOutcome(Orderable):
@@ -339,6 +358,13 @@ class ResourcePage(KnowledgePage):
     def language_list(self):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
 
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import resource_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(resource_context(self, request))
+        return context
+
 
 class EvidenceSummaryPage(KnowledgePage):
     """A theme's evidence: background, statistics, NST recommendation categories, key messages.
@@ -411,6 +437,13 @@ class EvidenceSummaryPage(KnowledgePage):
 
     def rows_total(self):
         return sum(row.count or 0 for row in self.category_rows())
+
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import evidence_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(evidence_context(self, request))
+        return context
 
 
 class KeyStatistic(Orderable):
@@ -497,6 +530,9 @@ class AreaPage(Page):
             .select_related("publisher")
             .order_by("title")
         )
+        from kb.page_context import area_context
+
+        context.update(area_context(self, request, context))
         return context
 
 
@@ -521,6 +557,13 @@ class NewsPage(KnowledgePage):
     search_fields = KnowledgePage.search_fields + [index.SearchField("body")]
     parent_page_types = ["kb.NewsIndexPage"]
     subpage_types = []
+
+    def get_context(self, request, *args, **kwargs):
+        from kb.page_context import news_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(news_context(self, request))
+        return context
 
 
 class NewsQuote(Orderable):

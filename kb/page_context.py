@@ -1,0 +1,344 @@
+"""What each public page shows beyond its own fields, gathered in a fixed, small number of queries.
+
+Pages call these from get_context(). Every function does a bounded number of queries whatever
+the amount of content (tests hold each page type to at most 20), and links are resolved with
+the request so Wagtail reuses its cached site root paths.
+"""
+
+from collections import defaultdict
+from urllib.parse import urlencode
+
+from wagtail.models import Page, Site
+
+from . import charts
+from .models.pages import (
+    AreaIndexPage,
+    AreaPage,
+    CaseStudyPage,
+    EvidenceSummaryPage,
+    NewsPage,
+    ResourcePage,
+)
+from .models.taxonomy import Area, Intervention, Theme
+
+LATEST_CASE_STUDIES = 4
+RELATED_LIMIT = 4
+
+
+def search_url(**filters):
+    """A link into the public search with facet filters set, e.g. ?theme=housing."""
+    return "/search/?" + urlencode({key: value for key, value in filters.items() if value})
+
+
+def evidence_pages(request):
+    """Every live evidence summary, in tree order, fetched once per request."""
+    cached = getattr(request, "_kb_evidence_pages", None)
+    if cached is None:
+        cached = list(
+            EvidenceSummaryPage.objects.live()
+            .order_by("path")
+            .only("pk", "title", "path", "depth", "url_path", "theme_id", "summary")
+        )
+        request._kb_evidence_pages = cached
+    return cached
+
+
+def hub_urls_by_theme(request):
+    """Theme id -> URL of its evidence summary (the theme hub)."""
+    return {hub.theme_id: hub.get_url(request) for hub in evidence_pages(request) if hub.theme_id}
+
+
+def national_picture(request):
+    """The evidence summary with no theme: the national picture (Section 1 of the report)."""
+    return next((hub for hub in evidence_pages(request) if hub.theme_id is None), None)
+
+
+def site_sections(request, page=None):
+    """The home page's live children (the section indexes) with their URLs. One query a request.
+
+    Header, footer and home page all use it, so it is worked out once and kept on the request.
+    """
+    cached = getattr(request, "_kb_site_sections", None)
+    if cached is not None:
+        return cached
+    if page is not None and getattr(page, "depth", 0) >= 2:
+        home_path = page.path[: Page.steplen * 2]
+    else:
+        site = Site.find_for_request(request)
+        home_path = site.root_page.path if site else None
+    sections = []
+    if home_path:
+        children = (
+            Page.objects.live()
+            .filter(depth=3, path__startswith=home_path)
+            .order_by("path")
+            .only("pk", "title", "path", "depth", "url_path", "content_type_id")
+        )
+        for child in children:
+            url = child.get_url(request)
+            if url:
+                sections.append(
+                    {
+                        "label": child.title,
+                        "url": url,
+                        "model": child.specific_class,
+                        "current": request.path.startswith(url),
+                        "is_page": request.path == url,
+                    }
+                )
+    request._kb_site_sections = sections
+    return sections
+
+
+def section_url(request, page, model):
+    """URL of the section index of the given page type (e.g. AreaIndexPage), or ''."""
+    return next(
+        (item["url"] for item in site_sections(request, page) if item["model"] is model), ""
+    )
+
+
+def theme_links(themes, hub_urls):
+    """Themes as (name, url) pairs: the hub where there is one, else a filtered search."""
+    return [
+        {"theme": theme, "url": hub_urls.get(theme.pk) or search_url(theme=theme.slug)}
+        for theme in themes
+    ]
+
+
+def area_links(areas, request):
+    """Areas with their area page URL where one is published."""
+    links = []
+    for area in areas:
+        page = getattr(area, "page", None)
+        url = page.get_url(request) if page is not None and page.live else ""
+        links.append({"area": area, "url": url})
+    return links
+
+
+def home_context(page, request):
+    """Theme tiles with counts, latest case studies, the "what works" ranking, areas to pick."""
+    themes = list(Theme.objects.all())
+    children_of = defaultdict(list)
+    for theme in themes:
+        if theme.parent_id:
+            children_of[theme.parent_id].append(theme)
+
+    case_study_pairs = CaseStudyPage.themes.through.objects.filter(
+        casestudypage__live=True
+    ).values_list("theme_id", "casestudypage_id")
+    resource_pairs = ResourcePage.themes.through.objects.filter(
+        resourcepage__live=True
+    ).values_list("theme_id", "resourcepage_id")
+    case_studies_by_theme = defaultdict(set)
+    for theme_id, page_id in case_study_pairs:
+        case_studies_by_theme[theme_id].add(page_id)
+    resources_by_theme = defaultdict(set)
+    for theme_id, page_id in resource_pairs:
+        resources_by_theme[theme_id].add(page_id)
+
+    hub_urls = hub_urls_by_theme(request)
+    tiles = []
+    for theme in themes:
+        if theme.parent_id:
+            continue
+        family = [theme, *children_of[theme.pk]]
+        case_study_ids = set().union(*(case_studies_by_theme[t.pk] for t in family))
+        resource_ids = set().union(*(resources_by_theme[t.pk] for t in family))
+        tiles.append(
+            {
+                "theme": theme,
+                "url": hub_urls.get(theme.pk) or search_url(theme=theme.slug),
+                "case_study_count": len(case_study_ids),
+                "resource_count": len(resource_ids),
+                "children": theme_links(children_of[theme.pk], hub_urls),
+            }
+        )
+    tiles.sort(key=lambda tile: (not tile["theme"].is_core, tile["theme"].sort_order))
+
+    latest = list(
+        CaseStudyPage.objects.live()
+        .prefetch_related("areas")
+        .order_by("-first_published_at", "-pk")[:LATEST_CASE_STUDIES]
+    )
+
+    area_pages = list(AreaPage.objects.live().select_related("area").order_by("area__name"))
+    return {
+        "theme_tiles": tiles,
+        "latest_case_studies": latest,
+        "what_works": what_works(request),
+        "area_pages": area_pages,
+        "annex_area_count": sum(1 for area_page in area_pages if area_page.area.is_annex_area),
+        "national_picture": national_picture(request),
+        "area_index_url": section_url(request, page, AreaIndexPage),
+    }
+
+
+def what_works(request):
+    """Figure 3's interventions, largest estimated contribution first, each with where to read on.
+
+    Each links to the evidence summaries that cite it and to its case studies in search.
+    """
+    interventions = list(
+        Intervention.objects.filter(gap_contribution_pp__isnull=False).order_by(
+            "-gap_contribution_pp", "name"
+        )
+    )
+    ids = [intervention.pk for intervention in interventions]
+    evidence_by_intervention = defaultdict(list)
+    for link in (
+        EvidenceSummaryPage.interventions.through.objects.filter(
+            intervention_id__in=ids, evidencesummarypage__live=True
+        )
+        .select_related("evidencesummarypage")
+        .order_by("evidencesummarypage__path")
+    ):
+        evidence_by_intervention[link.intervention_id].append(link.evidencesummarypage)
+    case_study_counts = defaultdict(int)
+    for intervention_id in CaseStudyPage.interventions.through.objects.filter(
+        intervention_id__in=ids, casestudypage__live=True
+    ).values_list("intervention_id", flat=True):
+        case_study_counts[intervention_id] += 1
+
+    rows = []
+    for intervention in interventions:
+        rows.append(
+            {
+                "intervention": intervention,
+                "evidence": [
+                    {"title": summary.title, "url": summary.get_url(request)}
+                    for summary in evidence_by_intervention[intervention.pk]
+                ],
+                "case_study_count": case_study_counts[intervention.pk],
+                "case_studies_url": search_url(intervention=intervention.slug, type="case_study"),
+            }
+        )
+    chart = charts.intervention_contribution_chart(interventions)
+    return {"rows": rows, "chart": chart}
+
+
+def evidence_context(page, request):
+    """The theme hub: its figures as charts, its recommendation table, and the theme's practice."""
+    statistics = list(page.key_statistics.all())
+    rows = list(page.recommendation_rows.all())
+    context = {
+        "statistics": statistics,
+        "plain_statistics": [stat for stat in statistics if not stat.chart],
+        "statistic_charts": charts.key_statistic_charts(statistics),
+        "recommendation_rows": rows,
+        "category_rows_total": sum(row.count or 0 for row in rows if not row.sub_category),
+        "recommendation_chart": charts.recommendation_category_chart(page, rows),
+        "interventions": list(page.interventions.all()),
+    }
+    theme = page.theme
+    if theme is None:
+        context["what_works"] = what_works(request)
+        context["hub_links"] = [
+            {"title": hub.title, "url": hub.get_url(request), "summary": hub.summary}
+            for hub in evidence_pages(request)
+            if hub.theme_id
+        ]
+        return context
+
+    family = [theme, *Theme.objects.filter(parent=theme)]
+    context["sub_themes"] = family[1:]
+    context["case_studies"] = list(
+        CaseStudyPage.objects.live()
+        .filter(themes__in=family)
+        .distinct()
+        .prefetch_related("areas")
+        .order_by("title")
+    )
+    context["resources"] = list(
+        ResourcePage.objects.live()
+        .filter(themes__in=family)
+        .distinct()
+        .select_related("publisher")
+        .order_by("title")
+    )
+    context["theme_search_url"] = search_url(theme=theme.slug)
+    return context
+
+
+def case_study_context(page, request):
+    """At a glance, outcomes, contacts and related items for one case study."""
+    hub_urls = hub_urls_by_theme(request)
+    themes = list(page.themes.all())
+    theme_ids = [theme.pk for theme in themes]
+    related_case_studies = list(
+        CaseStudyPage.objects.live()
+        .filter(themes__in=theme_ids)
+        .exclude(pk=page.pk)
+        .distinct()
+        .order_by("title")[:RELATED_LIMIT]
+    )
+    return {
+        "areas": area_links(
+            Area.objects.filter(pk__in=page.areas.values("pk")).select_related("page"), request
+        ),
+        "themes": theme_links(themes, hub_urls),
+        "interventions": list(page.interventions.all()),
+        "organisations": list(page.organisations.all()),
+        "outcomes": list(page.outcomes.all()),
+        "contacts": list(page.contacts.all()),
+        "related_resources": list(page.related_resources.live().select_related("publisher")),
+        "related_case_studies": related_case_studies,
+    }
+
+
+def resource_context(page, request):
+    """How to obtain it, who it is for, and where it is used."""
+    hub_urls = hub_urls_by_theme(request)
+    themes = list(page.themes.all())
+    return {
+        "themes": theme_links(themes, hub_urls),
+        "interventions": list(page.interventions.all()),
+        "used_by": list(
+            CaseStudyPage.objects.live().filter(related_resources=page).order_by("title")
+        ),
+        "related_resources": list(
+            ResourcePage.objects.live()
+            .filter(themes__in=[theme.pk for theme in themes])
+            .exclude(pk=page.pk)
+            .distinct()
+            .order_by("title")[:RELATED_LIMIT]
+        ),
+    }
+
+
+def area_context(page, request, context):
+    """Adds links and the news naming the area to what AreaPage.get_context gathered."""
+    hub_urls = hub_urls_by_theme(request)
+    hub_themes = list(context["hub_themes"])
+    return {
+        "hub_theme_links": theme_links(hub_themes, hub_urls),
+        "news": list(NewsPage.objects.live().filter(areas=page.area).order_by("-date", "title")),
+        "area_search_url": search_url(area=page.area.slug),
+    }
+
+
+def news_context(page, request):
+    hub_urls = hub_urls_by_theme(request)
+    return {
+        "themes": theme_links(list(page.themes.all()), hub_urls),
+        "areas": area_links(
+            Area.objects.filter(pk__in=page.areas.values("pk")).select_related("page"), request
+        ),
+        "quotes": list(page.quotes.all()),
+    }
+
+
+def area_index_context(page, request):
+    """Every area page, with how many case studies each has and its annex status."""
+    counts = defaultdict(int)
+    for area_id in CaseStudyPage.areas.through.objects.filter(casestudypage__live=True).values_list(
+        "area_id", flat=True
+    ):
+        counts[area_id] += 1
+    rows = []
+    for area_page in AreaPage.objects.live().select_related("area").order_by("area__name"):
+        rows.append({"page": area_page, "case_study_count": counts[area_page.area_id]})
+    return {
+        "area_rows": rows,
+        "annex_rows": [row for row in rows if row["page"].area.is_annex_area],
+        "other_rows": [row for row in rows if not row["page"].area.is_annex_area],
+    }

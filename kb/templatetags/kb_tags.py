@@ -1,0 +1,126 @@
+"""Template helpers for the public site: page metadata, site sections, text and figures."""
+
+import re
+
+from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from kb.charts import format_number, format_value
+
+register = template.Library()
+
+SITE_DESCRIPTION = (
+    "Good practice, resources and evidence for reducing inequalities in infant and maternal "
+    "health in England, from the Infant Mortality National Support Team's 2010 report."
+)
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦]|-|\*)\s+")
+
+
+def _one_line(text):
+    return " ".join((text or "").split())
+
+
+@register.simple_tag(takes_context=True)
+def page_description(context, page=None):
+    """The meta description: the editor's own, else the summary or intro, else one naming the page.
+
+    Every page gets a distinct description because the fallback always names the page.
+    """
+    explicit = context.get("meta_description")
+    if explicit:
+        return Truncator(_one_line(explicit)).chars(160)
+    if not page:
+        return SITE_DESCRIPTION
+    for text in (
+        getattr(page, "search_description", ""),
+        getattr(page, "summary", ""),
+        getattr(page, "intro", ""),
+    ):
+        if text and text.strip():
+            return Truncator(_one_line(text)).chars(160)
+    if page.depth <= 2:
+        return SITE_DESCRIPTION
+    return Truncator(
+        f"{page.title}: good practice, resources and evidence on reducing infant and maternal "
+        "health inequalities in England."
+    ).chars(160)
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context, page=None):
+    """The absolute address of this page without query strings, so variants don't compete."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    explicit = context.get("canonical_path")
+    if explicit:
+        return request.build_absolute_uri(explicit)
+    if page is not None and hasattr(page, "get_url"):
+        url = page.get_url(request)
+        if url:
+            return request.build_absolute_uri(url)
+    return request.build_absolute_uri(request.path)
+
+
+@register.simple_tag(takes_context=True)
+def site_sections(context):
+    """The section indexes under the home page, for header, footer and home page links."""
+    request = context.get("request")
+    if request is None:
+        return []
+    from kb.page_context import site_sections as sections_for
+
+    return sections_for(request, context.get("page"))
+
+
+@register.filter(needs_autoescape=True)
+def paragraphs(text, autoescape=True):
+    """Plain text with blank lines between paragraphs, as NHS.UK paragraphs and bullet lists.
+
+    Lines starting with a bullet character become a list, as the report printed them.
+    """
+    if not text:
+        return ""
+    blocks = [block for block in re.split(r"\n\s*\n", str(text).strip()) if block.strip()]
+    html = []
+    for block in blocks:
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        items = []
+        lead = []
+        for line in lines:
+            if BULLET.match(line):
+                items.append(BULLET.sub("", line))
+            elif items:
+                items[-1] = f"{items[-1]} {line}"
+            else:
+                lead.append(line)
+        if lead:
+            html.append("<p>" + "<br>".join(escape(line) for line in lead) + "</p>")
+        if items:
+            html.append(
+                '<ul class="nhsuk-list nhsuk-list--bullet">'
+                + "".join(f"<li>{escape(item)}</li>" for item in items)
+                + "</ul>"
+            )
+    return mark_safe("".join(html))
+
+
+@register.filter
+def figure(value):
+    """A stored decimal as printed: 4.000 -> 4, 2.800 -> 2.8."""
+    return format_number(value)
+
+
+@register.simple_tag
+def figure_with_unit(value, unit):
+    return format_value(value, unit)
+
+
+@register.simple_tag
+def breadcrumb_pages(page):
+    """The page's ancestors below the tree root, home first. One query."""
+    return list(
+        page.get_ancestors().filter(depth__gt=1).only("pk", "title", "depth", "path", "url_path")
+    )
