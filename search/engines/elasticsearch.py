@@ -1,0 +1,409 @@
+"""The Elasticsearch engine: the search contract answered by an Elasticsearch 8 cluster.
+
+Reads and writes go through an alias (the index prefix, e.g. `kb-production`). A rebuild loads
+a fresh versioned index (`kb-production-20250101120000000000`) and moves the alias to it in one
+`update_aliases` call, so searches never see a half-built index. Every failure to reach or use
+the cluster is raised as `EngineUnavailable` with the URL in its message; the resilient wrapper
+(resilient.py) turns that into a fallback answer and an outbox entry.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch.dsl import Search
+
+from search.facets import FACETS_BY_NAME
+
+from . import es_query
+from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
+from .es_schema import from_source, index_body, to_source
+
+BULK_CHUNK_SIZE = 500
+SEARCH_TIMEOUT_SECONDS = 5
+REBUILD_TIMEOUT_SECONDS = 120
+VERSION_SUFFIX = re.compile(r"^\d{20}$")  # %Y%m%d%H%M%S%f
+
+
+class ElasticsearchError(EngineUnavailable):
+    """The cluster could not be reached or refused a request; the message names the URL."""
+
+
+class FacetsIncomplete(ElasticsearchError):
+    """A terms aggregation left values out, so facet counts would silently be wrong."""
+
+
+def redact_url(url: str) -> str:
+    """The URL without any user:password, safe for logs and command output."""
+    parts = urlsplit(url)
+    if parts.username or parts.password:
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        parts = parts._replace(netloc=host)
+    return urlunsplit(parts)
+
+
+def build_client(url: str, api_key: str = "", ca_certs: str = "", **options) -> Elasticsearch:
+    """A client for one cluster URL. Retries are few and timeouts short: the caller falls back."""
+    kwargs = {
+        "request_timeout": SEARCH_TIMEOUT_SECONDS,
+        "max_retries": 1,
+        "retry_on_timeout": False,
+    }
+    if api_key:
+        kwargs["api_key"] = api_key
+    if ca_certs:
+        kwargs["ca_certs"] = ca_certs
+    kwargs.update(options)
+    return Elasticsearch(url, **kwargs)
+
+
+_clients: dict[tuple[str, str, str], Elasticsearch] = {}
+
+
+def shared_client(url: str, api_key: str, ca_certs: str) -> Elasticsearch | None:
+    """One client (and connection pool) per process and configuration; None without a URL."""
+    if not url:
+        return None
+    key = (url, api_key, ca_certs)
+    if key not in _clients:
+        _clients[key] = build_client(url, api_key, ca_certs)
+    return _clients[key]
+
+
+class ElasticsearchEngine(SearchEngine):
+    name = "elasticsearch"
+
+    def __init__(
+        self,
+        client: Elasticsearch | None,
+        *,
+        url: str,
+        prefix: str,
+        synonym_rules: Callable[[], list[str]],
+        spelling_rules: Callable[[], es_query.SpellingRules] = es_query.SpellingRules.current,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
+        self.client = client
+        self.url = redact_url(url) if url else "(ELASTICSEARCH_URL is not set)"
+        self.alias = prefix
+        self._synonym_rules = synonym_rules
+        self._spelling_rules = spelling_rules
+        self._clock = clock
+
+    @classmethod
+    def from_settings(cls) -> ElasticsearchEngine:
+        from .es_synonyms import elasticsearch_synonym_rules
+
+        url = settings.ELASTICSEARCH_URL
+        return cls(
+            shared_client(url, settings.ELASTICSEARCH_API_KEY, settings.ELASTICSEARCH_CA_CERTS),
+            url=url,
+            prefix=settings.KB_ELASTICSEARCH_INDEX_PREFIX,
+            synonym_rules=elasticsearch_synonym_rules,
+        )
+
+    # -- errors ---------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _cluster(self, action: str):
+        """Translate every client failure into one line that names the cluster and the action."""
+        if self.client is None:
+            raise ElasticsearchError("Elasticsearch is not configured: ELASTICSEARCH_URL is empty")
+        try:
+            yield self.client
+        except ElasticsearchError:
+            raise
+        except helpers.BulkIndexError as error:
+            first = error.errors[0] if error.errors else {}
+            raise ElasticsearchError(
+                f"Elasticsearch at {self.url} rejected {len(error.errors)} document(s) while "
+                f"{action}: {_bulk_reason(first)}"
+            ) from error
+        except ApiError as error:
+            raise ElasticsearchError(
+                f"Elasticsearch at {self.url} answered HTTP {error.meta.status} while {action}: "
+                f"{_api_reason(error)}"
+            ) from error
+        except TransportError as error:
+            raise ElasticsearchError(
+                f"Elasticsearch at {self.url} is unreachable while {action}: "
+                f"{type(error).__name__}: {_first_line(error.message)}"
+            ) from error
+
+    # -- searching ------------------------------------------------------------------------------
+
+    def explain(self, request: SearchRequest) -> dict:
+        """The exact body `search` sends first, without contacting the cluster."""
+        return self._search_for(request).to_dict()
+
+    def _search_for(self, request: SearchRequest, query_text: str | None = None) -> Search:
+        return es_query.build_search(request, self._spelling_rules(), query_text=query_text)
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """One request; a second only to drop unknown facet values or retry a misspelling."""
+        response, unknown = self._execute(request)
+        warnings = []
+        if unknown:
+            warnings = [
+                f"Ignored unknown {FACETS_BY_NAME[name].label.lower()} \u201c{value}\u201d."
+                for name, values in unknown.items()
+                for value in values
+            ]
+            request = replace(
+                request,
+                filters={
+                    name: kept
+                    for name, values in request.filters.items()
+                    if (kept := tuple(v for v in values if v not in unknown.get(name, ())))
+                },
+            )
+            response, _ = self._execute(request)
+        if response.total:
+            response.suggestion = None  # "did you mean" only when nothing was found
+        elif response.suggestion:
+            retry, _ = self._execute(request, query_text=response.suggestion)
+            if retry.total:
+                retry.suggestion = response.suggestion
+                retry.corrected_from = request.query
+                response = retry
+        response.warnings = warnings + response.warnings
+        return response
+
+    def _execute(self, request: SearchRequest, query_text: str | None = None):
+        body = self._search_for(request, query_text).to_dict()
+        with self._cluster("searching") as client:
+            raw = client.options(request_timeout=SEARCH_TIMEOUT_SECONDS).search(
+                index=self.alias, body=body
+            )
+            raw = raw.body
+        try:
+            response = es_query.parse_response(request, raw, self._spelling_rules())
+            return response, es_query.unknown_selections(request, raw)
+        except es_query.FacetsTruncated as error:
+            raise FacetsIncomplete(f"Elasticsearch at {self.url}: {error}") from error
+
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        search = es_query.build_autocomplete(prefix, limit)
+        if search is None:
+            return []
+        with self._cluster("suggesting titles") as client:
+            raw = client.options(request_timeout=SEARCH_TIMEOUT_SECONDS).search(
+                index=self.alias, body=search.to_dict()
+            )
+        return es_query.parse_autocomplete(raw.body)
+
+    # -- live updates ---------------------------------------------------------------------------
+
+    def index_documents(self, documents: list[dict]) -> None:
+        actions = [
+            {
+                "_op_type": "index",
+                "_index": self.alias,
+                "_id": str(document["id"]),
+                "_source": to_source(document),
+            }
+            for document in documents
+        ]
+        if not actions:
+            return
+        with self._cluster("indexing") as client:
+            # require_alias: never let a write auto-create a concrete index under the alias name,
+            # which would block the first rebuild from creating the alias.
+            helpers.bulk(client, actions, refresh="wait_for", require_alias=True)
+
+    def delete(self, ids: list[int]) -> None:
+        actions = [
+            {"_op_type": "delete", "_index": self.alias, "_id": str(page_id)} for page_id in ids
+        ]
+        if not actions:
+            return
+        with self._cluster("deleting") as client:
+            _, errors = helpers.bulk(
+                client, actions, refresh="wait_for", raise_on_error=False, require_alias=True
+            )
+            real_errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
+            if real_errors:
+                raise helpers.BulkIndexError(f"{len(real_errors)} deletes failed", real_errors)
+
+    # -- rebuild --------------------------------------------------------------------------------
+
+    def new_index_name(self) -> str:
+        return f"{self.alias}-{self._clock():%Y%m%d%H%M%S%f}"
+
+    def is_versioned_index(self, name: str) -> bool:
+        prefix = f"{self.alias}-"
+        return name.startswith(prefix) and bool(VERSION_SUFFIX.match(name[len(prefix) :]))
+
+    def rebuild(self, documents: Iterable[dict]) -> int:
+        """Load a new versioned index, then point the alias at it in one atomic call."""
+        name = self.new_index_name()
+        with self._cluster(f"creating index {name}") as client:
+            client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.create(
+                index=name, **index_body(self._synonym_rules())
+            )
+        try:
+            count = self._load(name, documents)
+            with self._cluster(f"moving alias {self.alias} to {name}") as client:
+                client.indices.update_aliases(actions=self._swap_actions(client, name))
+        except BaseException:
+            with contextlib.suppress(Exception):  # best effort: the cluster may be gone
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+            raise
+        self._delete_old_indices(keep=name)
+        return count
+
+    def _load(self, name: str, documents: Iterable[dict]) -> int:
+        with self._cluster(f"loading index {name}") as client:
+            client = client.options(request_timeout=REBUILD_TIMEOUT_SECONDS)
+            client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
+            count, _ = helpers.bulk(
+                client,
+                (
+                    {"_index": name, "_id": str(doc["id"]), "_source": to_source(doc)}
+                    for doc in documents
+                ),
+                chunk_size=BULK_CHUNK_SIZE,
+            )
+            client.indices.put_settings(index=name, settings={"refresh_interval": None})
+            client.indices.refresh(index=name)
+            stored = client.count(index=name)["count"]
+        if stored != count:
+            raise ElasticsearchError(
+                f"Elasticsearch at {self.url} holds {stored} documents in {name} after loading "
+                f"{count}; the alias was not moved"
+            )
+        return count
+
+    def _alias_holders(self, client) -> list[str]:
+        """The indices the alias points to now ([] before the first rebuild)."""
+        response = client.options(ignore_status=404).indices.get_alias(name=self.alias)
+        if response.meta.status == 404:
+            return []
+        return sorted(response.body)
+
+    def _swap_actions(self, client, new_index: str) -> list[dict]:
+        """One atomic list: take the alias off every index, put it on the new one.
+
+        A concrete index squatting on the alias name (created by a write before any alias
+        existed) is removed in the same call, since an alias cannot share a name with an index.
+        """
+        holders = self._alias_holders(client)
+        actions: list[dict] = [
+            {"remove": {"index": index, "alias": self.alias}} for index in holders
+        ]
+        if not holders and client.indices.exists(index=self.alias):
+            actions.append({"remove_index": {"index": self.alias}})
+        actions.append({"add": {"index": new_index, "alias": self.alias}})
+        return actions
+
+    def _delete_old_indices(self, keep: str) -> list[str]:
+        with self._cluster(f"listing indices {self.alias}-*") as client:
+            names = client.indices.get(index=f"{self.alias}-*", expand_wildcards="open,closed")
+        old = sorted(n for n in names if self.is_versioned_index(n) and n != keep)
+        if old:
+            with self._cluster("deleting old indices") as client:
+                client.indices.delete(index=",".join(old), ignore_unavailable=True)
+        return old
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def check(self, documents: list[dict]) -> CheckReport:
+        """Drift between the published pages and the index, plus the cluster's own state."""
+        expected = {int(doc["id"]): doc for doc in documents}
+        with self._cluster("checking the index") as client:
+            health = client.cluster.health().body
+            holders = self._alias_holders(client)
+            indexed = {}
+            built_with = None
+            if holders:
+                indexed = {
+                    int(hit["_id"]): from_source(hit["_source"])
+                    for hit in helpers.scan(client, index=self.alias, query=MATCH_ALL)
+                }
+                built_with = _synonyms_in(client.indices.get_settings(index=self.alias).body)
+        missing = sorted(set(expected) - set(indexed))
+        orphaned = sorted(set(indexed) - set(expected))
+        stale = sorted(
+            page_id
+            for page_id in set(expected) & set(indexed)
+            if _comparable(expected[page_id]) != _comparable(indexed[page_id])
+        )
+        if not holders:
+            synonyms = "no index yet"
+        elif built_with == self._synonym_rules():
+            synonyms = "current"
+        else:
+            synonyms = "changed since the last rebuild (run: manage.py search_index rebuild)"
+        return CheckReport(
+            engine=self.name,
+            indexed=len(indexed),
+            expected=len(expected),
+            missing=missing,
+            stale=stale,
+            orphaned=orphaned,
+            details={
+                "url": self.url,
+                "cluster": health.get("cluster_name"),
+                "cluster health": health.get("status"),
+                "nodes": health.get("number_of_nodes"),
+                "alias": self.alias,
+                "alias points to": ", ".join(holders)
+                or "nothing (run: manage.py search_index rebuild)",
+                "documents in alias": len(indexed),
+                "synonyms": synonyms,
+            },
+        )
+
+
+MATCH_ALL = {"query": {"match_all": {}}}
+
+
+def _synonyms_in(settings_body: dict) -> list[str] | None:
+    for index_settings in settings_body.values():
+        analysis = index_settings.get("settings", {}).get("index", {}).get("analysis", {})
+        return analysis.get("filter", {}).get("kb_synonyms", {}).get("synonyms")
+    return None
+
+
+def _comparable(document: dict) -> dict:
+    """A document as JSON would round-trip it, so tuples and lists compare equal."""
+    return {key: _plain(value) for key, value in document.items()}
+
+
+def _plain(value):
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _first_line(text) -> str:
+    return str(text).strip().splitlines()[0][:300] if str(text).strip() else "no detail"
+
+
+def _api_reason(error: ApiError) -> str:
+    body = error.body
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        err = body["error"]
+        return _first_line(f"{err.get('type', 'error')}: {err.get('reason', '')}")
+    return _first_line(error.message)
+
+
+def _bulk_reason(item: dict) -> str:
+    for result in item.values():
+        error = result.get("error") if isinstance(result, dict) else None
+        if isinstance(error, dict):
+            return _first_line(f"{error.get('type', 'error')}: {error.get('reason', '')}")
+        if error:
+            return _first_line(error)
+    return "no detail"

@@ -1,0 +1,315 @@
+"""Search requests as Elasticsearch request bodies (built with elasticsearch.dsl), and back.
+
+The body mirrors the embedded engine's rules so both engines answer alike:
+
+- Text: every word (or a synonym phrase for it) must appear in some field. `combined_fields`
+  scores the four fields as one (BM25F) with the embedded engine's column weights as boosts.
+- Facets are disjunctive: selected values go in `post_filter`, so hits are filtered but the
+  aggregations are not; each facet's counts are a filter aggregation under every *other*
+  facet's selection, so a facet never hides its own alternatives.
+- "Did you mean": a term suggester proposes index words within fuzziness AUTO's edit distance;
+  acronyms, capitals, numbers, short words and thesaurus words are never corrected. When the
+  text finds nothing, the engine retries once with the correction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from elasticsearch.dsl import A, Q, Search
+
+from search import text as textmod
+from search.facets import FACETS, FACETS_BY_NAME
+
+from .base import FacetValue, Hit, SearchRequest, SearchResponse
+from .embedded import edit_distance
+from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
+
+# The embedded engine's BM25 column weights (embedded.COLUMN_WEIGHTS) as field boosts.
+FIELD_BOOSTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
+QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in FIELD_BOOSTS.items()]
+# Larger than any facet's number of values; a response that still leaves values out fails loudly.
+FACET_TERMS_SIZE = 1000
+SNIPPET_CHARACTERS = 200  # about the embedded engine's 32 words
+MIN_CORRECTED_LENGTH = 4  # the embedded speller leaves shorter words alone
+SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
+NEWEST_FIRST = [
+    {"sort_date": {"order": "desc", "missing": "_last"}},
+    {"title_key": {"order": "asc"}},
+    {"id": {"order": "asc"}},
+]
+TITLE_ORDER = [{"title_key": {"order": "asc"}}, {"id": {"order": "asc"}}]
+
+
+class FacetsTruncated(RuntimeError):
+    """A facet aggregation returned fewer values than exist."""
+
+
+@dataclass(frozen=True)
+class SpellingRules:
+    """Which typed words may be corrected: the embedded engine's rule, from the same thesaurus."""
+
+    acronyms: frozenset[str] = frozenset()
+    known_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def current(cls) -> SpellingRules:
+        from search.synonyms import get_thesaurus
+
+        thesaurus = get_thesaurus()
+        return cls(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words))
+
+    def may_correct(self, typed: str) -> bool:
+        """False for acronyms (known or typed in capitals), numbers, short and thesaurus words."""
+        if typed.isupper() and len(typed) >= 2:
+            return False
+        folded = textmod.words(typed)
+        if len(folded) != 1:
+            return False
+        word = folded[0]
+        return (
+            len(word) >= MIN_CORRECTED_LENGTH
+            and word.isalpha()
+            and word not in self.acronyms
+            and word not in self.known_words
+        )
+
+
+# --- request bodies ----------------------------------------------------------------------------
+
+
+def text_query(query_text: str):
+    if not query_text:
+        return Q("match_all")
+    return Q(
+        "combined_fields",
+        query=query_text,
+        fields=QUERY_FIELDS,
+        operator="and",
+        auto_generate_synonyms_phrase_query=True,
+        zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
+    )
+
+
+def facet_filter(facet_name: str, values) -> Q:
+    facet = FACETS_BY_NAME[facet_name]
+    return Q("terms", **{f"{facet.field}.value": list(values)})
+
+
+def _filters_except(request: SearchRequest, excluded: str | None) -> list:
+    return [
+        facet_filter(name, values)
+        for name, values in request.filters.items()
+        if name != excluded and values
+    ]
+
+
+def _all_of(filters: list) -> Q:
+    return Q("bool", filter=filters) if filters else Q("match_all")
+
+
+def build_search(
+    request: SearchRequest, rules: SpellingRules, query_text: str | None = None
+) -> Search:
+    """The one request a search sends (`query_text` replaces the typed text on a retry)."""
+    text = request.query if query_text is None else query_text
+    search = Search().query(text_query(text)).extra(track_total_hits=True)
+    if request.filters:
+        search = search.post_filter(_all_of(_filters_except(request, None)))
+    for facet in FACETS:
+        counts = A("filter", _all_of(_filters_except(request, facet.name)))
+        counts.bucket(
+            "values",
+            "terms",
+            field=f"facet_keys.{facet.name}",
+            size=FACET_TERMS_SIZE,
+            min_doc_count=1,
+        )
+        search.aggs.bucket(facet.name, counts)
+    if request.filters:
+        # Which selected values exist at all, with their labels, whatever else is selected.
+        known = search.aggs.bucket("selected", "global")
+        for name, values in request.filters.items():
+            known.bucket(name, "filter", facet_filter(name, values)).bucket(
+                "values", "terms", field=f"facet_keys.{name}", size=FACET_TERMS_SIZE
+            )
+    if request.sort == "title":
+        search = search.sort(*TITLE_ORDER)
+    elif request.sort == "newest" or not text:
+        search = search.sort(*NEWEST_FIRST)
+    else:
+        search = search.sort("_score", {"id": {"order": "asc"}})
+    # Snippets: the best passage with matches in <mark>, text HTML-escaped; without a match
+    # (or without text) the start of the field, as the embedded engine shows.
+    search = search.highlight_options(
+        encoder="html",
+        pre_tags=["<mark>"],
+        post_tags=["</mark>"],
+        fragment_size=SNIPPET_CHARACTERS,
+        number_of_fragments=1,
+        no_match_size=SNIPPET_CHARACTERS,
+    ).highlight("summary", "body")
+    if text:
+        spellable = [word for word in text.split() if rules.may_correct(word)]
+        if spellable and query_text is None:
+            search = search.suggest(
+                "did_you_mean",
+                text,
+                term={
+                    "field": "spelling",
+                    "suggest_mode": "missing",
+                    "max_edits": 2,
+                    "prefix_length": 0,
+                    "min_word_length": MIN_CORRECTED_LENGTH,
+                    "string_distance": "damerau_levenshtein",
+                    "sort": "score",
+                    "size": 3,
+                },
+            )
+    search = search.source(excludes=SOURCE_EXCLUDES)
+    start = request.offset
+    if start + request.page_size > 10_000:
+        # Beyond Elasticsearch's result window: counts and facets only, like a page past the end.
+        return search.extra(from_=0, size=0)
+    return search[start : start + request.page_size]
+
+
+def build_autocomplete(prefix: str, limit: int) -> Search | None:
+    """Titles holding the typed words, the last one as a prefix (unless a space follows it)."""
+    typed = textmod.words(prefix)
+    if not typed or limit < 1:
+        return None
+    finished = prefix[-1:].isspace()
+    complete, partial = (typed, None) if finished else (typed[:-1], typed[-1])
+    clauses = [Q("match", **{"title.words": word}) for word in complete]
+    if partial:
+        clauses.append(Q("match", **{"title.autocomplete": partial[:AUTOCOMPLETE_MAX_GRAM]}))
+    search = Search().query(Q("bool", must=clauses)).source(["title"])
+    return search.sort("_score", {"title_key": {"order": "asc"}})[:limit]
+
+
+# --- responses ---------------------------------------------------------------------------------
+
+
+def parse_response(request: SearchRequest, raw: dict, rules: SpellingRules) -> SearchResponse:
+    """A SearchResponse from Elasticsearch's documented search response format."""
+    unknown = unknown_selections(request, raw)
+    response = SearchResponse(
+        request=request,
+        engine="elasticsearch",
+        total=_total(raw),
+        hits=[_hit(hit) for hit in raw.get("hits", {}).get("hits", [])],
+        facets=_facets(request, raw.get("aggregations", {}), unknown),
+        suggestion=_suggestion(request.query, raw.get("suggest", {}), rules),
+    )
+    return response
+
+
+def _total(raw: dict) -> int:
+    total = raw.get("hits", {}).get("total", 0)
+    return int(total.get("value", 0) if isinstance(total, dict) else total)
+
+
+def _labels(terms) -> list[str]:
+    return [term["label"] for term in terms or []]
+
+
+def _snippet(highlight: dict) -> str:
+    summary = (highlight.get("summary") or [""])[0]
+    body = (highlight.get("body") or [""])[0]
+    if "<mark>" in summary:
+        return summary
+    if "<mark>" in body:
+        return f"\u2026 {body} \u2026"
+    return summary or body
+
+
+def _hit(raw_hit: dict) -> Hit:
+    source = raw_hit.get("_source", {})
+    doc_type = (source.get("type") or [{"value": "", "label": ""}])[0]
+    snippet = _snippet(raw_hit.get("highlight", {}))
+    return Hit(
+        id=int(raw_hit["_id"]),
+        title=source.get("title") or "",
+        url=source.get("url") or "",
+        type=doc_type["label"],
+        type_key=doc_type["value"],
+        snippet=snippet,
+        themes=_labels(source.get("themes")),
+        areas=_labels(source.get("areas")),
+        interventions=_labels(source.get("interventions")),
+        year=source.get("year"),
+        score=float(raw_hit.get("_score") or 0.0),
+    )
+
+
+def _buckets(aggregation: dict, name: str) -> list[dict]:
+    terms = aggregation.get("values", {})
+    if terms.get("sum_other_doc_count", 0):
+        raise FacetsTruncated(
+            f"facet {name!r} has more values than FACET_TERMS_SIZE={FACET_TERMS_SIZE}; "
+            f"{terms['sum_other_doc_count']} documents were left out of its counts"
+        )
+    return terms.get("buckets", [])
+
+
+def unknown_selections(request: SearchRequest, raw: dict) -> dict[str, list[str]]:
+    """Selected values that no document has (the embedded engine ignores them with a warning)."""
+    known = raw.get("aggregations", {}).get("selected", {})
+    unknown = {}
+    for name, values in request.filters.items():
+        present = {split_facet_key(b["key"])[0] for b in _buckets(known.get(name, {}), name)}
+        missing = [value for value in values if value not in present]
+        if missing:
+            unknown[name] = missing
+    return unknown
+
+
+def _facets(request: SearchRequest, aggregations: dict, unknown: dict) -> dict:
+    selected_labels = {}
+    for name in request.filters:
+        for bucket in _buckets(aggregations.get("selected", {}).get(name, {}), name):
+            value, label = split_facet_key(bucket["key"])
+            selected_labels[(name, value)] = label
+    facets = {}
+    for facet in FACETS:
+        selected = set(request.filters.get(facet.name, ())) - set(unknown.get(facet.name, ()))
+        counts: dict[str, FacetValue] = {}
+        for bucket in _buckets(aggregations.get(facet.name, {}), facet.name):
+            value, label = split_facet_key(bucket["key"])
+            if value in counts:  # a label changed and only some documents are reindexed yet
+                counts[value].count += bucket["doc_count"]
+                continue
+            counts[value] = FacetValue(value, label, bucket["doc_count"], value in selected)
+        for value in selected - set(counts):
+            label = selected_labels.get((facet.name, value), value)
+            counts[value] = FacetValue(value, label, 0, True)
+        listed = sorted(counts.values(), key=lambda v: (-v.count, v.label.casefold(), v.value))
+        facets[facet.name] = listed
+    return facets
+
+
+def _suggestion(query: str, suggest: dict, rules: SpellingRules) -> str | None:
+    """The typed text with correctable words replaced by the best option within AUTO's edits."""
+    entries = suggest.get("did_you_mean") or []
+    replacements = []
+    for entry in entries:
+        start, length = entry.get("offset", 0), entry.get("length", 0)
+        typed = query[start : start + length]
+        limit = 1 if len(typed) <= 5 else 2  # fuzziness AUTO for words of four or more letters
+        if not rules.may_correct(typed):
+            continue
+        for option in entry.get("options") or []:
+            if edit_distance(typed.casefold(), option["text"], limit) <= limit:
+                replacements.append((start, length, option["text"]))
+                break
+    if not replacements:
+        return None
+    corrected = query
+    for start, length, text in sorted(replacements, reverse=True):
+        corrected = corrected[:start] + text + corrected[start + length :]
+    return corrected
+
+
+def parse_autocomplete(raw: dict) -> list[str]:
+    return [hit["_source"]["title"] for hit in raw.get("hits", {}).get("hits", [])]

@@ -1,0 +1,75 @@
+"""Fixtures for the Elasticsearch engine: a fake cluster, engines on it, and a closed port."""
+
+from __future__ import annotations
+
+import socket
+from datetime import UTC, datetime
+
+import pytest
+
+from search.engines.elasticsearch import ElasticsearchEngine, build_client
+from search.engines.es_query import SpellingRules
+from search.engines.es_synonyms import rules_from
+from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
+
+from .fake_cluster import FakeCluster
+
+FAKE_URL = "http://es.test:9200"
+
+
+def file_groups():
+    return parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
+
+
+def file_synonym_rules() -> list[str]:
+    """synonyms.txt only (no glossary), so these tests need no database."""
+    return rules_from(file_groups(), [])
+
+
+def file_spelling_rules() -> SpellingRules:
+    thesaurus = build_thesaurus(file_groups())
+    return SpellingRules(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words))
+
+
+def fixed_clock():
+    return datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
+    return ElasticsearchEngine(
+        client,
+        url=url,
+        prefix=prefix,
+        synonym_rules=file_synonym_rules,
+        spelling_rules=file_spelling_rules,
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def cluster():
+    return FakeCluster()
+
+
+@pytest.fixture
+def es_engine(cluster):
+    return make_engine(cluster.client(FAKE_URL))
+
+
+@pytest.fixture
+def closed_port():
+    """A port nothing listens on: bound, then closed, so connecting is refused at once."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def unreachable_url(closed_port):
+    return f"http://127.0.0.1:{closed_port}"
+
+
+@pytest.fixture
+def unreachable_engine(unreachable_url):
+    return make_engine(build_client(unreachable_url, max_retries=0), url=unreachable_url)

@@ -1,0 +1,94 @@
+"""Golden request bodies and the golden index definition.
+
+A change to what is sent to Elasticsearch must show up as a reviewed diff of these files.
+Regenerate after an intended change with: KB_UPDATE_GOLDEN=1 pytest tests/search/es
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from search.engines.base import SearchRequest
+from search.engines.es_schema import index_body
+
+from .conftest import make_engine
+
+GOLDEN = Path(__file__).parent / "golden"
+FIXED_RULES = [
+    "cot death, SUDI, sudden unexpected death in infancy",
+    "FNP, Family Nurse Partnership",
+    "DfE, Department for Children\\, Schools and Families",
+]
+
+
+def assert_golden(name: str, actual: dict):
+    path = GOLDEN / f"{name}.json"
+    text = json.dumps(actual, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    if os.environ.get("KB_UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"{path} is missing; run with KB_UPDATE_GOLDEN=1 to create it"
+    assert json.loads(path.read_text(encoding="utf-8")) == actual, (
+        f"{path.name} differs from what the engine sends; if intended, regenerate it"
+    )
+
+
+REQUESTS = {
+    "text_only": SearchRequest.build("smoking in pregnancy"),
+    "text_two_facets": SearchRequest.build(
+        "breastfeeding support",
+        filters={"theme": ["breastfeeding", "ethnicity"], "area": ["bolton", "dudley"]},
+    ),
+    "sort_newest": SearchRequest.build("housing", sort="newest"),
+    "page_3": SearchRequest.build("housing", page=3),
+}
+
+
+@pytest.mark.parametrize("name", REQUESTS)
+def test_request_body(name):
+    engine = make_engine(client=None)  # explain never needs a connection
+    assert_golden(f"request_{name}", engine.explain(REQUESTS[name]))
+
+
+def test_index_mapping_and_analysis():
+    assert_golden("index", index_body(FIXED_RULES))
+
+
+def test_page_3_starts_at_the_41st_result():
+    body = make_engine(client=None).explain(REQUESTS["page_3"])
+    assert (body["from"], body["size"]) == (40, 20)
+
+
+def test_facets_are_disjunctive_in_the_body():
+    body = make_engine(client=None).explain(REQUESTS["text_two_facets"])
+    theme_values = {"terms": {"themes.value": ["breastfeeding", "ethnicity"]}}
+    area_values = {"terms": {"areas.value": ["bolton", "dudley"]}}
+    assert body["post_filter"] == {"bool": {"filter": [theme_values, area_values]}}
+    assert body["aggs"]["theme"]["filter"] == {"bool": {"filter": [area_values]}}
+    assert body["aggs"]["area"]["filter"] == {"bool": {"filter": [theme_values]}}
+    assert body["aggs"]["type"]["filter"] == {"bool": {"filter": [theme_values, area_values]}}
+    assert "post_filter" not in make_engine(client=None).explain(REQUESTS["text_only"])
+
+
+def test_acronym_only_query_asks_for_no_spelling_suggestion():
+    body = make_engine(client=None).explain(SearchRequest.build("SUDI FNP"))
+    assert "suggest" not in body
+
+
+def test_every_document_field_is_mapped():
+    from tests.search.contract import corpus
+
+    mapped = set(index_body([])["mappings"]["properties"])
+    assert set(corpus()[0]) <= mapped
+
+
+def test_synonym_rules_come_from_the_file_and_the_glossary(db):
+    from search.engines.es_synonyms import elasticsearch_synonym_rules
+
+    rules = elasticsearch_synonym_rules()
+    assert "dad, father" in rules  # search/synonyms.txt
+    assert "FNP, Family Nurse Partnership" in rules  # the glossary, from the database
+    assert "DfE, Department for Children\\, Schools and Families" in rules  # comma escaped
