@@ -1,0 +1,150 @@
+"""Zero-downtime rebuild, live updates and drift checks, through the fake cluster.
+
+The fake keeps indices, aliases and documents, so these tests follow what a cluster would hold
+after each call; analysis and scoring are not modelled (see fake_cluster.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from search.engines.elasticsearch import ElasticsearchError
+from search.engines.es_schema import to_source
+from tests.search.contract import corpus
+
+from .conftest import FAKE_URL, file_synonym_rules, make_engine
+
+NEW_INDEX = "kb-test-20250102030405678901"
+OLD_INDEX = "kb-test-20240101000000000000"
+
+
+def test_first_rebuild_creates_a_versioned_index_and_the_alias(cluster, es_engine):
+    documents = corpus()
+    assert es_engine.rebuild(documents) == len(documents)
+
+    assert cluster.alias_holders("kb-test") == [NEW_INDEX]
+    created = cluster.indices[NEW_INDEX]["body"]
+    assert created["settings"]["analysis"]["filter"]["kb_synonyms"]["synonyms"] == (
+        file_synonym_rules()
+    )
+    assert created["mappings"]["properties"]["facet_keys"]["properties"]["theme"] == {
+        "type": "keyword"
+    }
+    stored = cluster.indices[NEW_INDEX]["docs"]
+    assert stored["105"] == to_source(documents[4])
+    assert stored["105"]["facet_keys"]["theme"] == ["breastfeeding\u001fBreastfeeding"]
+    (swap,) = cluster.sent("POST", "/_aliases")
+    assert swap.body == {"actions": [{"add": {"index": NEW_INDEX, "alias": "kb-test"}}]}
+
+
+def test_rebuild_swaps_the_alias_in_one_call_and_deletes_old_indices(cluster, es_engine):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"], docs={"1": {"id": 1}})
+    cluster.add_index("kb-test-20230101000000000000")  # an older, already detached build
+    cluster.add_index("kb-test-archive")  # not a versioned name: someone else's, left alone
+    cluster.add_index("kb-testing-20240101000000000000")  # another prefix entirely
+
+    es_engine.rebuild(corpus())
+
+    (swap,) = cluster.sent("POST", "/_aliases")
+    assert swap.body == {
+        "actions": [
+            {"remove": {"index": OLD_INDEX, "alias": "kb-test"}},
+            {"add": {"index": NEW_INDEX, "alias": "kb-test"}},
+        ]
+    }
+    assert sorted(cluster.indices) == [
+        NEW_INDEX,
+        "kb-test-archive",
+        "kb-testing-20240101000000000000",
+    ]
+    # Searches kept reading the old index until the single swap.
+    bulk_before_swap = cluster.requests.index(cluster.sent("PUT", "/_bulk")[0])
+    assert bulk_before_swap < cluster.requests.index(swap)
+
+
+def test_rebuild_replaces_an_index_squatting_on_the_alias_name(cluster, es_engine):
+    cluster.add_index("kb-test", docs={"1": {"id": 1}})
+    es_engine.rebuild(corpus())
+    (swap,) = cluster.sent("POST", "/_aliases")
+    assert swap.body["actions"] == [
+        {"remove_index": {"index": "kb-test"}},
+        {"add": {"index": NEW_INDEX, "alias": "kb-test"}},
+    ]
+    assert cluster.alias_holders("kb-test") == [NEW_INDEX]
+
+
+def test_failed_load_leaves_the_alias_alone_and_removes_the_half_built_index(cluster, es_engine):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.fail("PUT", "/_bulk", 500, "es_rejected_execution_exception", "queue full")
+    with pytest.raises(ElasticsearchError, match="HTTP 500.*es_rejected_execution_exception"):
+        es_engine.rebuild(corpus())
+    assert cluster.alias_holders("kb-test") == [OLD_INDEX]
+    assert NEW_INDEX not in cluster.indices
+    assert cluster.sent("POST", "/_aliases") == []
+
+
+def test_index_names_carry_the_prefix_and_a_sortable_timestamp(cluster):
+    engine = make_engine(
+        cluster.client(),
+        prefix="kb-production",
+        clock=lambda: datetime(2031, 12, 31, 23, 59, 59, 1, tzinfo=UTC),
+    )
+    assert engine.new_index_name() == "kb-production-20311231235959000001"
+    assert engine.is_versioned_index("kb-production-20311231235959000001")
+    assert not engine.is_versioned_index("kb-production-old")
+    assert not engine.is_versioned_index("kb-production-eu-20311231235959000001")
+
+
+def test_live_updates_write_through_the_alias(cluster, es_engine):
+    es_engine.rebuild(corpus())
+    changed = corpus()[9] | {"title": "Damp homes and infant health"}
+    es_engine.index_documents([changed])
+    es_engine.delete([101, 999999])  # an unknown id is not an error
+    docs = cluster.indices[NEW_INDEX]["docs"]
+    assert docs["110"]["title"] == "Damp homes and infant health"
+    assert "101" not in docs
+    for sent in cluster.sent("PUT", "/_bulk")[1:]:
+        assert sent.params["require_alias"] == ["true"]
+        assert sent.params["refresh"] == ["wait_for"]
+
+
+def test_live_update_before_any_rebuild_is_refused_not_auto_created(cluster, es_engine):
+    with pytest.raises(ElasticsearchError, match="rejected 1 document.*is not an alias"):
+        es_engine.index_documents([corpus()[0]])
+    assert cluster.indices == {}
+
+
+def test_check_reports_drift_and_cluster_state(cluster, es_engine):
+    es_engine.rebuild(corpus())
+    documents = corpus()
+    documents[0]["title"] = "Changed since indexing"
+    removed = documents.pop(1)
+    documents.append(corpus()[0] | {"id": 160})
+
+    report = es_engine.check(documents)
+    assert (report.missing, report.stale, report.orphaned) == ([160], [101], [removed["id"]])
+    assert report.details == {
+        "url": FAKE_URL,
+        "cluster": "fake-cluster",
+        "cluster health": "green",
+        "nodes": 3,
+        "alias": "kb-test",
+        "alias points to": NEW_INDEX,
+        "documents in alias": len(corpus()),
+        "synonyms": "current",
+    }
+
+
+def test_check_notices_synonyms_changed_since_the_rebuild(cluster):
+    make_engine(cluster.client()).rebuild(corpus())
+    engine = make_engine(cluster.client())
+    engine._synonym_rules = lambda: [*file_synonym_rules(), "nappy, diaper"]
+    assert engine.check(corpus()).details["synonyms"].startswith("changed since the last rebuild")
+
+
+def test_check_before_the_first_rebuild(cluster, es_engine):
+    report = es_engine.check(corpus())
+    assert report.indexed == 0 and len(report.missing) == len(corpus())
+    assert report.details["alias points to"].startswith("nothing")
