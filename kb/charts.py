@@ -194,13 +194,15 @@ def build_bar_chart(
     grouped: OrderedDict[str, list[Point]] = OrderedDict()
     for point in points:
         grouped.setdefault(point.category, []).append(point)
+    # A group keeps its colour from chart to chart (England is always the same colour).
+    colour_order = sorted(grouped)
 
     y = 0.0
     categories = []
-    for index, (label, members) in enumerate(grouped.items()):
-        colour = (
-            SERIES_COLOURS[index % len(SERIES_COLOURS)] if series_heading else SERIES_COLOURS[0]
-        )
+    for label, members in grouped.items():
+        colour = SERIES_COLOURS[0]
+        if series_heading:
+            colour = SERIES_COLOURS[colour_order.index(label) % len(SERIES_COLOURS)]
         label_rows = []
         for line in textwrap.wrap(label, LABEL_CHARS) or [label]:
             y += LABEL_LINE

@@ -8,6 +8,7 @@ the request so Wagtail reuses its cached site root paths.
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from django.db.models import Q
 from wagtail.models import Page, Site
 
 from . import charts
@@ -53,12 +54,9 @@ def national_picture(request):
     return next((hub for hub in evidence_pages(request) if hub.theme_id is None), None)
 
 
-def site_sections(request, page=None):
-    """The home page's live children (the section indexes) with their URLs. One query a request.
-
-    Header, footer and home page all use it, so it is worked out once and kept on the request.
-    """
-    cached = getattr(request, "_kb_site_sections", None)
+def _home_and_sections(request, page):
+    """The home page and its live children, fetched in one query and kept on the request."""
+    cached = getattr(request, "_kb_home_and_sections", None)
     if cached is not None:
         return cached
     if page is not None and getattr(page, "depth", 0) >= 2:
@@ -66,28 +64,69 @@ def site_sections(request, page=None):
     else:
         site = Site.find_for_request(request)
         home_path = site.root_page.path if site else None
-    sections = []
+    home, sections = None, []
     if home_path:
-        children = (
+        pages = (
             Page.objects.live()
-            .filter(depth=3, path__startswith=home_path)
+            .filter(Q(path=home_path) | Q(depth=3, path__startswith=home_path))
             .order_by("path")
             .only("pk", "title", "path", "depth", "url_path", "content_type_id")
         )
-        for child in children:
-            url = child.get_url(request)
-            if url:
-                sections.append(
-                    {
-                        "label": child.title,
-                        "url": url,
-                        "model": child.specific_class,
-                        "current": request.path.startswith(url),
-                        "is_page": request.path == url,
-                    }
-                )
+        for candidate in pages:
+            if candidate.depth == 2:
+                home = candidate
+            else:
+                sections.append(candidate)
+    request._kb_home_and_sections = (home, sections)
+    return home, sections
+
+
+def site_sections(request, page=None):
+    """The section indexes under the home page with their URLs, for navigation.
+
+    Header, footer and home page all use it; it costs one query a request.
+    """
+    cached = getattr(request, "_kb_site_sections", None)
+    if cached is not None:
+        return cached
+    sections = []
+    for child in _home_and_sections(request, page)[1]:
+        url = child.get_url(request)
+        if url:
+            sections.append(
+                {
+                    "label": child.title,
+                    "url": url,
+                    "path": child.path,
+                    "model": child.specific_class,
+                    "current": request.path.startswith(url),
+                    "is_page": request.path == url,
+                }
+            )
     request._kb_site_sections = sections
     return sections
+
+
+def breadcrumb_trail(request, page):
+    """(title, url) pairs from Home down to the page's parent.
+
+    Pages up to two levels under home reuse the navigation query; deeper ones ask the tree.
+    """
+    if page is None or getattr(page, "depth", 0) <= 2:
+        return []
+    home, _ = _home_and_sections(request, page)
+    if home is None:
+        return []
+    trail = [{"title": "Home", "url": home.get_url(request)}]
+    if page.depth == 3:
+        return trail
+    section = next(
+        (s for s in site_sections(request, page) if page.path.startswith(s["path"])), None
+    )
+    if page.depth == 4 and section is not None:
+        return [*trail, {"title": section["label"], "url": section["url"]}]
+    ancestors = page.get_ancestors().filter(depth__gt=2).only("pk", "title", "path", "url_path")
+    return trail + [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
 
 
 def section_url(request, page, model):

@@ -33,13 +33,15 @@ def page_description(context, page=None):
         return Truncator(_one_line(explicit)).chars(160)
     if not page:
         return SITE_DESCRIPTION
-    for text in (
-        getattr(page, "search_description", ""),
-        getattr(page, "summary", ""),
-        getattr(page, "intro", ""),
-    ):
+    if page.search_description.strip():
+        return Truncator(_one_line(page.search_description)).chars(160)
+    for text in (getattr(page, "summary", ""), getattr(page, "intro", "")):
         if text and text.strip():
-            return Truncator(_one_line(text)).chars(160)
+            text = _one_line(text)
+            if getattr(page, "type_label", "") and not text.startswith(page.title):
+                # Leading with the (unique) title keeps two similar summaries apart.
+                text = f"{page.title}: {text}"
+            return Truncator(text).chars(160)
     if page.depth <= 2:
         return SITE_DESCRIPTION
     return Truncator(
@@ -118,9 +120,12 @@ def figure_with_unit(value, unit):
     return format_value(value, unit)
 
 
-@register.simple_tag
-def breadcrumb_pages(page):
-    """The page's ancestors below the tree root, home first. One query."""
-    return list(
-        page.get_ancestors().filter(depth__gt=1).only("pk", "title", "depth", "path", "url_path")
-    )
+@register.simple_tag(takes_context=True)
+def breadcrumbs(context, page):
+    """(title, url) pairs from Home to the page's parent."""
+    request = context.get("request")
+    if request is None or page is None:
+        return []
+    from kb.page_context import breadcrumb_trail
+
+    return breadcrumb_trail(request, page)

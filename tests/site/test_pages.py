@@ -1,0 +1,215 @@
+"""Every page type renders on the NHS.UK frontend with its key fields visible.
+
+Real pages from the report's content, served through Django's test client and parsed as HTML.
+"""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kb.models import (
+    AreaPage,
+    CaseStudyPage,
+    EvidenceSummaryPage,
+    GlossaryTerm,
+    Intervention,
+    NewsPage,
+    ResourcePage,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text_of(soup):
+    return " ".join(soup.get_text(" ").split())
+
+
+def assert_nhs_layout(soup):
+    """Header with the site search box, one h1, headings never skip a level, footer."""
+    assert soup.select_one("header.nhsuk-header form[action='/search/'] input[name=q]")
+    assert soup.select_one("link[href$='nhsuk-frontend.min.css']")
+    assert soup.select_one("footer.nhsuk-footer")
+    assert soup.select_one("main#maincontent")
+    assert len(soup.find_all("h1")) == 1
+    levels = [int(tag.name[1]) for tag in soup.find_all(re.compile(r"^h[1-6]$"))]
+    for previous, current in zip(levels, levels[1:], strict=False):
+        assert current <= previous + 1, f"heading order jumps h{previous} to h{current}"
+
+
+def test_home_page(client):
+    soup = fetch(client, "/")
+    assert_nhs_layout(soup)
+    text = text_of(soup)
+    assert soup.select_one("main form[action='/search/'] input[name=q]")
+    tiles = soup.select(".kb-theme-tile")
+    assert len(tiles) >= 10
+    assert any("Housing" in tile.get_text() and "Core topic" in tile.get_text() for tile in tiles)
+    assert re.search(r"\d+ case stud(y|ies), \d+ resources?", text)
+    ranked = [h.get_text(strip=True) for h in soup.select(".kb-ranked__item h3")]
+    expected = list(
+        Intervention.objects.filter(gap_contribution_pp__isnull=False)
+        .order_by("-gap_contribution_pp", "name")
+        .values_list("name", flat=True)
+    )
+    assert ranked == expected
+    assert "4 percentage points" in text
+    assert soup.select_one(".kb-ranked__item a[href*='intervention=']")
+    assert len(soup.select("#latest ~ ul .nhsuk-card")) >= 1
+    assert soup.select_one("form[action='/areas/go/'] select[name=area] option[value=kirklees]")
+
+
+def test_home_area_picker_works_without_javascript(client):
+    response = client.get("/areas/go/", {"area": "kirklees"})
+    assert response.status_code == 302
+    assert response["Location"] == AreaPage.objects.get(area__slug="kirklees").url
+    unknown = client.get("/areas/go/", {"area": "<script>"})
+    assert unknown.status_code == 302 and unknown["Location"].endswith("/areas/")
+
+
+def test_case_study_page(client):
+    page = CaseStudyPage.objects.get(slug="kirklees-wocba")
+    soup = fetch(client, page.url)
+    assert_nhs_layout(soup)
+    glance = text_of(soup.select_one(".kb-at-a-glance"))
+    assert "Kirklees" in glance
+    assert page.get_evaluation_status_display() in glance
+    for theme in page.themes.all():
+        assert theme.name in glance
+    for intervention in page.interventions.all():
+        assert intervention.name in glance
+    if page.started:
+        assert page.started in glance
+    text = text_of(soup)
+    for outcome in page.outcomes.all():
+        assert outcome.measure in text
+    contact = page.contacts.first()
+    if contact:
+        card = text_of(soup.select_one(".kb-contact"))
+        assert (contact.email or contact.name) in card
+    assert soup.select_one("aside.kb-related")
+    assert soup.select_one("link[rel=canonical]")["href"].endswith(page.url)
+
+
+def test_resource_page_shows_the_2010_address_as_text(client):
+    page = ResourcePage.objects.exclude(url_as_published="").first()
+    soup = fetch(client, page.url)
+    assert_nhs_layout(soup)
+    text = text_of(soup)
+    assert "Web address (as published in 2010)" in text
+    assert page.url_as_published in text
+    assert not soup.select(f"main a[href*='{page.url_as_published}']"), "never a live link"
+    assert "Who it is for" in text
+
+
+def test_resource_page_shows_order_codes_phone_and_languages(client):
+    page = ResourcePage.objects.exclude(order_code="").first() or ResourcePage.objects.first()
+    text = text_of(fetch(client, page.url))
+    for value in (page.order_code, page.phone, *page.language_list):
+        assert value in text
+
+
+def test_theme_hub_has_charts_tables_case_studies_and_resources(client):
+    page = EvidenceSummaryPage.objects.get(theme__slug="housing")
+    soup = fetch(client, page.url)
+    assert_nhs_layout(soup)
+    text = text_of(soup)
+    assert page.table_title in text
+    chart = soup.select_one(f"#chart-recommendations-{page.slug}")
+    assert chart.select_one("svg[role=img] title")
+    assert chart.select_one("details table")
+    assert "Closer working between housing and health services" in text_of(chart)
+    for study in CaseStudyPage.objects.live().filter(themes=page.theme):
+        assert soup.select_one(f"#case-studies ~ ul a[href='{study.url}']")
+    assert soup.select("#resources ~ ul a")
+    assert soup.select_one(f"link[type='application/atom+xml'][href$='/{page.theme.slug}.atom']")
+
+
+def test_national_picture_charts_use_the_reports_figures(client):
+    page = EvidenceSummaryPage.objects.get(theme__isnull=True)
+    soup = fetch(client, page.url)
+    for chart_id in ("rm-gap", "breastfeeding-initiation", "smoking-at-delivery", "interventions"):
+        chart = soup.select_one(f"#chart-{chart_id}")
+        assert chart, chart_id
+        assert chart.select_one("svg desc").get_text(strip=True)
+        assert len(chart.select("svg rect")) == len(chart.select("tbody tr"))
+    rm_gap = text_of(soup.select_one("#chart-rm-gap table"))
+    stats = page.key_statistics.filter(chart="rm-gap")
+    for stat in stats:
+        assert stat.period in rm_gap
+    assert "1997-99 13%" in rm_gap
+    assert "64.8%" in text_of(soup.select_one("#chart-breastfeeding-initiation"))
+
+
+def test_area_page(client):
+    page = AreaPage.objects.get(area__slug="kirklees")
+    soup = fetch(client, page.url)
+    assert_nhs_layout(soup)
+    text = text_of(soup)
+    assert "Annex area" in text
+    for study in CaseStudyPage.objects.live().filter(areas=page.area):
+        assert study.title in text
+    for core in ("Housing", "Reducing maternal smoking"):
+        assert core in text_of(soup.select_one("#themes + p + ul"))
+    assert soup.select("#evidence ~ ul a") and soup.select("#resources ~ ul a")
+
+
+def test_glossary_page(client):
+    soup = fetch(client, "/glossary/")
+    assert_nhs_layout(soup)
+    term = GlossaryTerm.objects.first()
+    assert term.expansion in text_of(soup)
+
+
+def test_news_page(client):
+    page = NewsPage.objects.filter(quotes__isnull=False).first()
+    soup = fetch(client, page.url)
+    assert_nhs_layout(soup)
+    quote = page.quotes.first()
+    assert quote.person in text_of(soup.select_one(".kb-quote"))
+
+
+@pytest.mark.parametrize(
+    "url", ["/case-studies/", "/resources/", "/evidence/", "/areas/", "/news/"]
+)
+def test_index_pages(client, url):
+    assert_nhs_layout(fetch(client, url))
+
+
+def test_titles_and_descriptions_are_unique(client):
+    urls = ["/", "/case-studies/", "/resources/", "/evidence/", "/areas/", "/news/", "/glossary/"]
+    for model in (CaseStudyPage, ResourcePage, EvidenceSummaryPage, AreaPage, NewsPage):
+        urls += [page.url for page in model.objects.live()[:6]]
+    titles, descriptions = {}, {}
+    for url in urls:
+        soup = fetch(client, url)
+        title = soup.title.get_text(strip=True)
+        description = soup.select_one("meta[name=description]")["content"]
+        assert title and description, url
+        assert title not in titles, f"{url} shares its title with {titles.get(title)}"
+        assert description not in descriptions, (
+            f"{url} shares description with {descriptions.get(description)}"
+        )
+        titles[title] = descriptions[description] = url
+        canonical = soup.select_one("link[rel=canonical]")["href"]
+        assert canonical == f"http://testserver{url}"
+
+
+def test_nothing_loads_from_another_host(client):
+    for url in ["/", CaseStudyPage.objects.first().url, EvidenceSummaryPage.objects.first().url]:
+        soup = fetch(client, url)
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in soup.find_all(tag):
+                value = element.get(attribute) or ""
+                assert not re.match(r"^(https?:)?//", value) or "testserver" in value, value
+
+
+def test_unknown_page_is_a_404_not_a_500(client):
+    assert client.get("/no-such-page/").status_code == 404
+    assert client.get("/feeds/themes/no-such-theme.atom").status_code == 404
