@@ -1,0 +1,141 @@
+"""Faults: a real closed port (bound, then closed), so connections are refused for real.
+
+The embedded engine answers while Elasticsearch is unreachable, failed writes land in the
+outbox, and the first successful contact afterwards replays them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from search.engines.base import SearchRequest
+from search.engines.embedded import EmbeddedEngine
+from search.engines.resilient import (
+    FALLBACK_WARNING,
+    CircuitBreaker,
+    ResilientEngine,
+    current_documents,
+)
+from search.models import SearchOutboxEntry
+from search.synonyms import build_thesaurus
+from tests.search.contract import corpus
+
+from .conftest import file_groups, make_engine
+from .fake_cluster import search_body
+from .test_responses import facet_aggregations
+
+
+@pytest.fixture
+def embedded(tmp_path):
+    engine = EmbeddedEngine(tmp_path / "fallback.sqlite3", thesaurus=build_thesaurus(file_groups()))
+    engine.rebuild(corpus())
+    yield engine
+    engine.close()
+
+
+@pytest.fixture
+def resilient(unreachable_engine, embedded):
+    return ResilientEngine(unreachable_engine, embedded, breaker=CircuitBreaker())
+
+
+def test_search_falls_back_to_the_embedded_engine_and_says_so(resilient, unreachable_url):
+    response = resilient.search(SearchRequest.build("overcrowding"))
+    assert [hit.id for hit in response.hits] == [110]
+    assert response.engine == "embedded"
+    assert response.warnings == [FALLBACK_WARNING]
+    assert response.to_api()["warnings"] == [FALLBACK_WARNING]
+    assert unreachable_url in resilient.breaker.last_error
+
+
+def test_after_a_failure_the_cluster_is_left_alone_for_a_while(resilient, monkeypatch):
+    resilient.search(SearchRequest.build("housing"))
+    assert not resilient.breaker.allows_request()
+
+    def must_not_be_called(*args, **kwargs):
+        raise AssertionError("contacted the cluster while the breaker was open")
+
+    monkeypatch.setattr(resilient.primary, "search", must_not_be_called)
+    response = resilient.search(SearchRequest.build("housing"))
+    assert response.warnings == [FALLBACK_WARNING]
+
+
+def test_suggestions_fall_back_quietly(resilient):
+    assert "Breastfeeding peer support in Calderdale" in resilient.suggest("breastf")
+
+
+def test_show_query_needs_no_cluster(resilient):
+    body = resilient.explain(SearchRequest.build("housing"))
+    assert body["query"]["combined_fields"]["query"] == "housing"
+
+
+def test_failed_writes_go_to_the_outbox_and_the_fallback_stays_current(
+    db, resilient, unreachable_url
+):
+    changed = corpus()[9] | {"title": "Damp homes and infant health"}
+    resilient.index_documents([changed])
+    resilient.delete([101])
+
+    fallback = resilient.fallback.search(SearchRequest.build("damp"))
+    assert [hit.id for hit in fallback.hits] == [110]
+    assert resilient.fallback.search(SearchRequest.build("safe sleep programme")).total == 0
+    entries = {e.page_id: e for e in SearchOutboxEntry.objects.all()}
+    assert set(entries) == {110, 101}
+    assert (entries[110].action, entries[101].action) == ("index", "delete")
+    assert unreachable_url in entries[110].last_error
+
+
+def test_repeated_failures_keep_one_row_per_page(db, resilient):
+    resilient.index_documents([corpus()[0]])
+    resilient.breaker.open_until = 0  # let the next write try the cluster again
+    resilient.index_documents([corpus()[0]])
+    resilient.delete([101])
+    (entry,) = SearchOutboxEntry.objects.all()
+    assert (entry.page_id, entry.action, entry.attempts) == (101, "delete", 3)
+
+
+def published_page_ids(count=2):
+    from kb.models import CaseStudyPage
+
+    return list(CaseStudyPage.objects.live().order_by("pk").values_list("pk", flat=True)[:count])
+
+
+def test_first_successful_contact_replays_the_outbox(db, cluster, resilient, embedded):
+    live_ids = published_page_ids()
+    resilient.index_documents(current_documents(live_ids)[0])
+    resilient.delete([987654])  # a page deleted while the cluster was down
+    assert SearchOutboxEntry.objects.count() == 3
+
+    # The cluster comes back (a rebuilt alias is there) and a search reaches it.
+    cluster.add_index("kb-test-20250102030405678901", aliases=["kb-test"])
+    cluster.search_responses.append(search_body([], aggregations=facet_aggregations()))
+    recovered = ResilientEngine(make_engine(cluster.client()), embedded, breaker=resilient.breaker)
+    resilient.breaker.open_until = 0
+
+    response = recovered.search(SearchRequest.build("housing"))
+    assert response.warnings == []
+    assert SearchOutboxEntry.objects.count() == 0
+    stored = cluster.indices["kb-test-20250102030405678901"]["docs"]
+    assert sorted(int(i) for i in stored) == live_ids
+    deletes = [r for r in cluster.sent("PUT", "/_bulk") if b'"delete"' in r.body]
+    assert b'"987654"' in deletes[0].body
+
+
+def test_replay_reads_the_page_as_it_is_now(db, cluster, embedded):
+    from kb.models import CaseStudyPage
+
+    page = CaseStudyPage.objects.live().order_by("pk").first()
+    SearchOutboxEntry.objects.create(page_id=page.pk, action="index")
+    page.unpublish()  # withdrawn after the failed update: the replay must delete, not index
+    cluster.add_index("kb-test-20250102030405678901", aliases=["kb-test"], docs={str(page.pk): {}})
+
+    engine = ResilientEngine(make_engine(cluster.client()), embedded, breaker=CircuitBreaker())
+    result = engine.replay_outbox()
+    assert (result.indexed, result.deleted, result.remaining) == (0, 1, 0)
+    assert cluster.indices["kb-test-20250102030405678901"]["docs"] == {}
+
+
+def test_replay_while_still_down_keeps_the_entries(db, resilient):
+    SearchOutboxEntry.objects.create(page_id=published_page_ids(1)[0], action="index")
+    result = resilient.replay_outbox()
+    assert result.remaining == 1 and "is unreachable" in result.error
+    assert SearchOutboxEntry.objects.get().attempts == 2
