@@ -262,7 +262,7 @@ def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str
     start = max(0, min(start, first_mark - 4))
     end = min(len(tokens), start + window)
     pieces = ["\u2026 " if start > 0 else ""]
-    cursor = tokens[start].start
+    cursor = tokens[start].start if start > 0 else 0
     for i in range(start, end):
         token = tokens[i]
         pieces.append(html.escape(source[cursor : token.start]))

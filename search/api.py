@@ -1,0 +1,121 @@
+"""The JSON API, `GET /api/search/`, described by the OpenAPI schema at `/api/openapi.json`.
+
+Parameters are read as strings and validated by `SearchRequest.build`, the same rules as the page
+and the CLI, so bad input is a 400 with a message and never a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, NinjaAPI, Query, Schema, Status
+from ninja.errors import ValidationError
+
+from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.facets import FACETS, MAX_QUERY_LENGTH
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="Infant and maternal health knowledge base: search",
+    version="1",
+    description="Full-text search with facets over case studies, resources, evidence and areas.",
+    urls_namespace="search-api",
+)
+
+
+class FacetValueOut(Schema):
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+class ResultOut(Schema):
+    title: str
+    url: str
+    type: str
+    snippet: str
+    themes: list[str]
+    areas: list[str]
+    interventions: list[str]
+    year: int | None
+
+
+class SearchOut(Schema):
+    query: str
+    total: int
+    page: int
+    pages: int
+    engine: Literal["embedded", "elasticsearch"]
+    results: list[ResultOut]
+    facets: dict[str, list[FacetValueOut]]
+    suggestion: str | None
+    warnings: list[str]
+
+
+class ErrorOut(Schema):
+    detail: str
+    field: str | None = None
+
+
+class SuggestOut(Schema):
+    query: str
+    suggestions: list[str]
+
+
+@api.exception_handler(ValidationError)
+def bad_parameters(request, error):
+    return api.create_response(request, {"detail": "Invalid parameters."}, status=400)
+
+
+class SearchParams(Schema):
+    q: str = Field("", description=f"Words to search for, up to {MAX_QUERY_LENGTH} characters.")
+    theme: list[str] = Field([], description="Theme slugs; repeat for several (OR).")
+    area: list[str] = Field([], description="Area slugs; repeat for several (OR).")
+    intervention: list[str] = Field([], description="Intervention slugs (OR).")
+    type: list[str] = Field(
+        [], description="case_study, resource, evidence_summary, area or news (OR)."
+    )
+    publisher: list[str] = Field([], description="Publisher slugs (OR).")
+    resource_type: list[str] = Field([], description="Resource type keys (OR).")
+    evaluation: list[str] = Field([], description="Evaluation status keys (OR).")
+    sort: str = Field("relevance", description="relevance, newest or title.")
+    page: str = Field("1", description="Page number; 20 results a page.")
+
+
+class SuggestParams(Schema):
+    q: str = Field("", description="What has been typed so far.")
+
+
+@api.get(
+    "/search/",
+    response={200: SearchOut, 400: ErrorOut, 503: ErrorOut},
+    summary="Search the knowledge base",
+)
+def search(request: HttpRequest, params: Query[SearchParams]):
+    filters = {facet.name: getattr(params, facet.name) for facet in FACETS}
+    try:
+        search_request = SearchRequest.build(
+            query=params.q, filters=filters, sort=params.sort, page=params.page
+        )
+    except InvalidSearchRequest as error:
+        return Status(400, {"detail": error.message, "field": error.field})
+    try:
+        response = get_engine().search(search_request)
+    except EngineUnavailable:
+        logger.exception("search engine unavailable")
+        return Status(503, {"detail": "Search is unavailable; try again shortly."})
+    return Status(200, response.to_api())
+
+
+@api.get("/search/suggest/", response={200: SuggestOut, 503: ErrorOut}, summary="Title suggestions")
+def suggest(request: HttpRequest, params: Query[SuggestParams]):
+    prefix = SearchRequest.build(query=params.q[:MAX_QUERY_LENGTH]).query
+    try:
+        suggestions = get_engine().suggest(prefix)
+    except EngineUnavailable:
+        return Status(503, {"detail": "Search is unavailable; try again shortly."})
+    return Status(200, {"query": prefix, "suggestions": suggestions})

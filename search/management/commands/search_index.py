@@ -1,0 +1,69 @@
+"""`manage.py search_index rebuild|update|check`: build, refresh or audit the search index."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.engines import ENGINE_NAMES, EngineUnavailable, get_engine
+from search.indexing import all_documents
+
+
+class Command(BaseCommand):
+    help = (
+        "rebuild: replace the index with every published page. "
+        "update: index what is missing or changed and remove what is no longer published. "
+        "check: compare the index with the published pages; exits 1 when they differ."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["rebuild", "update", "check"])
+        parser.add_argument(
+            "--engine", choices=ENGINE_NAMES, help="Default: the configured KB_SEARCH_ENGINE."
+        )
+
+    def handle(self, *args, action, engine=None, **options):
+        self.verbosity = options["verbosity"]
+        try:
+            search_engine = get_engine(engine)
+            getattr(self, f"run_{action}")(search_engine)
+        except EngineUnavailable as error:
+            raise CommandError(f"search engine unavailable: {error}") from None
+
+    def say(self, message):
+        if self.verbosity:
+            self.stdout.write(message)
+
+    def run_rebuild(self, engine):
+        started = time.perf_counter()
+        count = engine.rebuild(all_documents())
+        seconds = time.perf_counter() - started
+        self.say(f"Indexed {count} pages with the {engine.name} engine in {seconds:.2f}s.")
+
+    def run_update(self, engine):
+        documents = list(all_documents())
+        report = engine.check(documents)
+        changed = set(report.missing) | set(report.stale)
+        engine.index_documents([d for d in documents if d["id"] in changed])
+        engine.delete(report.orphaned)
+        self.say(
+            f"Indexed {len(report.missing)} missing and {len(report.stale)} changed pages; "
+            f"removed {len(report.orphaned)} no longer published ({engine.name} engine)."
+        )
+
+    def run_check(self, engine):
+        report = engine.check(list(all_documents()))
+        self.say(
+            f"{engine.name} index: {report.indexed} documents; "
+            f"{report.expected} published pages should be indexed."
+        )
+        for label, ids in (
+            ("missing (published, not indexed)", report.missing),
+            ("stale (indexed copy differs from the page)", report.stale),
+            ("orphaned (indexed, no longer published)", report.orphaned),
+        ):
+            if ids:
+                shown = ", ".join(str(i) for i in ids[:20]) + (" ..." if len(ids) > 20 else "")
+                self.stdout.write(f"{len(ids)} {label}: page ids {shown}")
+        if report.drift:
+            raise CommandError("the search index has drifted; run `manage.py search_index update`")
+        self.say("No drift.")

@@ -1,0 +1,153 @@
+"""The /search/ page: a plain GET form whose URL holds the whole search, so it can be shared.
+
+Bad input never fails the page: an over-long query is a form error, an unknown sort or page
+falls back to the nearest valid value, and unknown facet values are ignored with a warning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from django.http import HttpRequest
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
+
+logger = logging.getLogger(__name__)
+MAX_PAGE = 10_000
+
+
+def filters_from(params) -> dict[str, list[str]]:
+    return {
+        facet.name: params.getlist(facet.name) for facet in FACETS if params.getlist(facet.name)
+    }
+
+
+def lenient_page(raw) -> int:
+    """The nearest valid page number for whatever was in the URL."""
+    try:
+        return min(max(int(str(raw).strip()), 1), MAX_PAGE)
+    except (TypeError, ValueError):
+        return 1
+
+
+def search_url(query="", filters=None, sort="relevance", page=1) -> str:
+    params = [("q", query)] if query else []
+    for facet in FACETS:
+        params.extend((facet.name, value) for value in (filters or {}).get(facet.name, ()))
+    if sort != "relevance":
+        params.append(("sort", sort))
+    if page > 1:
+        params.append(("page", page))
+    return "/search/" + ("?" + urlencode(params) if params else "")
+
+
+def without(filters, facet_name, value=None):
+    """The filters with one value (or a whole facet) taken away."""
+    remaining = {name: list(values) for name, values in filters.items()}
+    if value is None:
+        remaining.pop(facet_name, None)
+    else:
+        remaining[facet_name] = [v for v in remaining.get(facet_name, []) if v != value]
+    return remaining
+
+
+def search_page(request: HttpRequest):
+    params = request.GET
+    query = params.get("q", "")
+    sort = params.get("sort", "relevance")
+    sort = sort if sort in SORTS else "relevance"
+    filters = filters_from(params)
+    context = {
+        "query": query[: MAX_QUERY_LENGTH * 2],
+        "sort": sort,
+        "sorts": SORTS,
+        "errors": [],
+        "response": None,
+        "max_query_length": MAX_QUERY_LENGTH,
+    }
+    try:
+        search_request = SearchRequest.build(
+            query=query, filters=filters, sort=sort, page=lenient_page(params.get("page", 1))
+        )
+    except InvalidSearchRequest as error:
+        context["errors"].append({"field": error.field, "message": error.message})
+        return render(request, "search/search.html", context)
+    engine = get_engine()
+    try:
+        response = engine.search(search_request)
+        if response.total and search_request.page > response.pages:
+            search_request = dataclasses.replace(search_request, page=response.pages)
+            response = engine.search(search_request)
+    except EngineUnavailable:
+        logger.exception("search engine unavailable")
+        context["unavailable"] = True
+        return render(request, "search/search.html", context, status=503)
+    context.update(present(search_request, response, engine))
+    return render(request, "search/search.html", context)
+
+
+def present(search_request: SearchRequest, response, engine) -> dict:
+    """Everything the template shows, with every link already built."""
+    query = search_request.query
+    filters = {name: list(values) for name, values in search_request.filters.items()}
+    shown_query = response.suggestion if response.corrected_from else query
+    facet_groups = []
+    chips = []
+    for facet in FACETS:
+        values = response.facets.get(facet.name, [])
+        if not values:
+            continue
+        facet_groups.append({"facet": facet, "values": values})
+        for value in values:
+            if value.selected:
+                chips.append(
+                    {
+                        "facet": facet,
+                        "label": value.label,
+                        "url": search_url(
+                            query, without(filters, facet.name, value.value), search_request.sort
+                        ),
+                    }
+                )
+    page = search_request.page
+
+    def page_url(number):
+        return search_url(query, filters, search_request.sort, number)
+
+    widen = []
+    if response.total == 0 and filters:
+        for name in filters:
+            wider = engine.search(
+                dataclasses.replace(
+                    search_request, filters=without(search_request.filters, name), page=1
+                )
+            )
+            if wider.total:
+                widen.append(
+                    {
+                        "facet": FACETS_BY_NAME[name],
+                        "total": wider.total,
+                        "url": search_url(query, without(filters, name), search_request.sort),
+                    }
+                )
+    return {
+        "response": response,
+        "results_query": shown_query,
+        "facet_groups": facet_groups,
+        "chips": chips,
+        "clear_all_url": search_url(query, None, search_request.sort),
+        "suggestion_url": search_url(response.suggestion, filters, search_request.sort)
+        if response.suggestion
+        else None,
+        "original_query_url": search_url(query, filters, search_request.sort),
+        "previous_url": page_url(page - 1) if page > 1 else None,
+        "next_url": page_url(page + 1) if page < response.pages else None,
+        "widen": widen,
+        "first_result_number": search_request.offset + 1,
+        "last_result_number": search_request.offset + len(response.hits),
+        "selected_filters": filters,
+    }

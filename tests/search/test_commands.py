@@ -1,0 +1,88 @@
+"""The kb_search and search_index commands, run as a user would."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_kb_search_json_is_the_api_shape(client):
+    printed = json.loads(
+        run("kb_search", "cot death", "--theme", "safeguarding-and-sudi", "--json")
+    )
+    api = client.get("/api/search/", {"q": "cot death", "theme": "safeguarding-and-sudi"}).json()
+    assert printed == api
+
+
+def test_kb_search_table(db):
+    out = run("kb_search", "young dads", "--type", "case_study")
+    assert "results (embedded engine), page 1 of 1" in out
+    assert "1. Supporting Young Fathers in Newcastle" in out
+    assert "*case_study (4)" in out
+
+
+def test_kb_search_show_query_prints_the_sql(db):
+    explained = json.loads(run("kb_search", "cot death", "--area", "bolton", "--show-query"))
+    assert '"sudi"' in explained["match"]
+    assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts WHERE fts MATCH ?")
+    assert explained["page_params"][0] == explained["match"]
+    assert explained["facet_filters"] == {"area": ["bolton"]}
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["x" * 201], "200 characters or fewer"), (["x", "--page", "two"], "whole number")],
+)
+def test_kb_search_bad_input_is_one_line(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        run("kb_search", *args)
+
+
+def test_kb_search_bad_input_exits_non_zero_without_a_traceback():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "kb_search", "x", "--page", "0"],
+        capture_output=True,
+        text=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == ["CommandError: Page must be between 1 and 10000."]
+
+
+def test_check_reports_no_drift_after_rebuild(isolated_index):
+    assert "No drift." in run("search_index", "check")
+
+
+def test_check_exits_non_zero_on_drift_and_update_repairs_it(isolated_index):
+    from kb.models import CaseStudyPage
+
+    page = CaseStudyPage.objects.live().first()
+    isolated_index.delete([page.pk])
+    with pytest.raises(CommandError, match="drifted"):
+        run("search_index", "check")
+    assert "Indexed 1 missing and 0 changed pages" in run("search_index", "update")
+    assert "No drift." in run("search_index", "check")
+
+
+def test_check_finds_a_stale_page(isolated_index):
+    from kb.models import ResourcePage
+
+    page = ResourcePage.objects.live().first()
+    ResourcePage.objects.filter(pk=page.pk).update(title="Retitled behind the index's back")
+    out = __import__("io").StringIO()
+    with pytest.raises(CommandError):
+        call_command("search_index", "check", stdout=out)
+    assert f"1 stale (indexed copy differs from the page): page ids {page.pk}" in out.getvalue()

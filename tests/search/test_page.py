@@ -1,0 +1,140 @@
+"""The /search/ page: a plain GET form, rendered by a real request."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, status=200, **params):
+    response = client.get("/search/", params)
+    assert response.status_code == status
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def text(node):
+    return " ".join(node.get_text(" ").split())
+
+
+def test_form_works_without_javascript(client):
+    soup = page(client)
+    form = soup.find("form", id="search-form")
+    assert form["method"] == "get" and form["action"] == "/search/"
+    assert form.find("input", attrs={"name": "q"})
+    assert form.find("select", attrs={"name": "sort"})
+    assert form.find("button", string=re.compile("Apply filters"))
+
+
+def test_facets_are_fieldsets_with_legends_and_counts(client):
+    soup = page(client, q="smoking")
+    legends = [text(legend) for legend in soup.select("fieldset legend")]
+    assert {"Theme", "Area", "Intervention", "Type of content"} <= set(legends)
+    box = soup.find("input", attrs={"name": "theme", "value": "reducing-maternal-smoking"})
+    label = soup.find("label", attrs={"for": box["id"]})
+    assert re.fullmatch(r"Reducing maternal smoking \(\d+ results?\)", label.get_text())
+
+
+def test_result_count_is_announced(client):
+    soup = page(client, q="cot death")
+    status = soup.find(id="result-count")
+    assert status["role"] == "status" and status["aria-live"] == "polite"
+    assert re.match(r"\d+ results for ‘cot death’", text(status))
+
+
+def test_each_result_shows_snippet_type_themes_area_and_year(client):
+    soup = page(client, q="young fathers", type="case_study")
+    first = soup.select_one(".kb-result")
+    assert "Young Fathers" in text(first.find("h3"))
+    assert first.select_one(".nhsuk-tag").get_text() == "Case study"
+    assert first.select_one(".kb-result__snippet mark")
+    tags = text(first.select_one(".kb-result__tags"))
+    assert "Themes" in tags and "Area" in tags and "Newcastle" in tags
+
+
+def test_headings_are_in_order(client):
+    soup = page(client, q="housing")
+    levels = [int(h.name[1]) for h in soup.select("main h1, main h2, main h3")]
+    assert levels[0] == 1
+    assert all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+
+
+def test_chips_remove_one_filter_and_clear_all_removes_every_filter(client):
+    soup = page(client, q="smoking", theme="reducing-maternal-smoking", type="case_study")
+    chips = soup.select("a.kb-chip")
+    assert len(chips) == 2
+    theme_chip = next(c for c in chips if "Theme" in text(c))
+    assert "Remove filter" in text(theme_chip)
+    assert theme_chip["href"] == "/search/?q=smoking&type=case_study"
+    clear = soup.find("a", string="Clear all filters")
+    assert clear["href"] == "/search/?q=smoking"
+
+
+def test_the_url_holds_the_whole_search(client):
+    soup = page(client, q="smoking", theme="reducing-maternal-smoking", sort="title")
+    assert soup.find("input", attrs={"name": "q"})["value"] == "smoking"
+    assert soup.find("option", attrs={"value": "title"}).has_attr("selected")
+    assert soup.find("input", attrs={"value": "reducing-maternal-smoking"}).has_attr("checked")
+    titles = [text(h) for h in soup.select(".kb-result h3")]
+    # Leading quotes and a leading "The" are ignored, as in a library catalogue.
+    keys = [re.sub(r"^the ", "", re.sub(r"^\W+", "", title.casefold())) for title in titles]
+    assert keys == sorted(keys)
+
+
+def test_pagination_links_keep_the_search(client):
+    soup = page(client, type="resource")
+    next_link = soup.select_one("a.nhsuk-pagination__link--next")
+    assert next_link["href"] == "/search/?type=resource&page=2"
+    second = page(client, type="resource", page=2)
+    assert second.select_one("a.nhsuk-pagination__link--prev")["href"] == "/search/?type=resource"
+
+
+def test_long_query_is_a_form_error(client):
+    soup = page(client, q="x" * 201)
+    summary = soup.select_one(".nhsuk-error-summary")
+    assert "200 characters or fewer" in text(summary)
+    assert summary.find("a")["href"] == "#q"
+    assert soup.select_one(".nhsuk-error-message")
+
+
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-3"}, {"sort": "nonsense"}])
+def test_bad_page_or_sort_falls_back(client, params):
+    soup = page(client, **params)
+    assert soup.find(id="result-count")
+
+
+def test_page_past_the_end_shows_the_last_page(client):
+    soup = page(client, type="news", page="99")
+    assert soup.select(".kb-result")
+
+
+def test_unknown_facet_values_are_reported(client):
+    soup = page(client, theme="made-up")
+    assert "made-up" in text(soup.select_one(".kb-search-warnings"))
+
+
+def test_zero_results_suggest_filters_to_remove(client):
+    soup = page(client, q="overcrowding", type="news")
+    assert text(soup.find(id="result-count")).startswith("No results")
+    help_text = text(soup.select_one(".kb-no-results"))
+    assert "Remove the type of content filter" in help_text
+    link = soup.select_one(".kb-no-results a[href^='/search/?q=overcrowding']")
+    assert link["href"] == "/search/?q=overcrowding"
+
+
+def test_typo_is_corrected_and_the_page_says_so(client):
+    soup = page(client, q="breastfeding")
+    note = text(soup.select_one(".kb-corrected"))
+    assert "No results for ‘breastfeding’" in note and "breastfeeding" in note
+    assert soup.select(".kb-result")
+
+
+def test_odd_queries_render(client):
+    for query in ['"', "NEAR(", "*", "🙂", "<script>alert(1)</script>"]:
+        soup = page(client, q=query)
+        assert soup.find(id="result-count")
+    assert (
+        b"<script>alert(1)</script>"
+        not in client.get("/search/", {"q": "<script>alert(1)"}).content
+    )
