@@ -256,17 +256,21 @@ class ResilientEngine(SearchEngine):
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, documents: list[dict]) -> CheckReport:
-        """Elasticsearch's drift and cluster state, plus the outbox and the fallback's drift.
+        """Elasticsearch's drift and cluster state, plus the fallback's drift and the outbox.
 
-        Raises EngineUnavailable when the cluster cannot be checked: a check must not report
-        "no drift" for an index it could not read.
+        Drift in either index counts, so `search_index update` repairs both. Raises
+        EngineUnavailable when the cluster cannot be checked: a check must not report "no
+        drift" for an index it could not read.
         """
         documents = list(documents)
         report = self.primary.check(documents)
         fallback = self.fallback.check(documents)
+        report.missing = sorted(set(report.missing) | set(fallback.missing))
+        report.stale = sorted(set(report.stale) | set(fallback.stale))
+        report.orphaned = sorted(set(report.orphaned) | set(fallback.orphaned))
         report.details["pending outbox updates"] = self.pending_updates()
         report.details["fallback index"] = f"{fallback.indexed} documents, " + (
-            "drift: run search_index update" if fallback.drift else "current"
+            "drifted" if fallback.drift else "current"
         )
         return report
 

@@ -40,6 +40,12 @@ class Command(BaseCommand):
         self.say(f"Indexed {count} pages with the {engine.name} engine in {seconds:.2f}s.")
 
     def run_update(self, engine):
+        replay_outbox = getattr(engine, "replay_outbox", None)  # Elasticsearch's failed updates
+        if replay_outbox:
+            result = replay_outbox()
+            if result.error:
+                raise EngineUnavailable(result.error)
+            self.say(f"Replayed the outbox: {result.indexed} indexed, {result.deleted} removed.")
         documents = list(all_documents())
         report = engine.check(documents)
         changed = set(report.missing) | set(report.stale)
@@ -56,6 +62,8 @@ class Command(BaseCommand):
             f"{engine.name} index: {report.indexed} documents; "
             f"{report.expected} published pages should be indexed."
         )
+        for key, value in report.details.items():  # e.g. cluster health, alias, outbox
+            self.say(f"  {key}: {value}")
         for label, ids in (
             ("missing (published, not indexed)", report.missing),
             ("stale (indexed copy differs from the page)", report.stale),

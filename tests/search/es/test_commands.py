@@ -1,0 +1,63 @@
+"""`search_index` with KB_SEARCH_ENGINE=elasticsearch, the client pointed at the fake cluster."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from search.engines import elasticsearch as es_module
+from search.models import SearchOutboxEntry
+
+
+@pytest.fixture
+def es_on_fake_cluster(settings, cluster, tmp_path, monkeypatch, db):
+    settings.KB_SEARCH_ENGINE = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://es.test:9200"
+    settings.KB_SEARCH_INDEX_PATH = tmp_path / "index.sqlite3"
+    monkeypatch.setattr(es_module, "shared_client", lambda *args: cluster.client())
+    return cluster
+
+
+def run(*args) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command("search_index", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_rebuild_then_check_prints_cluster_alias_counts_and_no_drift(es_on_fake_cluster):
+    run("rebuild")
+    (index,) = es_on_fake_cluster.alias_holders("kb-test")
+    output = run("check")
+    assert "cluster health: green" in output
+    assert f"alias points to: {index}" in output
+    assert "pending outbox updates: 0" in output
+    assert "fallback index:" in output and "current" in output
+    assert "synonyms: current" in output
+    assert output.strip().endswith("No drift.")
+
+
+def test_check_exits_non_zero_on_drift(es_on_fake_cluster):
+    run("rebuild")
+    (index,) = es_on_fake_cluster.alias_holders("kb-test")
+    es_on_fake_cluster.indices[index]["docs"].popitem()
+    with pytest.raises(CommandError, match="drifted"):
+        run("check")
+
+
+def test_update_replays_the_outbox(es_on_fake_cluster):
+    from kb.models import CaseStudyPage
+
+    run("rebuild")
+    (index,) = es_on_fake_cluster.alias_holders("kb-test")
+    page = CaseStudyPage.objects.live().order_by("pk").first()
+    es_on_fake_cluster.indices[index]["docs"].pop(str(page.pk))
+    SearchOutboxEntry.objects.create(page_id=page.pk, action="index", last_error="timeout")
+
+    output = run("update")
+    assert "Replayed the outbox: 1 indexed, 0 removed." in output
+    assert str(page.pk) in es_on_fake_cluster.indices[index]["docs"]
+    assert not SearchOutboxEntry.objects.exists()
+    assert "No drift." in run("check")
