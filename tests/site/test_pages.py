@@ -34,7 +34,7 @@ def text_of(soup):
 def assert_nhs_layout(soup):
     """Header with the site search box, one h1, headings never skip a level, footer."""
     assert soup.select_one("header.nhsuk-header form[action='/search/'] input[name=q]")
-    assert soup.select_one("link[href$='nhsuk-frontend.min.css']")
+    assert soup.select_one("link[href$='nhsuk-frontend-local.min.css']")
     assert soup.select_one("footer.nhsuk-footer")
     assert soup.select_one("main#maincontent")
     assert len(soup.find_all("h1")) == 1
