@@ -41,7 +41,7 @@ from search.engines.base import (
 from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Concept, Thesaurus, get_thesaurus
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 # BM25 weights per FTS column, in column order: title > summary > taxonomy labels > body.
 COLUMN_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
 TAXONOMY_FIELDS = (
@@ -53,6 +53,11 @@ TAXONOMY_FIELDS = (
     "resource_type",
     "evaluation_status",
 )
+# A prior by type, multiplied into BM25: local practice and the theme evidence hubs are what the
+# knowledge base exists for, so on equal text they come before listings of external resources.
+# Area pages hold little more than a place name, so they only match place names: there, the
+# area page itself should come first.
+TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource": 1.0, "news": 0.8}
 SNIPPET_WORDS = 32
 BATCH_SIZE = 2000
 
@@ -62,6 +67,7 @@ CREATE TABLE IF NOT EXISTS docs (
     id INTEGER PRIMARY KEY,
     title_key TEXT NOT NULL,
     sort_date TEXT,
+    boost REAL NOT NULL DEFAULT 1.0,
     checksum TEXT NOT NULL,
     data BLOB NOT NULL
 );
@@ -156,10 +162,12 @@ def prepare(document: dict) -> PreparedDocument:
     for facet in FACETS:
         for term in document.get(facet.field) or []:
             facet_terms.append((facet.name, str(term["value"]), str(term["label"])))
+    type_key = (document.get("type") or [{"value": ""}])[0]["value"]
     doc_row = (
         doc_id,
         title_key(document.get("title") or ""),
         sort_date(document),
+        TYPE_BOOST.get(type_key, 1.0),
         checksum(document),
         pack(document),
     )
@@ -210,6 +218,11 @@ class QueryPlan:
 def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
     concepts = thesaurus.concepts(query)
     match = " AND ".join(concept_expression(c) for c in concepts) if concepts else None
+    typed = [stem for concept in concepts for stem in concept.typed]
+    if len(typed) > 1:
+        # The exact phrase implies every typed word, so this matches the same pages, but BM25
+        # scores the phrase too: pages with the words together rank above pages with them apart.
+        match = f"({match}) OR {_quote(typed)}"
     return QueryPlan(text=query, concepts=concepts, match=match)
 
 
@@ -506,7 +519,9 @@ class EmbeddedEngine(SearchEngine):
     def _insert(self, conn, prepared, fresh, frequencies=None) -> int:
         if not prepared:
             return 0
-        conn.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", [p.doc_row for p in prepared])
+        conn.executemany(
+            "INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?)", [p.doc_row for p in prepared]
+        )
         conn.executemany(
             "INSERT INTO fts (rowid, title, summary, taxonomy, body) VALUES (?, ?, ?, ?, ?)",
             [p.fts_row for p in prepared],
@@ -690,10 +705,11 @@ class EmbeddedEngine(SearchEngine):
         use_fts = plan.match is not None
         id_column = "fts.rowid" if use_fts and request.sort == "relevance" else "docs.id"
         if use_fts and request.sort == "relevance":
-            source = "fts"
+            # CROSS JOIN keeps FTS as the outer loop: only matching rows look up their boost.
+            source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
             where.append("fts MATCH ?")
             params.append(plan.match)
-            order = "fts.rank, fts.rowid"
+            order = "fts.rank * docs.boost, fts.rowid"
         else:
             source = "docs"
             if use_fts:

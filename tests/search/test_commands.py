@@ -36,7 +36,10 @@ def test_kb_search_table(db):
 def test_kb_search_show_query_prints_the_sql(db):
     explained = json.loads(run("kb_search", "cot death", "--area", "bolton", "--show-query"))
     assert '"sudi"' in explained["match"]
-    assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts WHERE fts MATCH ?")
+    assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts CROSS JOIN docs")
+    assert (
+        "WHERE fts MATCH ? AND fts.rowid IN (SELECT doc_id FROM doc_facets" in explained["page_sql"]
+    )
     assert explained["page_params"][0] == explained["match"]
     assert explained["facet_filters"] == {"area": ["bolton"]}
 

@@ -84,8 +84,8 @@ def test_spacing_and_hyphen_variants():
 def test_fts_expression_quotes_every_term():
     plan = plan_query('young dads "OR" NEAR(', THESAURUS)
     assert plan.match == (
-        '(("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
-        'AND "near"'
+        '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
+        'AND "near") OR "young dad or near"'
     )
     assert plan_query("🙂 ***", THESAURUS).matches_nothing
 
