@@ -10,6 +10,7 @@ the cluster is raised as `EngineUnavailable` with the URL in its message; the re
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -25,6 +26,13 @@ from search.facets import FACETS_BY_NAME
 from . import es_query
 from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
 from .es_schema import from_source, index_body, to_source
+
+# elastic_transport logs every failed attempt at WARNING with a traceback. This engine reports
+# each failure once, in one line naming the cluster, so unless LOGGING configures them, only the
+# transport's errors are kept (and a CLI failure stays one line).
+_transport_logger = logging.getLogger("elastic_transport")
+if _transport_logger.level == logging.NOTSET:
+    _transport_logger.setLevel(logging.ERROR)
 
 BULK_CHUNK_SIZE = 500
 SEARCH_TIMEOUT_SECONDS = 5
@@ -52,10 +60,10 @@ def redact_url(url: str) -> str:
 
 
 def build_client(url: str, api_key: str = "", ca_certs: str = "", **options) -> Elasticsearch:
-    """A client for one cluster URL. Retries are few and timeouts short: the caller falls back."""
+    """A client for one cluster URL. No retries and short timeouts: callers fall back instead."""
     kwargs = {
         "request_timeout": SEARCH_TIMEOUT_SECONDS,
-        "max_retries": 1,
+        "max_retries": 0,
         "retry_on_timeout": False,
     }
     if api_key:

@@ -278,12 +278,15 @@ class ResilientEngine(SearchEngine):
 
     def _failed(self, action: str, error: Exception) -> None:
         self.breaker.failed(error)
+        consequence = (
+            "answering from the embedded engine"
+            if action in ("search", "suggest")
+            else "kept in the search outbox"
+        )
         if isinstance(error, FacetsIncomplete) or not isinstance(error, EngineUnavailable):
-            logger.error(
-                "elasticsearch %s failed; using the embedded engine", action, exc_info=error
-            )
+            logger.error("elasticsearch %s failed; %s", action, consequence, exc_info=error)
         else:
-            logger.warning("elasticsearch %s failed; using the embedded engine: %s", action, error)
+            logger.warning("elasticsearch %s failed; %s: %s", action, consequence, error)
 
     def _succeeded(self, replay: bool = True) -> None:
         if self.breaker.succeeded() and replay and self.pending_updates():

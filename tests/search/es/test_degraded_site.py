@@ -105,3 +105,11 @@ def test_publishing_while_down_updates_the_fallback_and_fills_the_outbox(
         page.unpublish()
     assert own_fallback_index.search(SearchRequest.build("zebra prams")).total == 0
     assert SearchOutboxEntry.objects.get(page_id=page.pk).action == "delete"
+
+
+def test_setup_still_succeeds_with_the_cluster_down(own_fallback_index, es_down, capsys):
+    """`make setup` runs load_initial_data: it must leave a working (degraded) site."""
+    call_command("load_initial_data", verbosity=0)
+    err = capsys.readouterr().err
+    assert err.startswith("Warning: search engine unavailable: Elasticsearch at " + es_down)
+    assert own_fallback_index.search(SearchRequest.build("breastfeeding")).total > 0
