@@ -1,0 +1,41 @@
+"""Any valid request becomes a well-formed body: odd text is only ever data, never syntax."""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from search.engines.base import SearchRequest
+from search.facets import FACETS, SORTS
+
+from .conftest import make_engine
+
+facet_values = st.lists(st.text(max_size=30), max_size=3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    query=st.text(max_size=200),
+    filters=st.fixed_dictionaries({}, optional={f.name: facet_values for f in FACETS}),
+    sort=st.sampled_from(sorted(SORTS)),
+    page=st.integers(min_value=1, max_value=10_000),
+)
+def test_every_request_has_a_json_body(query, filters, sort, page):
+    request = SearchRequest.build(query, filters, sort, page)
+    body = make_engine(client=None).explain(request)
+    assert json.loads(json.dumps(body)) == body
+    query_clause = body["query"]
+    if request.query:
+        assert query_clause["combined_fields"]["query"] == request.query
+    else:
+        assert query_clause == {"match_all": {}}
+    assert body.get("from", 0) + body["size"] <= 10_000
+    selected = {name: list(values) for name, values in request.filters.items()}
+    sent = {
+        next(iter(clause["terms"])).removesuffix(".value"): next(iter(clause["terms"].values()))
+        for clause in body.get("post_filter", {}).get("bool", {}).get("filter", [])
+    }
+    fields = {f.name: f.field for f in FACETS}
+    assert sent == {fields[name]: values for name, values in selected.items()}
