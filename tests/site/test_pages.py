@@ -213,3 +213,25 @@ def test_nothing_loads_from_another_host(client):
 def test_unknown_page_is_a_404_not_a_500(client):
     assert client.get("/no-such-page/").status_code == 404
     assert client.get("/feeds/themes/no-such-theme.atom").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/areas/go/?area=%00",
+        "/areas/go/?area=" + "x" * 5000,
+        "/areas/go/?area=kirklees&area=leeds",
+        "/feeds/themes/%00.atom",
+        "/feeds/themes/" + "a" * 300 + ".atom",
+        "/?q=%00%ff<script>",
+        "/case-studies/?page=-1",
+    ],
+)
+def test_bad_input_never_yields_a_server_error(client, url):
+    assert client.get(url).status_code < 500
+
+
+def test_header_search_box_echoes_the_query_safely(client):
+    soup = fetch(client, "/glossary/?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E")
+    assert soup.select_one("#search-field")["value"] == '"><script>alert(1)</script>'
+    assert not soup.select("header script")
