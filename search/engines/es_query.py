@@ -22,7 +22,7 @@ from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import edit_distance
+from .embedded import TYPE_BOOST, edit_distance
 from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
 
 # The embedded engine's BM25 column weights (embedded.COLUMN_WEIGHTS) as field boosts.
@@ -79,15 +79,33 @@ class SpellingRules:
 
 
 def text_query(query_text: str):
+    """What matches, plus the embedded engine's two ranking rules.
+
+    Pages with the typed words together (as a phrase) score higher without changing what
+    matches, and a per-type prior multiplies the score (embedded.TYPE_BOOST).
+    """
     if not query_text:
         return Q("match_all")
-    return Q(
+    matches = Q(
         "combined_fields",
         query=query_text,
         fields=QUERY_FIELDS,
         operator="and",
         auto_generate_synonyms_phrase_query=True,
         zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
+    )
+    if len(textmod.words(query_text)) > 1:
+        phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
+        matches = Q("bool", must=[matches], should=[phrase])
+    return Q(
+        "function_score",
+        query=matches,
+        functions=[
+            {"filter": Q("term", **{"type.value": type_key}), "weight": weight}
+            for type_key, weight in TYPE_BOOST.items()
+        ],
+        score_mode="first",
+        boost_mode="multiply",
     )
 
 

@@ -73,3 +73,17 @@ def unreachable_url(closed_port):
 @pytest.fixture
 def unreachable_engine(unreachable_url):
     return make_engine(build_client(unreachable_url, max_retries=0), url=unreachable_url)
+
+
+def matched_text(body: dict) -> str | None:
+    """The text a request body matches on (its combined_fields query), wherever it sits."""
+    stack = [body.get("query", {})]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if "combined_fields" in node:
+                return node["combined_fields"]["query"]
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None

@@ -92,3 +92,18 @@ def test_synonym_rules_come_from_the_file_and_the_glossary(db):
     assert "dad, father" in rules  # search/synonyms.txt
     assert "FNP, Family Nurse Partnership" in rules  # the glossary, from the database
     assert "DfE, Department for Children\\, Schools and Families" in rules  # comma escaped
+
+
+def test_ranking_mirrors_the_embedded_engine():
+    from search.engines.embedded import TYPE_BOOST
+
+    query = make_engine(client=None).explain(SearchRequest.build("young fathers"))["query"]
+    ranking = query["function_score"]
+    assert {f["filter"]["term"]["type.value"]: f["weight"] for f in ranking["functions"]} == (
+        TYPE_BOOST
+    )
+    assert ranking["boost_mode"] == "multiply"
+    phrase = ranking["query"]["bool"]["should"][0]["multi_match"]
+    assert (phrase["type"], phrase["query"]) == ("phrase", "young fathers")
+    single = make_engine(client=None).explain(SearchRequest.build("fathers"))["query"]
+    assert "combined_fields" in single["function_score"]["query"]  # no phrase for one word
