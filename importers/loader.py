@@ -299,7 +299,9 @@ class ContentLoader:
                 "slug": key,
                 "description": _text(item.get("description")),
                 "gap_contribution_pp": _decimal(item.get("gap_contribution_pp"), where),
-                "timescale": _choice(item.get("timescale"), kb.Intervention.Timescale.choices, where),
+                "timescale": _choice(
+                    item.get("timescale"), kb.Intervention.Timescale.choices, where
+                ),
                 "evidence": _text(item.get("evidence")),
                 "is_modelled": bool(item.get("modelled")),
             }

@@ -107,9 +107,7 @@ def build_document(page: Page) -> dict:
             areas=_taxonomy(areas),
             regions=sorted({area.region for area in areas if area.region}),
             interventions=_taxonomy(page.interventions.all()),
-            evaluation_status=[
-                _term(page.evaluation_status, page.get_evaluation_status_display())
-            ],
+            evaluation_status=[_term(page.evaluation_status, page.get_evaluation_status_display())],
             year=page.start_year,
         )
     elif isinstance(page, ResourcePage):

@@ -119,12 +119,16 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
 # Public search: which engine answers, and where the embedded index lives.
 KB_SEARCH_ENGINE = os.environ.get("KB_SEARCH_ENGINE", "embedded")
-KB_SEARCH_INDEX_PATH = Path(os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3"))
+KB_SEARCH_INDEX_PATH = Path(
+    os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3")
+)
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_API_KEY = os.environ.get("ELASTICSEARCH_API_KEY", "")
 ELASTICSEARCH_CA_CERTS = os.environ.get("ELASTICSEARCH_CA_CERTS", "")
 KB_ENVIRONMENT = os.environ.get("KB_ENVIRONMENT", "dev")
-KB_ELASTICSEARCH_INDEX_PREFIX = os.environ.get("KB_ELASTICSEARCH_INDEX_PREFIX", f"kb-{KB_ENVIRONMENT}")
+KB_ELASTICSEARCH_INDEX_PREFIX = os.environ.get(
+    "KB_ELASTICSEARCH_INDEX_PREFIX", f"kb-{KB_ENVIRONMENT}"
+)
 
 LOGGING = {
     "version": 1,

@@ -16,7 +16,9 @@ class Theme(index.Indexed, models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(blank=True, help_text="One or two sentences, in the report's words.")
+    description = models.TextField(
+        blank=True, help_text="One or two sentences, in the report's words."
+    )
     is_core = models.BooleanField(
         "core NST topic",
         default=False,
@@ -133,7 +135,9 @@ class Intervention(index.Indexed, models.Model):
         blank=True,
         help_text="When the impact is expected (Figure 4). Leave empty if the report is silent.",
     )
-    evidence = models.TextField(blank=True, help_text="The evidence behind it, as the report gives.")
+    evidence = models.TextField(
+        blank=True, help_text="The evidence behind it, as the report gives."
+    )
     is_modelled = models.BooleanField(
         "modelled intervention",
         default=False,

@@ -42,9 +42,7 @@ class SearchRequest:
         query = "".join(ch for ch in str(query or "") if ch.isprintable() or ch in " \t")
         query = " ".join(query.split())
         if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidSearchRequest(
-                "q", f"Search for {MAX_QUERY_LENGTH} characters or fewer."
-            )
+            raise InvalidSearchRequest("q", f"Search for {MAX_QUERY_LENGTH} characters or fewer.")
         if sort in (None, ""):
             sort = "relevance"
         if sort not in SORTS:
