@@ -18,6 +18,7 @@ import Stemmer
 WORD_RE = re.compile(r"[^\W_]+")
 
 _stemmer = Stemmer.Stemmer("english")
+_COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,11 @@ class Token:
 
 def fold(text: str) -> str:
     """Lower case without accents, so "Café" and "cafe" are the same word."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
+    if not _COMBINING_RE.search(decomposed):
+        return decomposed.casefold()
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
@@ -65,11 +70,21 @@ def stemmed_text(text: str) -> str:
 def tokens(text: str) -> list[Token]:
     """Words with their offsets in `normalise(text)`, for highlighting.
 
-    Folding can change a string's length (e.g. "ß" becomes "ss"), so offsets come from matching
-    each original word separately.
+    Folding can change a string's length (e.g. "ß" becomes "ss"), so outside ASCII the offsets
+    come from matching each original word separately.
     """
-    result = []
-    for match in WORD_RE.finditer(normalise(text)):
-        for word in WORD_RE.findall(fold(match.group())):
-            result.append(Token(word, stem(word), match.start(), match.end()))
-    return result
+    source = normalise(text)
+    folded = fold(source)
+    if len(folded) == len(source):  # nearly always: offsets in the folded text still line up
+        matches = [(m.group(), m.start(), m.end()) for m in WORD_RE.finditer(folded)]
+    else:
+        matches = [
+            (word, m.start(), m.end())
+            for m in WORD_RE.finditer(source)
+            for word in WORD_RE.findall(fold(m.group()))
+        ]
+    word_stems = _stemmer.stemWords([word for word, _start, _end in matches])
+    return [
+        Token(word, word_stem, start, end)
+        for (word, start, end), word_stem in zip(matches, word_stems, strict=True)
+    ]

@@ -721,8 +721,10 @@ class EmbeddedEngine(SearchEngine):
                 order = "docs.sort_date IS NULL, docs.sort_date DESC, docs.title_key, docs.id"
         for value_ids in selections.values():
             marks = ",".join("?" * len(value_ids))
+            # The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
+            # MATCH once per listed rowid.
             where.append(
-                f"{id_column} IN (SELECT doc_id FROM doc_facets WHERE value_id IN ({marks}))"
+                f"+{id_column} IN (SELECT doc_id FROM doc_facets WHERE value_id IN ({marks}))"
             )
             params.extend(value_ids)
         sql = f"SELECT {id_column} FROM {source}"

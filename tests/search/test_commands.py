@@ -38,7 +38,8 @@ def test_kb_search_show_query_prints_the_sql(db):
     assert '"sudi"' in explained["match"]
     assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts CROSS JOIN docs")
     assert (
-        "WHERE fts MATCH ? AND fts.rowid IN (SELECT doc_id FROM doc_facets" in explained["page_sql"]
+        "WHERE fts MATCH ? AND +fts.rowid IN (SELECT doc_id FROM doc_facets"
+        in explained["page_sql"]
     )
     assert explained["page_params"][0] == explained["match"]
     assert explained["facet_filters"] == {"area": ["bolton"]}

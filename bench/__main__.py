@@ -1,0 +1,79 @@
+"""`python -m bench [--sizes 10000,100000]`: run each corpus size in its own process and print
+the table (see docs/search.md)."""
+
+import argparse
+import json
+import subprocess
+import sys
+
+TARGET_P95_MS = {10_000: 30, 100_000: 150}
+
+
+def row(label, *cells):
+    return f"| {label} | " + " | ".join(cells) + " |"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument(
+        "--wagtail-max-size",
+        type=int,
+        default=10_000,
+        help="Skip Wagtail's database search above this size (at 100k it takes hours).",
+    )
+    options = parser.parse_args()
+    sizes = [int(size) for size in options.sizes.split(",")]
+    results = []
+    for size in sizes:
+        print(f"benchmarking {size:,} documents ...", file=sys.stderr, flush=True)
+        command = [sys.executable, "-m", "bench.run", "--size", str(size)]
+        if size > options.wagtail_max_size:
+            command.append("--skip-wagtail")
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        results.append(json.loads(output.strip().splitlines()[-1]))
+    print(table(results))
+
+
+def fmt(value, digits=1):
+    return "n/a" if value is None else f"{value:,.{digits}f}"
+
+
+def table(results):
+    lines = [
+        row("measure", *(f"{r['size']:,} docs" for r in results)),
+        row("---", *("---" for _ in results)),
+    ]
+
+    def add(label, getter, digits=1):
+        cells = []
+        for r in results:
+            try:
+                cells.append(fmt(getter(r), digits))
+            except KeyError:
+                cells.append("n/a")
+        lines.append(row(label, *cells))
+
+    add("embedded search p50 / ms", lambda r: r["ours"]["p50_ms"])
+    add("embedded search p95 / ms", lambda r: r["ours"]["p95_ms"])
+    add("embedded + 3 facet filters p50 / ms", lambda r: r["ours_faceted"]["p50_ms"])
+    add("embedded + 3 facet filters p95 / ms", lambda r: r["ours_faceted"]["p95_ms"])
+    add("bare FTS5 floor p50 / ms", lambda r: r["floor"]["p50_ms"])
+    add("bare FTS5 floor p95 / ms", lambda r: r["floor"]["p95_ms"])
+    add("faceted p95 / floor p95", lambda r: r["ours_faceted"]["p95_ms"] / r["floor"]["p95_ms"], 2)
+    add("Wagtail DB search + ORM facet counts p50 / ms", lambda r: r["wagtail"]["p50_ms"])
+    add("Wagtail DB search + ORM facet counts p95 / ms", lambda r: r["wagtail"]["p95_ms"])
+    add("Wagtail + ORM facets, 3 filters p50 / ms", lambda r: r["wagtail_faceted"]["p50_ms"])
+    add("Wagtail + ORM facets, 3 filters p95 / ms", lambda r: r["wagtail_faceted"]["p95_ms"])
+    add("embedded rebuild / s", lambda r: r["rebuild_s"], 2)
+    add("embedded rebuild / docs per s", lambda r: r["rebuild_docs_per_s"], 0)
+    add("Wagtail index build / s", lambda r: r["wagtail_index_s"], 1)
+    add("embedded index size / MB", lambda r: r["index_mb"])
+    add("peak RSS after embedded phase / MB", lambda r: r["peak_rss_mb_after_embedded"], 0)
+    add("peak RSS incl. Wagtail phase / MB", lambda r: r["peak_rss_mb_total"], 0)
+    add("median matches per query", lambda r: r["matches_per_query"][10], 0)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
