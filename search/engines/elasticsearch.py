@@ -25,6 +25,7 @@ from search.facets import FACETS_BY_NAME
 
 from . import es_query
 from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
+from .embedded import RELAX_BELOW, RELAXED_NOTICE
 from .es_schema import from_source, index_body, to_source
 
 # elastic_transport logs every failed attempt at WARNING with a traceback. This engine reports
@@ -153,8 +154,12 @@ class ElasticsearchEngine(SearchEngine):
         """The exact body `search` sends first, without contacting the cluster."""
         return self._search_for(request).to_dict()
 
-    def _search_for(self, request: SearchRequest, query_text: str | None = None) -> Search:
-        return es_query.build_search(request, self._spelling_rules(), query_text=query_text)
+    def _search_for(
+        self, request: SearchRequest, query_text: str | None = None, relaxed: bool = False
+    ) -> Search:
+        return es_query.build_search(
+            request, self._spelling_rules(), query_text=query_text, relaxed=relaxed
+        )
 
     def search(self, request: SearchRequest) -> SearchResponse:
         """One request; a second only to drop unknown facet values or retry a misspelling."""
@@ -183,11 +188,21 @@ class ElasticsearchEngine(SearchEngine):
                 retry.suggestion = response.suggestion
                 retry.corrected_from = request.query
                 response = retry
+        if (
+            response.total < RELAX_BELOW
+            and not response.corrected_from
+            and es_query.may_relax(request.query)
+        ):
+            relaxed, _ = self._execute(request, relaxed=True)
+            if relaxed.total > response.total:
+                relaxed.suggestion = response.suggestion
+                relaxed.warnings.append(RELAXED_NOTICE)
+                response = relaxed
         response.warnings = warnings + response.warnings
         return response
 
-    def _execute(self, request: SearchRequest, query_text: str | None = None):
-        body = self._search_for(request, query_text).to_dict()
+    def _execute(self, request: SearchRequest, query_text: str | None = None, relaxed=False):
+        body = self._search_for(request, query_text, relaxed=relaxed).to_dict()
         with self._cluster("searching") as client:
             raw = client.options(request_timeout=SEARCH_TIMEOUT_SECONDS).search(
                 index=self.alias, body=body

@@ -26,7 +26,7 @@ import threading
 import uuid
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from search import text as textmod
@@ -59,6 +59,14 @@ TAXONOMY_FIELDS = (
 # area page itself should come first.
 TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource": 1.0, "news": 0.8}
 SNIPPET_WORDS = 32
+# A query of this many concepts or more that finds fewer than RELAX_BELOW pages with all of them
+# is run again needing all but one, and the page says so: long queries often carry one word the
+# best page does not use ("genetic services for cousin marriage").
+RELAX_FROM_CONCEPTS = 3
+RELAX_BELOW = 3
+RELAXED_NOTICE = (
+    "Few pages matched every word you typed, so pages matching all but one are included."
+)
 BATCH_SIZE = 2000
 
 SCHEMA = """
@@ -204,6 +212,8 @@ class QueryPlan:
     text: str
     concepts: list[Concept]
     match: str | None  # FTS5 MATCH expression, None when there is no text to match
+    # Every concept but one, for long queries that find too little with all of them.
+    relaxed_match: str | None = None
 
     @property
     def has_text(self):
@@ -215,15 +225,34 @@ class QueryPlan:
         return self.has_text and not self.concepts
 
 
+def _with_phrase_boosts(match: str, typed: list[str]) -> str:
+    """Add the typed words as a phrase, anywhere and in the title.
+
+    The phrase implies every typed word, so the pages matched do not change, but BM25 scores
+    each phrase too: pages with the words together rank above pages with them apart, and a
+    title that says exactly what was typed ranks above a body that mentions it.
+    """
+    if len(typed) < 2:
+        return match
+    phrase = _quote(typed)
+    return f"({match}) OR {phrase} OR title : {phrase}"
+
+
 def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
     concepts = thesaurus.concepts(query)
-    match = " AND ".join(concept_expression(c) for c in concepts) if concepts else None
+    if not concepts:
+        return QueryPlan(text=query, concepts=concepts, match=None)
     typed = [stem for concept in concepts for stem in concept.typed]
-    if len(typed) > 1:
-        # The exact phrase implies every typed word, so this matches the same pages, but BM25
-        # scores the phrase too: pages with the words together rank above pages with them apart.
-        match = f"({match}) OR {_quote(typed)}"
-    return QueryPlan(text=query, concepts=concepts, match=match)
+    expressions = [concept_expression(c) for c in concepts]
+    match = _with_phrase_boosts(" AND ".join(expressions), typed)
+    relaxed = None
+    if len(concepts) >= RELAX_FROM_CONCEPTS:
+        subsets = [
+            " AND ".join(expressions[:skip] + expressions[skip + 1 :])
+            for skip in range(len(expressions))
+        ]
+        relaxed = _with_phrase_boosts(" OR ".join(f"({s})" for s in subsets), typed)
+    return QueryPlan(text=query, concepts=concepts, match=match, relaxed_match=relaxed)
 
 
 # --- highlighting ------------------------------------------------------------------------------
@@ -635,6 +664,13 @@ class EmbeddedEngine(SearchEngine):
                         retry.corrected_from = request.query
                         retry.warnings = warnings
                         response = retry
+            if response.total < RELAX_BELOW and plan.relaxed_match and not response.corrected_from:
+                relaxed_plan = replace(plan, match=plan.relaxed_match, relaxed_match=None)
+                relaxed = self._answer(conn, state, request, relaxed_plan, selections)
+                if relaxed.total > response.total:
+                    relaxed.warnings = [*warnings, RELAXED_NOTICE]
+                    relaxed.suggestion = response.suggestion
+                    response = relaxed
         finally:
             conn.execute("COMMIT")
         return response

@@ -22,7 +22,7 @@ from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import TYPE_BOOST, edit_distance
+from .embedded import RELAX_FROM_CONCEPTS, TYPE_BOOST, edit_distance
 from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
 
 # The embedded engine's BM25 column weights (embedded.COLUMN_WEIGHTS) as field boosts.
@@ -78,25 +78,33 @@ class SpellingRules:
 # --- request bodies ----------------------------------------------------------------------------
 
 
-def text_query(query_text: str):
-    """What matches, plus the embedded engine's two ranking rules.
+def may_relax(query_text: str) -> bool:
+    """Long queries may be retried needing all words but one (embedded.RELAX_FROM_CONCEPTS)."""
+    return len(textmod.words(query_text or "")) >= RELAX_FROM_CONCEPTS
 
-    Pages with the typed words together (as a phrase) score higher without changing what
-    matches, and a per-type prior multiplies the score (embedded.TYPE_BOOST).
+
+def text_query(query_text: str, relaxed: bool = False):
+    """What matches, plus the embedded engine's ranking rules.
+
+    Pages with the typed words together (as a phrase, anywhere and again in the title) score
+    higher without changing what matches, and a per-type prior multiplies the score
+    (embedded.TYPE_BOOST). `relaxed` needs every word but one, as the embedded engine's retry.
     """
     if not query_text:
         return Q("match_all")
+    matching = {"operator": "or", "minimum_should_match": "-1"} if relaxed else {"operator": "and"}
     matches = Q(
         "combined_fields",
         query=query_text,
         fields=QUERY_FIELDS,
-        operator="and",
         auto_generate_synonyms_phrase_query=True,
         zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
+        **matching,
     )
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
-        matches = Q("bool", must=[matches], should=[phrase])
+        title_phrase = Q("match_phrase", title={"query": query_text})
+        matches = Q("bool", must=[matches], should=[phrase, title_phrase])
     return Q(
         "function_score",
         query=matches,
@@ -127,11 +135,14 @@ def _all_of(filters: list) -> Q:
 
 
 def build_search(
-    request: SearchRequest, rules: SpellingRules, query_text: str | None = None
+    request: SearchRequest,
+    rules: SpellingRules,
+    query_text: str | None = None,
+    relaxed: bool = False,
 ) -> Search:
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
-    search = Search().query(text_query(text)).extra(track_total_hits=True)
+    search = Search().query(text_query(text, relaxed=relaxed)).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
     for facet in FACETS:

@@ -85,8 +85,9 @@ def test_fts_expression_quotes_every_term():
     plan = plan_query('young dads "OR" NEAR(', THESAURUS)
     assert plan.match == (
         '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
-        'AND "near") OR "young dad or near"'
+        'AND "near") OR "young dad or near" OR title : "young dad or near"'
     )
+    assert plan.relaxed_match.startswith('(("or" AND "near") OR ((("young" AND "dad") OR')
     assert plan_query("🙂 ***", THESAURUS).matches_nothing
 
 
@@ -99,3 +100,11 @@ def test_snippet_escapes_and_marks_phrases():
     html = snippet(["<b>Sudden unexpected death in infancy</b> & more"], plan)
     assert html.startswith("&lt;b&gt;<mark>Sudden unexpected death in infancy</mark>&lt;/b&gt;")
     assert "&amp; more" in html
+
+
+def test_long_queries_get_an_all_but_one_fallback():
+    plan = plan_query("genetic services cousin marriage", THESAURUS)
+    # three concepts (the synonym group joins "cousin marriage"), so three two-concept subsets
+    assert len(plan.concepts) == 3
+    assert plan.relaxed_match.count(" OR (") == 2
+    assert plan_query("young dads", THESAURUS).relaxed_match is None

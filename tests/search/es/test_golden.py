@@ -107,3 +107,16 @@ def test_ranking_mirrors_the_embedded_engine():
     assert (phrase["type"], phrase["query"]) == ("phrase", "young fathers")
     single = make_engine(client=None).explain(SearchRequest.build("fathers"))["query"]
     assert "combined_fields" in single["function_score"]["query"]  # no phrase for one word
+
+
+def test_relaxed_retry_needs_all_words_but_one():
+    engine = make_engine(client=None)
+    request = SearchRequest.build("genetic services for cousin marriage")
+    strict = engine._search_for(request).to_dict()["query"]["function_score"]["query"]
+    relaxed = engine._search_for(request, relaxed=True).to_dict()
+    relaxed = relaxed["query"]["function_score"]["query"]
+    assert strict["bool"]["must"][0]["combined_fields"]["operator"] == "and"
+    fields = relaxed["bool"]["must"][0]["combined_fields"]
+    assert (fields["operator"], fields["minimum_should_match"]) == ("or", "-1")
+    title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
+    assert title_phrase in relaxed["bool"]["should"]
