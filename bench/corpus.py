@@ -13,9 +13,10 @@ from pathlib import Path
 
 import yaml
 
+from search.documents import new_document
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 TYPE_MIX = {"case_study": 0.35, "resource": 0.55, "news": 0.10}
-TYPE_LABELS = {"case_study": "Case study", "resource": "Resource", "news": "News"}
 RESOURCE_TYPES = {
     "guidance": "Guidance",
     "report": "Report",
@@ -94,25 +95,17 @@ def specs(size: int, seed: int = 2010, shapes: Shapes | None = None) -> list[dic
     for number, type_key in enumerate(types, start=1):
         area = _skewed(rng, shapes.areas, 1)[0]
         title = rng.choice(shapes.titles)
-        doc = {
-            "id": number,
-            "title": f"{title} ({area[1]})" if type_key == "case_study" else title,
-            "summary": sentences(1, 3),
-            "body": "",
-            "type": [term((type_key, TYPE_LABELS[type_key]))],
-            "themes": [term(t) for t in _skewed(rng, shapes.themes, rng.randint(1, 3))],
-            "areas": [],
-            "regions": [],
-            "interventions": [],
-            "publisher": [],
-            "resource_type": [],
-            "evaluation_status": [],
-            "year": rng.randint(1994, 2010),
-            "url": f"/bench/{number}/",
-            "date": None,
-            "first_published_at": "2010-07-01T00:00:00+00:00",
-            "last_published_at": "2010-07-01T00:00:00+00:00",
-        }
+        doc = new_document(
+            number,
+            f"{title} ({area[1]})" if type_key == "case_study" else title,
+            type_key,
+            summary=sentences(1, 3),
+            themes=[term(t) for t in _skewed(rng, shapes.themes, rng.randint(1, 3))],
+            year=rng.randint(1994, 2010),
+            url=f"/bench/{number}/",
+            first_published_at="2010-07-01T00:00:00+00:00",
+            last_published_at="2010-07-01T00:00:00+00:00",
+        )
         if type_key == "case_study":
             doc["body"] = sentences(8, 25)
             extra = _skewed(rng, shapes.areas, rng.randint(0, 1))

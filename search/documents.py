@@ -69,14 +69,13 @@ def _with_relations(model, queryset):
     return queryset
 
 
-def build_document(page: Page) -> dict:
-    """Flatten one published page (its `.specific`) into the search document."""
-    page = page.specific
-    type_key = TYPE_KEYS[type(page)]
-    doc = {
-        "id": page.pk,
-        "title": page.title,
-        "summary": getattr(page, "summary", "") or "",
+def new_document(doc_id, title, type_key, **fields) -> dict:
+    """The document's full shape with empty facets; every builder (pages, tests, benchmarks)
+    starts here, so the shape is defined once."""
+    document = {
+        "id": doc_id,
+        "title": title,
+        "summary": "",
         "body": "",
         "type": [_term(type_key, TYPE_LABELS[type_key])],
         "themes": [],
@@ -87,11 +86,30 @@ def build_document(page: Page) -> dict:
         "resource_type": [],
         "evaluation_status": [],
         "year": None,
-        "url": page.url,
+        "url": "",
         "date": None,
-        "first_published_at": _iso(page.first_published_at),
-        "last_published_at": _iso(page.last_published_at),
+        "first_published_at": None,
+        "last_published_at": None,
     }
+    unknown = set(fields) - set(document)
+    if unknown:
+        raise KeyError(f"not search document fields: {', '.join(sorted(unknown))}")
+    document.update(fields)
+    return document
+
+
+def build_document(page: Page) -> dict:
+    """Flatten one published page (its `.specific`) into the search document."""
+    page = page.specific
+    doc = new_document(
+        page.pk,
+        page.title,
+        TYPE_KEYS[type(page)],
+        summary=getattr(page, "summary", "") or "",
+        url=page.url,
+        first_published_at=_iso(page.first_published_at),
+        last_published_at=_iso(page.last_published_at),
+    )
     if isinstance(page, CaseStudyPage):
         areas = list(page.areas.all())
         doc.update(

@@ -214,6 +214,19 @@ class QueryPlan:
     match: str | None  # FTS5 MATCH expression, None when there is no text to match
     # Every concept but one, for long queries that find too little with all of them.
     relaxed_match: str | None = None
+    # The same pages as `match` without the phrase clauses that only change ranking: cheaper
+    # for the pass that collects every matching page for counting.
+    filter_match: str | None = None
+    relaxed_filter_match: str | None = None
+
+    def relaxed(self) -> QueryPlan:
+        return replace(
+            self,
+            match=self.relaxed_match,
+            filter_match=self.relaxed_filter_match,
+            relaxed_match=None,
+            relaxed_filter_match=None,
+        )
 
     @property
     def has_text(self):
@@ -244,15 +257,22 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
         return QueryPlan(text=query, concepts=concepts, match=None)
     typed = [stem for concept in concepts for stem in concept.typed]
     expressions = [concept_expression(c) for c in concepts]
-    match = _with_phrase_boosts(" AND ".join(expressions), typed)
+    strict = " AND ".join(expressions)
     relaxed = None
     if len(concepts) >= RELAX_FROM_CONCEPTS:
         subsets = [
             " AND ".join(expressions[:skip] + expressions[skip + 1 :])
             for skip in range(len(expressions))
         ]
-        relaxed = _with_phrase_boosts(" OR ".join(f"({s})" for s in subsets), typed)
-    return QueryPlan(text=query, concepts=concepts, match=match, relaxed_match=relaxed)
+        relaxed = " OR ".join(f"({s})" for s in subsets)
+    return QueryPlan(
+        text=query,
+        concepts=concepts,
+        match=_with_phrase_boosts(strict, typed),
+        relaxed_match=_with_phrase_boosts(relaxed, typed) if relaxed else None,
+        filter_match=strict,
+        relaxed_filter_match=relaxed,
+    )
 
 
 # --- highlighting ------------------------------------------------------------------------------
@@ -665,8 +685,7 @@ class EmbeddedEngine(SearchEngine):
                         retry.warnings = warnings
                         response = retry
             if response.total < RELAX_BELOW and plan.relaxed_match and not response.corrected_from:
-                relaxed_plan = replace(plan, match=plan.relaxed_match, relaxed_match=None)
-                relaxed = self._answer(conn, state, request, relaxed_plan, selections)
+                relaxed = self._answer(conn, state, request, plan.relaxed(), selections)
                 if relaxed.total > response.total:
                     relaxed.warnings = [*warnings, RELAXED_NOTICE]
                     relaxed.suggestion = response.suggestion
@@ -693,7 +712,7 @@ class EmbeddedEngine(SearchEngine):
             return 0
         if plan.match is None:
             return state.all_docs
-        rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (plan.match,))
+        rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (plan.filter_match,))
         return bitmap((doc_id for (doc_id,) in rows), state.size_bytes)
 
     def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
@@ -750,7 +769,7 @@ class EmbeddedEngine(SearchEngine):
             source = "docs"
             if use_fts:
                 where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(plan.match)
+                params.append(plan.filter_match)
             if request.sort == "title":
                 order = "docs.title_key, docs.id"
             else:  # newest, and relevance when there is nothing to rank by
@@ -889,6 +908,7 @@ class EmbeddedEngine(SearchEngine):
                 for c in plan.concepts
             ],
             "match": plan.match,
+            "candidates_match": plan.filter_match,
             "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if plan.match else None,
             "page_sql": sql,
             "page_params": params,

@@ -32,6 +32,7 @@ import itertools
 
 import pytest
 
+from search.documents import new_document
 from search.engines.base import SearchRequest
 from search.facets import FACETS, FACETS_BY_NAME
 
@@ -40,13 +41,6 @@ def term(value, label=None):
     return {"value": value, "label": label or value.replace("-", " ").capitalize()}
 
 
-TYPES = {
-    "case_study": "Case study",
-    "resource": "Resource",
-    "evidence_summary": "Evidence summary",
-    "area": "Area",
-    "news": "News",
-}
 MANY_AREAS = [
     "barnsley",
     "bradford",
@@ -63,25 +57,18 @@ MANY_AREAS = [
 
 
 def doc(doc_id, title, type_key, *, summary="", body="", year=None, date=None, **facets):
-    document = {
-        "id": doc_id,
-        "title": title,
-        "summary": summary,
-        "body": body,
-        "type": [term(type_key, TYPES[type_key])],
-        "themes": [],
-        "areas": [],
-        "regions": [],
-        "interventions": [],
-        "publisher": [],
-        "resource_type": [],
-        "evaluation_status": [],
-        "year": year,
-        "url": f"/test/{doc_id}/",
-        "date": date,
-        "first_published_at": "2010-07-01T00:00:00+00:00",
-        "last_published_at": "2010-07-01T00:00:00+00:00",
-    }
+    document = new_document(
+        doc_id,
+        title,
+        type_key,
+        summary=summary,
+        body=body,
+        year=year,
+        url=f"/test/{doc_id}/",
+        date=date,
+        first_published_at="2010-07-01T00:00:00+00:00",
+        last_published_at="2010-07-01T00:00:00+00:00",
+    )
     for name, values in facets.items():
         document[name] = [term(*v) if isinstance(v, tuple) else term(v) for v in values]
     return document
