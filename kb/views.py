@@ -1,5 +1,6 @@
 """Small non-page views for the public site."""
 
+from django.core.validators import slug_re
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
@@ -10,10 +11,12 @@ from .models import AreaIndexPage, AreaPage
 def go_to_area(request):
     """The home page's "find your area" form posts here; works without JavaScript.
 
-    An unknown or missing area goes to the list of areas rather than an error.
+    An unknown, missing or malformed area goes to the list of areas rather than an error
+    (a malformed one never reaches the database: PostgreSQL rejects NUL bytes outright).
     """
     slug = (request.GET.get("area") or "").strip()[:120]
-    page = AreaPage.objects.live().filter(area__slug=slug).first() if slug else None
+    valid = bool(slug) and slug_re.fullmatch(slug) is not None
+    page = AreaPage.objects.live().filter(area__slug=slug).first() if valid else None
     if page is None:
         index = AreaIndexPage.objects.live().first()
         return redirect(index.get_url(request) if index else "/")
