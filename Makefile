@@ -51,5 +51,7 @@ format: deps
 relevance: setup
 	$(MANAGE) search_relevance
 
+# Search latency, rebuild rate, index size and RSS (10k and 100k docs), then page server times.
 bench: deps
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
+	$(PY) -m bench.site_pages
