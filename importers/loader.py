@@ -25,6 +25,8 @@ from kb import models as kb
 from .models import ImportedItem
 
 KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+# Stored instead of a hash for objects an editor made before the loader: matches nothing.
+EDITOR_MADE = "editor-made"
 
 
 class ContentError(Exception):
@@ -211,12 +213,15 @@ class ContentLoader:
         item_hash = _hash(values)
         record = self._record(kind, key)
         obj = model.objects.filter(pk=record.object_id).first() if record else None
-        if obj is None:
+        if obj is None and record is None:
             obj = model.objects.filter(**lookup).first()
-            if obj is not None and record is None and self._snapshot(obj, values) != _hash(values):
-                # An editor made this one by hand before the loader knew it: adopt, don't touch.
-                self._save_record(kind, key, obj, item_hash, self._snapshot(obj, values))
-                self.report.add(kind, "kept", key)
+            if obj is not None:
+                # Made in the admin before the loader knew it. Identical: take it over.
+                # Different: it is the editor's, and stays theirs on every later run.
+                same = self._snapshot(obj, values) == item_hash
+                written = item_hash if same else EDITOR_MADE
+                self._save_record(kind, key, obj, item_hash, written)
+                self.report.add(kind, "unchanged" if same else "kept", key)
                 return obj
         if obj is not None and record is not None:
             if self._snapshot(obj, values) != record.written_hash:
@@ -249,24 +254,18 @@ class ContentLoader:
 
     def load_taxonomy(self):
         self.themes, self.areas, self.organisations, self.interventions = {}, {}, {}, {}
-        for position, item in enumerate(self.data["themes"]):
+        for position, item in self._parents_first(self.data["themes"]):
             key = item["key"]
+            parent = self.themes.get(_text(item.get("parent")))
             values = {
                 "name": _text(item.get("name")),
                 "slug": key,
                 "description": _text(item.get("description")),
                 "is_core": bool(item.get("core")),
+                "parent_id": parent.pk if parent else None,
                 "sort_order": position,
             }
             self.themes[key] = self._apply_snippet("theme", kb.Theme, key, values, {"slug": key})
-        for item in self.data["themes"]:
-            theme = self.themes[item["key"]]
-            parent = self.themes.get(_text(item.get("parent")))
-            if theme.parent_id != (parent.pk if parent else None) and self._owns(
-                "theme", item["key"], theme
-            ):
-                theme.parent = parent
-                theme.save(update_fields=["parent"])
         for item in self.data["areas"]:
             key = item["key"]
             where = f"areas.yaml {key}"
@@ -313,9 +312,20 @@ class ContentLoader:
             values = {"term": term, "expansion": _text(item.get("expansion"))}
             self._apply_snippet("glossary", kb.GlossaryTerm, term, values, {"term": term})
 
-    def _owns(self, kind, key, obj):
-        record = self._record(kind, key)
-        return record is not None and record.object_id == obj.pk
+    @staticmethod
+    def _parents_first(items):
+        """(file position, item) with every parent theme before its children."""
+        pending = list(enumerate(items))
+        placed = set()
+        while pending:
+            ready = [(i, t) for i, t in pending if _text(t.get("parent")) in placed | {""}]
+            if not ready:
+                keys = ", ".join(t["key"] for _, t in pending)
+                raise ContentError(f"themes.yaml: parent themes form a loop among {keys}")
+            for position, item in ready:
+                placed.add(item["key"])
+                yield position, item
+            pending = [(i, t) for i, t in pending if t["key"] not in placed]
 
     # ---------------------------------------------------------------- the page tree
     def ensure_site_tree(self):
@@ -337,10 +347,15 @@ class ContentLoader:
         elif site.root_page_id != home.pk:
             site.root_page = home
             site.save()
-        # Wagtail's placeholder "Welcome" page is not ours to keep once the home page exists.
-        for placeholder in Page.objects.filter(depth=2, content_type__model="page"):
-            if placeholder.numchild == 0:
-                placeholder.delete()
+        # Wagtail's own placeholder from its initial migration, and nothing an editor made.
+        Page.objects.filter(
+            depth=2,
+            numchild=0,
+            slug="home",
+            title="Welcome to your new Wagtail site!",
+            content_type__app_label="wagtailcore",
+            content_type__model="page",
+        ).delete()
         indexes = (
             (kb.CaseStudyIndexPage, "Case studies", "case-studies"),
             (kb.ResourceIndexPage, "Resources", "resources"),
@@ -369,7 +384,8 @@ class ContentLoader:
         if page is None and record is None:
             existing = model.objects.child_of(parent).filter(slug=key).first()
             if existing is not None:
-                self._save_record(kind, key, existing, "", "", existing.latest_revision_id)
+                # An editor's page with this slug: it stays theirs (no revision is ever ours).
+                self._save_record(kind, key, existing, item_hash, EDITOR_MADE, None)
                 self.report.add(kind, "kept", key)
                 return existing
         if page is not None:

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from wagtail.models import Page
 
 from importers.loader import ContentLoader
+from importers.models import ImportedItem
 from kb.models import CaseStudyPage, Theme
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +109,65 @@ def test_bad_choice_is_reported(fixtures_copy):
     edit_item(fixtures_copy, "resources", "nice-ph27", resource_type="podcast")
     with pytest.raises(CommandError, match="'podcast' is not one of"):
         call_command("load_content", fixtures=str(fixtures_copy))
+
+
+def test_an_adopted_editor_page_stays_kept_on_later_runs(fixtures_copy):
+    """An editor made a page with a fixture's slug before the loader ran: never overwrite it."""
+    page = CaseStudyPage.objects.get(slug="leeds-haamla")
+    ImportedItem.objects.filter(kind="case_study", key="leeds-haamla").delete()
+    page.summary = "Made by an editor."
+    page.save_revision().publish()
+    for _ in range(2):
+        report = ContentLoader(fixtures_copy).run()
+        assert report.kept == ["case_study:leeds-haamla"]
+    page.refresh_from_db()
+    assert page.summary == "Made by an editor."
+
+
+def test_an_adopted_editor_snippet_stays_kept_on_later_runs(fixtures_copy):
+    theme = Theme.objects.get(slug="ethnicity")
+    ImportedItem.objects.filter(kind="theme", key="ethnicity").delete()
+    theme.description = "An editor's own words."
+    theme.save()
+    edit_item(fixtures_copy, "themes", "ethnicity", description="From the file.")
+    for _ in range(2):
+        report = ContentLoader(fixtures_copy).run()
+        assert "theme:ethnicity" in report.kept
+    theme.refresh_from_db()
+    assert theme.description == "An editor's own words."
+
+
+def test_an_editors_choice_of_parent_theme_is_kept(fixtures_copy):
+    breastfeeding = Theme.objects.get(slug="breastfeeding")
+    breastfeeding.parent = None
+    breastfeeding.save()
+    edit_item(fixtures_copy, "themes", "breastfeeding", description="Changed in the file.")
+    report = ContentLoader(fixtures_copy).run()
+    assert "theme:breastfeeding" in report.kept
+    breastfeeding.refresh_from_db()
+    assert breastfeeding.parent is None
+
+
+def test_a_second_run_after_adopting_an_identical_snippet_reports_it_unchanged():
+    ImportedItem.objects.filter(kind="theme", key="housing").delete()
+    report = ContentLoader(FIXTURES).run()
+    assert report.counts["theme"]["unchanged"] == len(Theme.objects.all())
+    assert report.changed == 0
+
+
+def test_a_loop_of_parent_themes_is_a_clear_error(fixtures_copy):
+    edit_item(fixtures_copy, "themes", "maternal-and-infant-nutrition", parent="breastfeeding")
+    with pytest.raises(CommandError, match="parent themes form a loop among"):
+        call_command("load_content", fixtures=str(fixtures_copy))
+
+
+def test_an_editors_top_level_page_is_never_taken_for_the_placeholder(home):
+    from wagtail.models import Page
+
+    root = Page.get_first_root_node()
+    mine = Page(title="Welcome to your new Wagtail site!", slug="home")
+    root.add_child(instance=mine)
+    mine.title = "An editor's landing page"
+    mine.save()
+    ContentLoader(FIXTURES).run()
+    assert Page.objects.filter(pk=mine.pk).exists()
