@@ -44,26 +44,43 @@ def _paragraphs(*texts):
     return "\n\n".join(text for text in texts if text)
 
 
-def is_searchable(page):
-    return isinstance(page, SEARCHABLE_MODELS)
-
-
-def searchable_pages():
-    """Every live page that belongs in the index, specific, with its relations prefetched."""
+def searchable_pages(ids=None):
+    """Every live, public page that belongs in the index (or those of `ids` that do), specific,
+    with everything build_document reads prefetched: one query per relation, not per page."""
     for model in SEARCHABLE_MODELS:
         queryset = model.objects.live().public()
+        if ids is not None:
+            queryset = queryset.filter(pk__in=ids)
         yield from _with_relations(model, queryset)
+
+
+def all_documents():
+    """The documents every published page produces now (what a full rebuild indexes)."""
+    for page in searchable_pages():
+        yield build_document(page)
+
+
+def current_documents(page_ids) -> tuple[list[dict], list[int]]:
+    """What the index should hold for these pages now: documents to index, ids to delete."""
+    page_ids = {int(page_id) for page_id in page_ids}
+    documents = [build_document(page) for page in searchable_pages(page_ids)]
+    gone = sorted(page_ids - {document["id"] for document in documents})
+    return documents, gone
 
 
 def _with_relations(model, queryset):
     if model is CaseStudyPage:
-        return queryset.prefetch_related("themes", "areas", "interventions", "organisations")
+        return queryset.prefetch_related(
+            "themes", "areas", "interventions", "organisations", "outcomes"
+        )
     if model is ResourcePage:
         return queryset.select_related("publisher").prefetch_related("themes", "interventions")
     if model is EvidenceSummaryPage:
-        return queryset.select_related("theme").prefetch_related("interventions")
+        return queryset.select_related("theme").prefetch_related(
+            "interventions", "key_statistics", "recommendation_rows"
+        )
     if model is NewsPage:
-        return queryset.prefetch_related("themes", "areas")
+        return queryset.prefetch_related("themes", "areas", "quotes")
     if model is AreaPage:
         return queryset.select_related("area")
     return queryset

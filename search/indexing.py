@@ -7,58 +7,21 @@ from __future__ import annotations
 
 import logging
 
-from wagtail.models import Page
-
-from search.documents import (
-    SEARCHABLE_MODELS,
-    build_document,
-    is_searchable,
-    searchable_pages,
-)
+from search.documents import SEARCHABLE_MODELS, current_documents
 from search.engines import get_engine
 
 logger = logging.getLogger(__name__)
 
 
-def all_documents():
-    for page in searchable_pages():
-        yield build_document(page)
-
-
-def is_indexable(page) -> bool:
-    """Published, public and of a searchable type (the index holds exactly these pages)."""
-    page = page.specific
-    if not is_searchable(page) or not page.live:
-        return False
-    return type(page).objects.filter(pk=page.pk).live().public().exists()
-
-
-def sync_pages(pages, engine=None) -> tuple[int, int]:
-    """Index each page that should be found and remove each one that should not."""
+def sync_page_ids(page_ids, engine=None) -> tuple[int, int]:
+    """Index those of these pages that should be found; remove the rest from the index."""
+    documents, gone = current_documents(page_ids)
     engine = engine or get_engine()
-    documents, gone = [], []
-    for page in pages:
-        page = page.specific
-        if is_indexable(page):
-            documents.append(build_document(page))
-        else:
-            gone.append(page.pk)
     if documents:
         engine.index_documents(documents)
     if gone:
         engine.delete(gone)
     return len(documents), len(gone)
-
-
-def sync_page_ids(page_ids, engine=None):
-    page_ids = list(page_ids)
-    pages = Page.objects.filter(pk__in=page_ids).specific()
-    found = {page.pk for page in pages}
-    engine = engine or get_engine()
-    sync_pages(pages, engine)
-    missing = [pk for pk in page_ids if pk not in found]
-    if missing:
-        engine.delete(missing)
 
 
 def pages_using(instance) -> list[int]:

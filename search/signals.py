@@ -9,9 +9,10 @@ logged and never breaks publishing (`manage.py search_index check` reports the d
 from __future__ import annotations
 
 import logging
+import threading
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
@@ -30,20 +31,52 @@ def _safely(action, description):
     transaction.on_commit(run)
 
 
+_pending = threading.local()
+
+
+def _remove_on_commit(page_ids):
+    """Remove pages from the index once, when the transaction commits.
+
+    Unpublishing then deleting a page (as the admin does), or deleting a section with its
+    descendants, sends one signal per page and per step; they share one engine call. The batch
+    belongs to the connection's current list of commit hooks, which Django replaces on every
+    commit and rollback, so a rolled-back transaction's removals die with it.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        ids = sorted(page_ids)
+        _safely(lambda: indexing.get_engine().delete(ids), f"remove pages {ids}")
+        return
+    hooks = connection.run_on_commit
+    batch = getattr(_pending, "batch", None)
+    if batch is None or batch.hooks is not hooks or batch.flushed:
+        batch = _pending.batch = _RemovalBatch(hooks)
+        _safely(batch.flush, "remove pages")
+    batch.ids.update(page_ids)
+
+
+class _RemovalBatch:
+    def __init__(self, hooks):
+        self.hooks = hooks
+        self.ids: set[int] = set()
+        self.flushed = False
+
+    def flush(self):
+        self.flushed = True
+        indexing.get_engine().delete(sorted(self.ids))
+
+
 def on_page_published(sender, instance, **kwargs):
     page = instance.specific
     _safely(lambda: indexing.sync_page_ids([page.pk]), f"publish page {page.pk}")
 
 
 def on_page_unpublished(sender, instance, **kwargs):
-    page_id = instance.pk
-    _safely(lambda: indexing.get_engine().delete([page_id]), f"unpublish page {page_id}")
+    _remove_on_commit([instance.pk])
 
 
 def on_page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page):
-        page_id = instance.pk
-        _safely(lambda: indexing.get_engine().delete([page_id]), f"delete page {page_id}")
+    _remove_on_commit([instance.pk])
 
 
 def on_pre_page_move(sender, instance, **kwargs):
@@ -58,9 +91,30 @@ def on_post_page_move(sender, instance, **kwargs):
     _safely(lambda: indexing.sync_page_ids(ids), f"move page {instance.pk}")
 
 
+# What search documents show of each taxonomy model; saving anything else needs no reindex.
+INDEXED_TAXONOMY_FIELDS = {
+    "Theme": ("name", "slug"),
+    "Area": ("name", "slug", "region", "kind"),
+    "Intervention": ("name", "slug"),
+    "Organisation": ("name", "slug", "short_name"),
+}
+
+
+def _indexed_values(model, instance):
+    return tuple(getattr(instance, name) for name in INDEXED_TAXONOMY_FIELDS[model.__name__])
+
+
+def on_taxonomy_pre_save(sender, instance, **kwargs):
+    fields = INDEXED_TAXONOMY_FIELDS[sender.__name__]
+    stored = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
+    instance._search_labels_changed = stored is not None and stored != _indexed_values(
+        sender, instance
+    )
+
+
 def on_taxonomy_saved(sender, instance, created, **kwargs):
-    if created:
-        return  # nothing is tagged with it yet
+    if created or not getattr(instance, "_search_labels_changed", True):
+        return  # nothing is tagged with a new one yet; an unchanged label changes no document
     ids = indexing.pages_using(instance)
     if ids:
         _safely(lambda: indexing.sync_page_ids(ids), f"rename {sender.__name__} {instance.pk}")
@@ -81,11 +135,13 @@ def connect():
 
     page_published.connect(on_page_published, dispatch_uid="search-page-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search-page-unpublished")
-    post_delete.connect(on_page_deleted, dispatch_uid="search-page-deleted")
+    # sender=Page: one signal per deleted page, not one per table of its model's inheritance.
+    post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="search-page-deleted")
     pre_page_move.connect(on_pre_page_move, dispatch_uid="search-pre-page-move")
     post_page_move.connect(on_post_page_move, dispatch_uid="search-post-page-move")
     for model in (Theme, Area, Intervention, Organisation):
         uid = f"search-{model.__name__}"
+        pre_save.connect(on_taxonomy_pre_save, sender=model, dispatch_uid=f"{uid}-pre-save")
         post_save.connect(on_taxonomy_saved, sender=model, dispatch_uid=f"{uid}-saved")
         pre_delete.connect(on_taxonomy_pre_delete, sender=model, dispatch_uid=f"{uid}-pre-delete")
         post_delete.connect(on_taxonomy_deleted, sender=model, dispatch_uid=f"{uid}-deleted")

@@ -95,19 +95,6 @@ def record_failed_update(page_ids, action: str, error: str) -> None:
                 )
 
 
-def current_documents(page_ids) -> tuple[list[dict], list[int]]:
-    """What the index should hold for these pages now: documents to index, ids to delete."""
-    from wagtail.models import Page
-
-    from search.documents import build_document, is_searchable
-
-    page_ids = sorted({int(page_id) for page_id in page_ids})
-    pages = Page.objects.filter(pk__in=page_ids).live().public().specific()
-    documents = [build_document(page) for page in pages if is_searchable(page)]
-    present = {document["id"] for document in documents}
-    return documents, [page_id for page_id in page_ids if page_id not in present]
-
-
 @dataclass
 class ReplayResult:
     indexed: int = 0
@@ -197,7 +184,7 @@ class ResilientEngine(SearchEngine):
         Raises EngineUnavailable (one line, naming the URL) when Elasticsearch cannot be
         rebuilt; the embedded index is rebuilt first either way, so the fallback stays current.
         """
-        from search.documents import build_document, searchable_pages
+        from search.documents import all_documents
 
         snapshot = list(documents)
         self.fallback.rebuild(snapshot)
@@ -205,7 +192,7 @@ class ResilientEngine(SearchEngine):
         self._succeeded(replay=False)
         # Pages published, changed or withdrawn while the new index loaded went to the old one.
         before = {document["id"]: document for document in snapshot}
-        now = [build_document(page) for page in searchable_pages()]
+        now = list(all_documents())
         changed = [document for document in now if before.get(document["id"]) != document]
         gone = sorted(set(before) - {document["id"] for document in now})
         if changed:
@@ -219,6 +206,7 @@ class ResilientEngine(SearchEngine):
 
     def replay_outbox(self, batch_size: int = REPLAY_BATCH_SIZE) -> ReplayResult:
         """Bring Elasticsearch up to date for every page in the outbox, from the database."""
+        from search.documents import current_documents
         from search.models import SearchOutboxEntry
 
         result = ReplayResult()

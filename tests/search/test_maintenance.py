@@ -74,6 +74,71 @@ def test_renaming_a_theme_reindexes_pages_that_use_it(isolated_index, commit):
 def test_after_all_that_check_finds_no_drift(isolated_index, case_study, commit):
     commit(lambda: case_study.save_revision().publish())
     commit(case_study.unpublish)
-    from search.indexing import all_documents
+    from search.documents import all_documents
 
     assert not isolated_index.check(list(all_documents())).drift
+
+
+@pytest.fixture
+def engine_calls(isolated_index, monkeypatch):
+    """Record the index writes the signal handlers make (on whichever engine they build)."""
+    calls = []
+    engine_class = type(isolated_index)
+    for name in ("delete", "index_documents"):
+        real = getattr(engine_class, name)
+
+        def recording(self, items, real=real, name=name):
+            calls.append((name, sorted(d["id"] if isinstance(d, dict) else d for d in items)))
+            return real(self, items)
+
+        monkeypatch.setattr(engine_class, name, recording)
+    return calls
+
+
+def test_deleting_a_live_page_writes_to_the_index_once(case_study, engine_calls, commit):
+    page_id = case_study.pk
+    commit(lambda: (case_study.unpublish(), case_study.delete()))
+    assert engine_calls == [("delete", [page_id])]
+
+
+def test_deleting_a_section_removes_every_page_under_it_in_one_call(engine_calls, commit):
+    index = ResourceIndexPage.objects.get()
+    resource_ids = sorted(index.get_children().values_list("pk", flat=True))
+    commit(index.delete)
+    assert len(engine_calls) == 1
+    name, ids = engine_calls[0]
+    assert name == "delete" and set(resource_ids) <= set(ids)
+
+
+def test_a_rolled_back_delete_leaves_the_index_alone(
+    isolated_index, case_study, engine_calls, commit
+):
+    from django.db import transaction
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        case_study.delete()
+        raise RuntimeError("the admin request failed")
+    commit(lambda: None)
+    assert engine_calls == []
+    assert case_study.pk in found(isolated_index, "young fathers")[0]
+
+
+def test_saving_a_theme_without_changing_its_label_reindexes_nothing(engine_calls, commit):
+    theme = Theme.objects.get(slug="housing")
+    theme.description = "Only the description changed."
+    commit(theme.save)
+    assert engine_calls == []
+    theme.name = "Housing and homes"
+    commit(theme.save)
+    assert engine_calls and engine_calls[0][0] == "index_documents"
+
+
+def test_renaming_a_publisher_reindexes_its_resources(isolated_index, commit):
+    from kb.models import Organisation
+
+    nice = Organisation.objects.get(slug="nice")
+    nice.short_name = "NICE (renamed)"
+    commit(nice.save)
+    _, response = found(isolated_index, "", type=["resource"])
+    labels = {v.value: v.label for v in response.facets["publisher"]}
+    assert labels["nice"] == "NICE (renamed)"

@@ -4,8 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from search.documents import all_documents
 from search.engines import ENGINE_NAMES, EngineUnavailable, get_engine
-from search.indexing import all_documents
 
 
 class Command(BaseCommand):

@@ -11,10 +11,10 @@ import json
 import pytest
 from django.core.management import call_command, load_command_class
 
+from search.documents import all_documents
 from search.engines import SearchRequest, get_engine
 from search.engines.embedded import EmbeddedEngine
 from search.engines.resilient import FALLBACK_WARNING, ResilientEngine
-from search.indexing import all_documents
 from search.models import SearchOutboxEntry
 
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
+from search.documents import current_documents
 from search.engines.base import SearchRequest
 from search.engines.embedded import EmbeddedEngine
 from search.engines.resilient import (
     FALLBACK_WARNING,
     CircuitBreaker,
     ResilientEngine,
-    current_documents,
 )
 from search.models import SearchOutboxEntry
 from search.synonyms import build_thesaurus
