@@ -25,8 +25,9 @@ from kb import models as kb
 from .models import ImportedItem
 
 KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789-")
-# Stored instead of a hash for objects an editor made before the loader: matches nothing.
-EDITOR_MADE = "editor-made"
+# Part of every page's item hash: bump it when the way a fixture item becomes a page changes,
+# so the next `make setup` re-applies unchanged items the new way.
+PAGE_MAPPING_VERSION = 2
 
 
 class ContentError(Exception):
@@ -55,10 +56,27 @@ class LoadReport:
             )
 
 
+def _canonical(value):
+    """One spelling per value, so a fixture's values and a stored object's compare equal."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return value
+
+
 def _hash(value) -> str:
     return hashlib.sha256(
         json.dumps(value, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()
+
+
+def _canonical_values(values: dict) -> dict:
+    return {name: _canonical(value) for name, value in values.items()}
+
+
+def _values_hash(values: dict) -> str:
+    return _hash(_canonical_values(values))
 
 
 def _text(value) -> str:
@@ -192,7 +210,7 @@ class ContentLoader:
     def _load_records(self):
         self._imported = {(r.kind, r.key): r for r in ImportedItem.objects.all()}
 
-    def _save_record(self, kind, key, obj, item_hash, written_hash="", revision_id=None):
+    def _save_record(self, kind, key, obj, item_hash, written_values=None, revision_id=None):
         record = self._imported.get((kind, key))
         if record is None:
             record = ImportedItem(
@@ -202,15 +220,30 @@ class ContentLoader:
             )
         record.object_id = obj.pk
         record.item_hash = item_hash
-        record.written_hash = written_hash
+        record.written_values = written_values
         record.revision_id = revision_id
         record.save()
         self._imported[(kind, key)] = record
 
     # ---------------------------------------------------------------- snippets
+    @staticmethod
+    def _current_values(obj, values) -> dict:
+        return _canonical_values({name: getattr(obj, name) for name in values})
+
+    def _editor_changed(self, obj, values, record) -> bool:
+        """True when the object differs from what the loader last wrote (or was never ours)."""
+        if record.written_values is None:
+            return True
+        current = self._current_values(obj, values)
+        return any(
+            current[name] != written
+            for name, written in record.written_values.items()
+            if name in current
+        )
+
     def _apply_snippet(self, kind, model, key, values, lookup):
         """Create or update one snippet; never overwrite an editor's change."""
-        item_hash = _hash(values)
+        item_hash = _values_hash(values)
         record = self._record(kind, key)
         obj = model.objects.filter(pk=record.object_id).first() if record else None
         if obj is None and record is None:
@@ -218,13 +251,13 @@ class ContentLoader:
             if obj is not None:
                 # Made in the admin before the loader knew it. Identical: take it over.
                 # Different: it is the editor's, and stays theirs on every later run.
-                same = self._snapshot(obj, values) == item_hash
-                written = item_hash if same else EDITOR_MADE
-                self._save_record(kind, key, obj, item_hash, written)
+                current = self._current_values(obj, values)
+                same = current == _canonical_values(values)
+                self._save_record(kind, key, obj, item_hash, current if same else None)
                 self.report.add(kind, "unchanged" if same else "kept", key)
                 return obj
         if obj is not None and record is not None:
-            if self._snapshot(obj, values) != record.written_hash:
+            if self._editor_changed(obj, values, record):
                 self.report.add(kind, "kept", key)
                 return obj
             if record.item_hash == item_hash:
@@ -236,21 +269,9 @@ class ContentLoader:
             setattr(obj, name, value)
         obj.full_clean(validate_unique=False)
         obj.save()
-        self._save_record(kind, key, obj, item_hash, self._snapshot(obj, values))
+        self._save_record(kind, key, obj, item_hash, self._current_values(obj, values))
         self.report.add(kind, "created" if created else "updated")
         return obj
-
-    @staticmethod
-    def _snapshot(obj, values):
-        current = {}
-        for name in values:
-            value = getattr(obj, name)
-            if hasattr(value, "pk"):
-                value = value.pk
-            if isinstance(value, Decimal):
-                value = value.normalize()
-            current[name] = value
-        return _hash(current)
 
     def load_taxonomy(self):
         self.themes, self.areas, self.organisations, self.interventions = {}, {}, {}, {}
@@ -378,14 +399,14 @@ class ContentLoader:
     # ---------------------------------------------------------------- pages
     def _apply_page(self, kind, model, parent, key, item, build):
         """Create or update one page from a fixture item; publish it; keep editors' work."""
-        item_hash = _hash(item)
+        item_hash = _hash([PAGE_MAPPING_VERSION, item])
         record = self._record(kind, key)
         page = model.objects.filter(pk=record.object_id).first() if record else None
         if page is None and record is None:
             existing = model.objects.child_of(parent).filter(slug=key).first()
             if existing is not None:
                 # An editor's page with this slug: it stays theirs (no revision is ever ours).
-                self._save_record(kind, key, existing, item_hash, EDITOR_MADE, None)
+                self._save_record(kind, key, existing, item_hash, None, None)
                 self.report.add(kind, "kept", key)
                 return existing
         if page is not None:
@@ -404,7 +425,7 @@ class ContentLoader:
         revision = page.save_revision()
         revision.publish()
         page.refresh_from_db(fields=["latest_revision"])
-        self._save_record(kind, key, page, item_hash, "", page.latest_revision_id)
+        self._save_record(kind, key, page, item_hash, None, page.latest_revision_id)
         self.report.add(kind, "created" if created else "updated")
         return page
 
@@ -563,7 +584,9 @@ class ContentLoader:
         page.date = _date(item.get("date"), where)
         page.publication = _text(item.get("publication"))
         page.body = _text(item.get("body"))
-        page.source_reference = _text(item.get("source_file") or item.get("source"))
+        # source_file names the seed file the news item came from: provenance for editors,
+        # not something to print. A news item is not part of the report, so no report section.
+        page.source_reference = ""
         page.themes = self._pick(self.themes, item.get("themes"))
         page.areas = self._pick(self.areas, item.get("areas"))
         page.quotes = [

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('key', models.CharField(max_length=120)),
                 ('object_id', models.PositiveBigIntegerField()),
                 ('item_hash', models.CharField(max_length=64)),
-                ('written_hash', models.CharField(blank=True, max_length=64)),
+                ('written_values', models.JSONField(blank=True, null=True)),
                 ('revision_id', models.PositiveBigIntegerField(blank=True, null=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
