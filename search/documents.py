@@ -22,13 +22,8 @@ TYPE_KEYS = {
     AreaPage: "area",
     NewsPage: "news",
 }
-TYPE_LABELS = {
-    "case_study": "Case study",
-    "resource": "Resource",
-    "evidence_summary": "Evidence summary",
-    "area": "Area",
-    "news": "News",
-}
+# The labels users see ("Case study", …) are each page model's own `type_label`.
+TYPE_LABELS = {key: model.type_label for model, key in TYPE_KEYS.items()}
 SEARCHABLE_MODELS = tuple(TYPE_KEYS)
 
 
