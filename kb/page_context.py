@@ -208,6 +208,7 @@ def home_context(page, request):
     )
     return {
         "theme_tiles": tiles,
+        "core_theme_count": sum(1 for theme in themes if theme.is_core),
         "latest_case_studies": latest,
         "what_works": what_works(request),
         "area_choices": area_choices,
@@ -355,6 +356,7 @@ def area_context(page, request, context):
     hub_themes = list(context["hub_themes"])
     return {
         "hub_theme_links": theme_links(hub_themes, hub_urls),
+        "core_theme_count": sum(1 for theme in hub_themes if theme.is_core),
         "news": list(NewsPage.objects.live().filter(areas=page.area).order_by("-date", "title")),
         "area_search_url": search_url(area=page.area.slug),
     }

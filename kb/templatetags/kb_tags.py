@@ -3,6 +3,7 @@
 import re
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import apnumber
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -10,6 +11,8 @@ from django.utils.text import Truncator
 from kb.charts import format_number, format_value
 
 register = template.Library()
+# "four core topics", as the report words small numbers; counts always come from the data.
+register.filter("apnumber", apnumber)
 
 SITE_DESCRIPTION = (
     "Good practice, resources and evidence for reducing inequalities in infant and maternal "

@@ -175,6 +175,63 @@ def test_news_page(client):
     assert quote.person in text_of(soup.select_one(".kb-quote"))
 
 
+REPORT_TITLE = "Tackling health inequalities in infant and maternal health outcomes"
+
+
+def test_report_pages_cite_the_report_once(client):
+    for model in (CaseStudyPage, ResourcePage, EvidenceSummaryPage):
+        page = model.objects.live().exclude(source_reference="").first()
+        soup = fetch(client, page.url)
+        sources = soup.select("main .kb-source")
+        assert [text_of(source) for source in sources] == [
+            f"Source: {page.source_reference}, {REPORT_TITLE} (2010)."
+        ]
+
+
+def test_news_names_its_publication_and_never_the_report(client):
+    page = NewsPage.objects.live().first()
+    # Even a stray source reference (older loads set one) must not attribute news to the report.
+    page.source_reference = "news.yaml"
+    page.publication = "The Example Gazette"
+    page.save()
+    soup = fetch(client, page.url)
+    main = text_of(soup.select_one("main"))
+    assert REPORT_TITLE not in main
+    assert not soup.select("main .kb-source")
+    assert "news.yaml" not in main
+    assert re.search(r"Published( .+)? in The Example Gazette", main)
+
+
+def test_2010_wording_only_on_pages_from_the_report(client):
+    resource = ResourcePage.objects.live().exclude(phone="").exclude(url_as_published="").first()
+    study = CaseStudyPage.objects.live().filter(contacts__isnull=False).distinct().first()
+    for page in (resource, study):
+        assert page.source_reference
+        assert "published in 2010" in text_of(fetch(client, page.url).select_one("main"))
+        page.source_reference = ""
+        page.save()
+        main = text_of(fetch(client, page.url).select_one("main"))
+        assert "2010" not in main, page.url
+    assert f"Phone {resource.phone}" in text_of(fetch(client, resource.url).select_one("main"))
+
+
+def test_core_topic_wording_uses_the_number_of_core_themes(client):
+    from django.contrib.humanize.templatetags.humanize import apnumber
+
+    from kb.models import Theme
+
+    count = Theme.objects.filter(is_core=True).count()
+    assert count >= 2
+    home = text_of(fetch(client, "/"))
+    assert f"The {apnumber(count)} core topics of the Infant Mortality" in home
+    area = AreaPage.objects.get(area__slug="kirklees")
+    assert f"plus the {apnumber(count)} core topics." in text_of(fetch(client, area.url))
+    Theme.objects.filter(is_core=True).exclude(
+        pk=Theme.objects.filter(is_core=True).first().pk
+    ).update(is_core=False)
+    assert "The one core topic of the Infant Mortality" in text_of(fetch(client, "/"))
+
+
 @pytest.mark.parametrize(
     "url", ["/case-studies/", "/resources/", "/evidence/", "/areas/", "/news/"]
 )
