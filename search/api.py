@@ -14,6 +14,7 @@ from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
 from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.engines.base import search_within_pages
 from search.facets import FACETS, MAX_QUERY_LENGTH
 
 logger = logging.getLogger(__name__)
@@ -83,7 +84,9 @@ class SearchParams(Schema):
     resource_type: list[str] = Field([], description="Resource type keys (OR).")
     evaluation: list[str] = Field([], description="Evaluation status keys (OR).")
     sort: str = Field("relevance", description="relevance, newest or title.")
-    page: str = Field("1", description="Page number; 20 results a page.")
+    page: str = Field(
+        "1", description="Page number, 20 results a page; a page past the last one is a 400."
+    )
 
 
 class SuggestParams(Schema):
@@ -101,10 +104,9 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         search_request = SearchRequest.build(
             query=params.q, filters=filters, sort=params.sort, page=params.page
         )
+        response = search_within_pages(get_engine(), search_request)
     except InvalidSearchRequest as error:
         return Status(400, {"detail": error.message, "field": error.field})
-    try:
-        response = get_engine().search(search_request)
     except EngineUnavailable:
         logger.exception("search engine unavailable")
         return Status(503, {"detail": "Search is unavailable; try again shortly."})

@@ -28,4 +28,5 @@ SORTS = {
     "title": "Title A to Z",
 }
 PAGE_SIZE = 20
+MAX_PAGE = 10_000  # the highest page number anyone may ask for
 MAX_QUERY_LENGTH = 200

@@ -14,24 +14,16 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 
 from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.engines.base import search_within_pages
 from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
 
 logger = logging.getLogger(__name__)
-MAX_PAGE = 10_000
 
 
 def filters_from(params) -> dict[str, list[str]]:
     return {
         facet.name: params.getlist(facet.name) for facet in FACETS if params.getlist(facet.name)
     }
-
-
-def lenient_page(raw) -> int:
-    """The nearest valid page number for whatever was in the URL."""
-    try:
-        return min(max(int(str(raw).strip()), 1), MAX_PAGE)
-    except (TypeError, ValueError):
-        return 1
 
 
 def search_url(query="", filters=None, sort="relevance", page=1) -> str:
@@ -58,12 +50,10 @@ def without(filters, facet_name, value=None):
 def search_page(request: HttpRequest):
     params = request.GET
     query = params.get("q", "")
-    sort = params.get("sort", "relevance")
-    sort = sort if sort in SORTS else "relevance"
     filters = filters_from(params)
     context = {
         "query": query[: MAX_QUERY_LENGTH * 2],
-        "sort": sort,
+        "sort": params.get("sort", "relevance"),
         "sorts": SORTS,
         "errors": [],
         "response": None,
@@ -71,22 +61,24 @@ def search_page(request: HttpRequest):
     }
     try:
         search_request = SearchRequest.build(
-            query=query, filters=filters, sort=sort, page=lenient_page(params.get("page", 1))
+            query=query,
+            filters=filters,
+            sort=params.get("sort"),
+            page=params.get("page"),
+            lenient=True,
         )
     except InvalidSearchRequest as error:
         context["errors"].append({"field": error.field, "message": error.message})
         return render(request, "search/search.html", context)
+    context["sort"] = search_request.sort
     engine = get_engine()
     try:
-        response = engine.search(search_request)
-        if response.total and search_request.page > response.pages:
-            search_request = dataclasses.replace(search_request, page=response.pages)
-            response = engine.search(search_request)
+        response = search_within_pages(engine, search_request, lenient=True)
     except EngineUnavailable:
         logger.exception("search engine unavailable")
         context["unavailable"] = True
         return render(request, "search/search.html", context, status=503)
-    context.update(present(search_request, response, engine))
+    context.update(present(response.request, response, engine))
     return render(request, "search/search.html", context)
 
 

@@ -7,9 +7,10 @@ the same errors and warnings.
 from __future__ import annotations
 
 import abc
+import dataclasses
 from dataclasses import dataclass, field
 
-from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, PAGE_SIZE, SORTS
+from search.facets import FACETS, FACETS_BY_NAME, MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE, SORTS
 
 
 class InvalidSearchRequest(ValueError):
@@ -34,25 +35,32 @@ class SearchRequest:
     page_size: int = PAGE_SIZE
 
     @classmethod
-    def build(cls, query="", filters=None, sort="relevance", page=1):
+    def build(cls, query="", filters=None, sort="relevance", page=1, *, lenient=False):
         """Validate raw values (e.g. from a query string) into a request.
 
-        Raises InvalidSearchRequest for what the user must fix.
+        Raises InvalidSearchRequest for what the user must fix. Strict (the API and the CLI): a
+        bad sort or page raises too. Lenient (the page): an unknown sort becomes relevance and a
+        bad page the nearest valid number (1 for anything that is not a whole number). A query
+        over MAX_QUERY_LENGTH raises in both modes.
         """
         query = "".join(ch for ch in str(query or "") if ch.isprintable() or ch in " \t")
         query = " ".join(query.split())
         if len(query) > MAX_QUERY_LENGTH:
             raise InvalidSearchRequest("q", f"Search for {MAX_QUERY_LENGTH} characters or fewer.")
-        if sort in (None, ""):
+        if sort in (None, "") or (lenient and sort not in SORTS):
             sort = "relevance"
         if sort not in SORTS:
             raise InvalidSearchRequest("sort", "Sort by relevance, newest or title.")
         try:
             page = int(page or 1)
         except (TypeError, ValueError):
-            raise InvalidSearchRequest("page", "Page must be a whole number.") from None
-        if page < 1 or page > 10_000:
-            raise InvalidSearchRequest("page", "Page must be between 1 and 10000.")
+            if not lenient:
+                raise InvalidSearchRequest("page", "Page must be a whole number.") from None
+            page = 1
+        if lenient:
+            page = min(max(page, 1), MAX_PAGE)
+        if page < 1 or page > MAX_PAGE:
+            raise InvalidSearchRequest("page", f"Page must be between 1 and {MAX_PAGE}.")
         clean_filters = {}
         for name, values in (filters or {}).items():
             if name not in FACETS_BY_NAME:
@@ -133,6 +141,23 @@ class SearchResponse:
             "suggestion": self.suggestion,
             "warnings": list(self.warnings),
         }
+
+
+def search_within_pages(engine, request: SearchRequest, *, lenient=False) -> SearchResponse:
+    """Answer a request whose page may lie past the last page of results.
+
+    The page, the API and the CLI all search through here. Lenient (the page): the last page is answered instead (page
+    1 when nothing matches), so a stale link never shows an empty page. Strict (the API and the
+    CLI): InvalidSearchRequest for the page field, naming the last page.
+    """
+    response = engine.search(request)
+    if request.page > response.pages:
+        if not lenient:
+            raise InvalidSearchRequest(
+                "page", f"Page must be between 1 and {response.pages} for this search."
+            )
+        response = engine.search(dataclasses.replace(request, page=response.pages))
+    return response
 
 
 @dataclass

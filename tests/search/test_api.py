@@ -89,6 +89,20 @@ def test_bad_input_is_a_400_with_a_message(client, params, field):
     assert response.json()["detail"]
 
 
+def test_a_page_past_the_last_is_a_400_naming_the_last_page(client):
+    pages = get(client, type="news").json()["pages"]
+    assert get(client, type="news", page=pages).status_code == 200
+    response = get(client, type="news", page=pages + 1)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": f"Page must be between 1 and {pages} for this search.",
+        "field": "page",
+    }
+    nothing = get(client, q="zzqxjwv", page=2)
+    assert nothing.status_code == 400
+    assert nothing.json()["detail"] == "Page must be between 1 and 1 for this search."
+
+
 def test_two_hundred_characters_is_allowed(client):
     assert get(client, q="a" * 200).status_code == 200
 

@@ -47,7 +47,11 @@ def test_kb_search_show_query_prints_the_sql(db):
 
 @pytest.mark.parametrize(
     "args, message",
-    [(["x" * 201], "200 characters or fewer"), (["x", "--page", "two"], "whole number")],
+    [
+        (["x" * 201], "200 characters or fewer"),
+        (["x", "--page", "two"], "whole number"),
+        (["zzqxjwv", "--page", "2"], r"^Page must be between 1 and 1 for this search\.$"),
+    ],
 )
 def test_kb_search_bad_input_is_one_line(db, args, message):
     with pytest.raises(CommandError, match=message):

@@ -98,15 +98,39 @@ def test_long_query_is_a_form_error(client):
     assert soup.select_one(".nhsuk-error-message")
 
 
-@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-3"}, {"sort": "nonsense"}])
-def test_bad_page_or_sort_falls_back(client, params):
-    soup = page(client, **params)
-    assert soup.find(id="result-count")
+def result_titles(soup):
+    return [text(h) for h in soup.select(".kb-result h3")]
+
+
+@pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-3"}, {"page": "0"}])
+def test_bad_page_falls_back_to_the_first_page(client, params):
+    soup = page(client, type="resource", **params)
+    assert result_titles(soup) == result_titles(page(client, type="resource"))
+    assert not soup.select_one("a.nhsuk-pagination__link--prev")
+
+
+def test_bad_sort_falls_back_to_relevance(client):
+    soup = page(client, q="smoking", sort="nonsense")
+    assert soup.find("option", attrs={"value": "relevance"}).has_attr("selected")
+    assert result_titles(soup) == result_titles(page(client, q="smoking"))
 
 
 def test_page_past_the_end_shows_the_last_page(client):
-    soup = page(client, type="news", page="99")
-    assert soup.select(".kb-result")
+    soup = page(client, type="resource", page="99")
+    previous = soup.select_one("a.nhsuk-pagination__link--prev")
+    last = re.fullmatch(
+        r"Page (\d+) of (\d+)", text(previous.select_one(".nhsuk-pagination__page"))
+    )
+    assert int(last[1]) == int(last[2]) - 1 >= 1
+    assert not soup.select_one("a.nhsuk-pagination__link--next")
+    assert result_titles(soup) == result_titles(page(client, type="resource", page=last[2]))
+    assert result_titles(soup)
+
+
+def test_no_results_past_the_end_offers_no_pages(client):
+    soup = page(client, q="zzqxjwv", page="5")
+    assert text(soup.find(id="result-count")) == "No results for ‘zzqxjwv’"
+    assert not soup.select_one("nav.nhsuk-pagination")
 
 
 def test_unknown_facet_values_are_reported(client):

@@ -15,6 +15,7 @@ from search.engines import (
     SearchRequest,
     get_engine,
 )
+from search.engines.base import search_within_pages
 from search.facets import FACETS, SORTS
 
 
@@ -57,7 +58,9 @@ class Command(BaseCommand):
                     raise CommandError(f"the {engine.name} engine cannot show its query")
                 self.stdout.write(json.dumps(engine.explain(request), indent=2, default=str))
                 return
-            response = engine.search(request)
+            response = search_within_pages(engine, request)
+        except InvalidSearchRequest as error:
+            raise CommandError(error.message) from None
         except EngineUnavailable as error:
             raise CommandError(f"search engine unavailable: {error}") from None
         if options["json"]:
