@@ -58,6 +58,9 @@ def search_page(request: HttpRequest):
         "errors": [],
         "response": None,
         "max_query_length": MAX_QUERY_LENGTH,
+        # Kept as hidden inputs when there are no results to filter (a form error, or search
+        # unavailable), so resubmitting the form keeps the filters and sort from the URL.
+        "selected_filters": filters,
     }
     try:
         search_request = SearchRequest.build(
@@ -141,5 +144,4 @@ def present(search_request: SearchRequest, response, engine) -> dict:
         "widen": widen,
         "first_result_number": search_request.offset + 1,
         "last_result_number": search_request.offset + len(response.hits),
-        "selected_filters": filters,
     }

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from bs4 import BeautifulSoup
+from django.utils.http import urlencode
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,49 @@ def test_long_query_is_a_form_error(client):
 
 def result_titles(soup):
     return [text(h) for h in soup.select(".kb-result h3")]
+
+
+def form_fields(soup):
+    """What a browser submits for the search form: named inputs, checked boxes, selected sort."""
+    form = soup.find("form", id="search-form")
+    fields = []
+    for field in form.find_all(["input", "select"]):
+        if field.name == "select":
+            option = field.find("option", selected=True) or field.find("option")
+            fields.append((field["name"], option["value"]))
+        elif field.get("type") != "checkbox" or field.has_attr("checked"):
+            fields.append((field["name"], field.get("value", "")))
+    return fields
+
+
+def test_form_error_keeps_the_filters_and_sort(client):
+    filters = {"theme": "reducing-maternal-smoking", "type": ["case_study", "resource"]}
+    soup = page(client, q="x" * 201, sort="title", **filters)
+    assert soup.select_one(".nhsuk-error-summary")
+    fields = form_fields(soup)
+    assert sorted(f for f in fields if f[0] != "q") == [
+        ("sort", "title"),
+        ("theme", "reducing-maternal-smoking"),
+        ("type", "case_study"),
+        ("type", "resource"),
+    ]
+    # Resubmitting with a shorter query searches with the same filters and sort.
+    resubmitted = [("q", "smoking") if name == "q" else (name, value) for name, value in fields]
+    response = client.get("/search/?" + urlencode(resubmitted))
+    assert response.status_code == 200
+    again = BeautifulSoup(response.content, "html.parser")
+    chips = sorted(text(chip) for chip in again.select("a.kb-chip"))
+    assert chips == [
+        "Remove filter Theme: Reducing maternal smoking ×",
+        "Remove filter Type of content: Case study ×",
+        "Remove filter Type of content: Resource ×",
+    ]
+    assert again.find("option", attrs={"value": "title"}).has_attr("selected")
+
+
+def test_results_page_has_no_hidden_copies_of_the_filters(client):
+    soup = page(client, q="smoking", theme="reducing-maternal-smoking", sort="title")
+    assert not soup.select("#search-form input[type=hidden]")
 
 
 @pytest.mark.parametrize("params", [{"page": "abc"}, {"page": "-3"}, {"page": "0"}])
