@@ -11,18 +11,22 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import CaseStudyPage, ResourcePage, Theme
+from .models import CaseStudyPage, EvidenceSummaryPage, ResourcePage, Theme
+from .page_context import theme_search_url
 
 FEED_SIZE = 50
 
 
 def newest_case_studies_and_resources(theme=None, limit=FEED_SIZE):
-    """Newest first by first publication; both kinds merged into one list."""
+    """Newest first by first publication; both kinds merged into one list.
+
+    A theme's feed covers the theme and the themes under it, as its hub and home tile do.
+    """
     querysets = []
     for model in (CaseStudyPage, ResourcePage):
         queryset = model.objects.live().public().prefetch_related("themes")
         if theme is not None:
-            queryset = queryset.filter(themes=theme)
+            queryset = queryset.filter(themes__in=theme.family()).distinct()
         querysets.append(queryset.order_by("-first_published_at", "-pk")[:limit])
     items = sorted(
         chain(*querysets),
@@ -82,7 +86,9 @@ class ThemeFeed(LatestFeed):
         return reverse("feed-theme", args=[theme.slug])
 
     def link(self, theme):
-        return f"/search/?theme={theme.slug}"
+        """The theme's hub where it has one, else a search over the same themes."""
+        hub = EvidenceSummaryPage.objects.live().public().filter(theme=theme).first()
+        return (hub.url if hub else "") or theme_search_url(theme)
 
     def items(self, theme):
         return newest_case_studies_and_resources(theme)

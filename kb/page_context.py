@@ -27,8 +27,23 @@ RELATED_LIMIT = 4
 
 
 def search_url(**filters):
-    """A link into the public search with facet filters set, e.g. ?theme=housing."""
-    return "/search/?" + urlencode({key: value for key, value in filters.items() if value})
+    """A link into the public search with facet filters set, e.g. ?theme=housing.
+
+    A list repeats the parameter (?theme=a&theme=b); the search ORs values within a facet.
+    """
+    return "/search/?" + urlencode(
+        {key: value for key, value in filters.items() if value}, doseq=True
+    )
+
+
+def theme_search_url(theme):
+    """A search over the theme and the themes under it."""
+    return search_url(theme=[member.slug for member in theme.family()])
+
+
+def theme_url(theme, hub_urls):
+    """Where a theme link goes: its hub where there is one, else a search over its family."""
+    return hub_urls.get(theme.pk) or theme_search_url(theme)
 
 
 def evidence_pages(request):
@@ -138,10 +153,7 @@ def section_url(request, page, model):
 
 def theme_links(themes, hub_urls):
     """Themes as (name, url) pairs: the hub where there is one, else a filtered search."""
-    return [
-        {"theme": theme, "url": hub_urls.get(theme.pk) or search_url(theme=theme.slug)}
-        for theme in themes
-    ]
+    return [{"theme": theme, "url": theme_url(theme, hub_urls)} for theme in themes]
 
 
 def area_links(areas, request):
@@ -156,11 +168,7 @@ def area_links(areas, request):
 
 def home_context(page, request):
     """Theme tiles with counts, latest case studies, the "what works" ranking, areas to pick."""
-    themes = list(Theme.objects.all())
-    children_of = defaultdict(list)
-    for theme in themes:
-        if theme.parent_id:
-            children_of[theme.parent_id].append(theme)
+    themes = list(Theme.objects.prefetch_related("children"))
 
     case_study_pairs = CaseStudyPage.themes.through.objects.filter(
         casestudypage__live=True
@@ -180,16 +188,15 @@ def home_context(page, request):
     for theme in themes:
         if theme.parent_id:
             continue
-        family = [theme, *children_of[theme.pk]]
+        family = theme.family()
         case_study_ids = set().union(*(case_studies_by_theme[t.pk] for t in family))
         resource_ids = set().union(*(resources_by_theme[t.pk] for t in family))
         tiles.append(
             {
                 "theme": theme,
-                "url": hub_urls.get(theme.pk) or search_url(theme=theme.slug),
+                "url": theme_url(theme, hub_urls),
                 "case_study_count": len(case_study_ids),
                 "resource_count": len(resource_ids),
-                "children": theme_links(children_of[theme.pk], hub_urls),
             }
         )
     tiles.sort(key=lambda tile: (not tile["theme"].is_core, tile["theme"].sort_order))
@@ -284,8 +291,7 @@ def evidence_context(page, request):
         ]
         return context
 
-    family = [theme, *Theme.objects.filter(parent=theme)]
-    context["sub_themes"] = family[1:]
+    family = theme.family()
     context["case_studies"] = list(
         CaseStudyPage.objects.live()
         .filter(themes__in=family)
@@ -300,14 +306,14 @@ def evidence_context(page, request):
         .select_related("publisher")
         .order_by("title")
     )
-    context["theme_search_url"] = search_url(theme=theme.slug)
+    context["theme_search_url"] = search_url(theme=[member.slug for member in family])
     return context
 
 
 def case_study_context(page, request):
     """At a glance, outcomes, contacts and related items for one case study."""
     hub_urls = hub_urls_by_theme(request)
-    themes = list(page.themes.all())
+    themes = list(page.themes.prefetch_related("children"))
     theme_ids = [theme.pk for theme in themes]
     related_case_studies = list(
         CaseStudyPage.objects.live()
@@ -333,7 +339,7 @@ def case_study_context(page, request):
 def resource_context(page, request):
     """How to obtain it, who it is for, and where it is used."""
     hub_urls = hub_urls_by_theme(request)
-    themes = list(page.themes.all())
+    themes = list(page.themes.prefetch_related("children"))
     return {
         "themes": theme_links(themes, hub_urls),
         "interventions": list(page.interventions.all()),
@@ -365,7 +371,7 @@ def area_context(page, request, context):
 def news_context(page, request):
     hub_urls = hub_urls_by_theme(request)
     return {
-        "themes": theme_links(list(page.themes.all()), hub_urls),
+        "themes": theme_links(list(page.themes.prefetch_related("children")), hub_urls),
         "areas": area_links(
             Area.objects.filter(pk__in=page.areas.values("pk")).select_related("page"), request
         ),

@@ -64,6 +64,13 @@ class Theme(index.Indexed, models.Model):
     def kind(self):
         return "core" if self.is_core else "optional"
 
+    def family(self):
+        """This theme and the themes directly under it: what its hub, tile and feed all cover.
+
+        Uses prefetched `children` when the caller fetched them (themes nest one level).
+        """
+        return [self, *self.children.all()]
+
 
 class Area(index.Indexed, models.Model):
     """A local area. Annex areas are the 43 with 20+ routine-and-manual infant deaths in 2002-04."""
