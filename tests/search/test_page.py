@@ -202,7 +202,27 @@ def test_odd_queries_render(client):
     for query in ['"', "NEAR(", "*", "🙂", "<script>alert(1)</script>"]:
         soup = page(client, q=query)
         assert soup.find(id="result-count")
-    assert (
-        b"<script>alert(1)</script>"
-        not in client.get("/search/", {"q": "<script>alert(1)"}).content
-    )
+
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": SCRIPT},
+        {"q": "smoking " + SCRIPT},
+        # the form-error path echoes the query and the filters as hidden inputs
+        {"q": SCRIPT + "x" * 200, "theme": '"><script>alert(1)</script>', "sort": SCRIPT},
+    ],
+)
+def test_typed_markup_is_escaped(client, params):
+    content = client.get("/search/", params).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    assert SCRIPT not in content
+
+
+def test_api_echoes_the_query_as_json_data(client):
+    response = client.get("/api/search/", {"q": SCRIPT})
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response.json()["query"] == SCRIPT
