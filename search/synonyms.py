@@ -35,8 +35,9 @@ class Concept:
 @dataclass
 class Thesaurus:
     groups: list[list[Phrase]] = field(default_factory=list)
-    acronyms: set[str] = field(default_factory=set)  # folded words never spell-corrected
-    known_words: set[str] = field(default_factory=set)  # folded words that appear in any group
+    acronyms: set[str] = field(default_factory=set)  # folded acronyms (a subset of known_words)
+    # Folded words of every group and glossary term: never spell-corrected.
+    known_words: set[str] = field(default_factory=set)
     _by_phrase: dict[Phrase, set[int]] = field(default_factory=dict)
     _longest: int = 1
 
@@ -107,7 +108,9 @@ def build_thesaurus(groups: list[list[str]], glossary: list[tuple[str, str]] = (
         thesaurus.add_group(group)
     for term, expansion in glossary:
         thesaurus.add_group([term, expansion])
+        # Also when the entry makes no group (e.g. no expansion): acronyms stay known words.
         thesaurus.acronyms.update(words(term))
+        thesaurus.known_words.update(words(term))
     return thesaurus
 
 

@@ -825,8 +825,9 @@ class EmbeddedEngine(SearchEngine):
     def correct(self, query: str, conn=None, state=None) -> str | None:
         """The query with unknown words replaced by the nearest index words, or None.
 
-        Acronyms (from the glossary and synonyms file, or typed in capitals), numbers, short words
-        and words the index or the thesaurus knows are left alone.
+        Words the thesaurus knows (every word of the synonyms file and the glossary, so every
+        acronym in either, however it is typed), words typed in capitals, numbers, short words
+        and words the index knows are left alone.
         """
         conn = conn or self.connect()
         state = state or self._state(conn)
@@ -844,7 +845,6 @@ class EmbeddedEngine(SearchEngine):
                     len(word) < 4
                     or not word.isalpha()
                     or (typed.isupper() and len(typed) >= 2)
-                    or word in thesaurus.acronyms
                     or word in thesaurus.known_words
                     or word in frequencies
                     or textmod.stem(word) in state._known_stems

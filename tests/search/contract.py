@@ -319,6 +319,16 @@ class EngineContract:
         assert response.suggestion is None
         assert response.corrected_from is None
 
+    def test_acronym_typed_in_lower_case_is_not_corrected(self, engine):
+        # "sudi" (the synonyms file's SUDI) is absent from this index and one edit from "suds":
+        # only knowing it as a thesaurus word keeps it from being "corrected".
+        bath = doc(201, "Bath time", "resource", summary="Soap suds and the water temperature.")
+        engine.rebuild([bath])
+        response = engine.search(request("sudi"))
+        assert (response.total, response.suggestion, response.corrected_from) == (0, None, None)
+        # The same distance from "suds" in an ordinary word is corrected.
+        assert engine.search(request("sudz")).suggestion == "suds"
+
     def test_unknown_acronym_in_capitals_is_not_corrected(self, loaded):
         response = loaded.search(request("NPEX"))
         assert response.total == 0

@@ -4,7 +4,7 @@ import pytest
 
 from search.engines.embedded import EmbeddedEngine
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
-from tests.search.contract import EngineContract
+from tests.search.contract import EngineContract, doc, request
 
 
 @pytest.fixture
@@ -18,4 +18,18 @@ class TestEmbeddedEngine(EngineContract):
     def engine(self, tmp_path, file_thesaurus):
         engine = EmbeddedEngine(tmp_path / "index.sqlite3", thesaurus=file_thesaurus)
         yield engine
+        engine.close()
+
+
+def test_glossary_acronym_typed_in_lower_case_is_not_corrected(tmp_path):
+    # CDOP is only in the glossary (not the synonyms file), absent from this index, and one edit
+    # from "crop"; typed in lower case, the capitals rule does not protect it.
+    glossary = [("CDOP", "Child Death Overview Panel")]
+    engine = EmbeddedEngine(tmp_path / "index.sqlite3", thesaurus=build_thesaurus([], glossary))
+    try:
+        engine.rebuild([doc(1, "Allotments", "case_study", summary="Families grow a crop.")])
+        response = engine.search(request("cdop"))
+        assert (response.total, response.suggestion) == (0, None)
+        assert engine.search(request("crpo")).suggestion == "crop"
+    finally:
         engine.close()

@@ -91,8 +91,13 @@ def test_fts_expression_quotes_every_term():
     assert plan_query("🙂 ***", THESAURUS).matches_nothing
 
 
-def test_glossary_acronyms_are_never_spell_corrected():
-    assert {"npeu", "sudi", "fsid", "bme"} <= THESAURUS.acronyms
+def test_acronyms_are_known_words_so_never_spell_corrected():
+    assert {"npeu", "sudi", "fsid", "bme", "r", "m"} <= THESAURUS.acronyms
+    assert THESAURUS.acronyms <= THESAURUS.known_words
+    # A glossary entry that makes no synonym group still protects its acronym.
+    lone = build_thesaurus([], [("XQWZ", ""), ("ABCD", "ABCD")])
+    assert lone.groups == []
+    assert {"xqwz", "abcd"} <= lone.acronyms <= lone.known_words
 
 
 def test_snippet_escapes_and_marks_phrases():
