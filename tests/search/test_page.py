@@ -44,6 +44,20 @@ def test_result_count_is_announced(client):
     assert re.match(r"\d+ results for ‘cot death’", text(status))
 
 
+def test_result_count_is_in_the_title(client):
+    # A status region is not announced on a full page load; the title is read first.
+    soup = page(client, q="cot death")
+    count = re.match(r"(\d+) results for ‘cot death’", text(soup.find(id="result-count")))[1]
+    site = text(soup.title).rsplit(" - ", 1)[1]
+    pages = -(-int(count) // 20)
+    paging = f" (page 1 of {pages})" if pages > 1 else ""
+    assert text(soup.title) == f"{count} results for ‘cot death’{paging} - Search - {site}"
+    assert text(page(client, q="zzqxjwv").title) == f"No results for ‘zzqxjwv’ - Search - {site}"
+    second = text(page(client, type="resource", page="2").title)
+    assert re.fullmatch(rf"\d+ results \(page 2 of \d+\) - Search - {re.escape(site)}", second)
+    assert text(page(client, q="x" * 201).title) == f"Error: {'x' * 59}… - Search - {site}"
+
+
 def test_each_result_shows_snippet_type_themes_area_and_year(client):
     soup = page(client, q="young fathers", type="case_study")
     first = soup.select_one(".kb-result")
