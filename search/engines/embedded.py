@@ -161,11 +161,22 @@ class PreparedDocument:
     words: set[str]
 
 
+def column_words(document: dict) -> list[list[str]]:
+    """The folded words of each FTS column, in order."""
+    return [textmod.words(value) for value in field_texts(document)]
+
+
+def document_words(document: dict, columns: list[list[str]] | None = None) -> set[str]:
+    """Every surface word of a document: what it adds to the `words` table for spelling."""
+    if columns is None:
+        columns = column_words(document)
+    return {word for ws in columns for word in ws}
+
+
 def prepare(document: dict) -> PreparedDocument:
     doc_id = int(document["id"])
-    texts = field_texts(document)
-    column_words = [textmod.words(value) for value in texts]
-    fts_row = (doc_id, *(" ".join(textmod.stem_words(ws)) for ws in column_words))
+    columns = column_words(document)
+    fts_row = (doc_id, *(" ".join(textmod.stem_words(ws)) for ws in columns))
     facet_terms = []
     for facet in FACETS:
         for term in document.get(facet.field) or []:
@@ -185,7 +196,7 @@ def prepare(document: dict) -> PreparedDocument:
         fts_row=fts_row,
         title_row=(doc_id, document.get("title") or ""),
         facet_terms=facet_terms,
-        words={word for ws in column_words for word in ws},
+        words=document_words(document, columns),
     )
 
 
@@ -607,7 +618,7 @@ class EmbeddedEngine(SearchEngine):
     def _delete_ids(self, conn, ids):
         old_words: Counter = Counter()
         for _doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids):
-            old_words.update(prepare(unpack(blob)).words)
+            old_words.update(document_words(unpack(blob)))
         for table, column in (
             ("docs", "id"),
             ("fts", "rowid"),

@@ -4,7 +4,7 @@ import pytest
 
 from search.engines.embedded import EmbeddedEngine
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
-from tests.search.contract import EngineContract, doc, request
+from tests.search.contract import EngineContract, corpus, doc, request
 
 
 @pytest.fixture
@@ -33,3 +33,23 @@ def test_glossary_acronym_typed_in_lower_case_is_not_corrected(tmp_path):
         assert engine.search(request("crpo")).suggestion == "crop"
     finally:
         engine.close()
+
+
+def test_word_counts_after_updates_and_deletes_match_a_fresh_rebuild(tmp_path, file_thesaurus):
+    def word_counts(engine):
+        return dict(engine.connect().execute("SELECT word, docs FROM words"))
+
+    documents = corpus()
+    live = EmbeddedEngine(tmp_path / "live.sqlite3", thesaurus=file_thesaurus)
+    fresh = EmbeddedEngine(tmp_path / "fresh.sqlite3", thesaurus=file_thesaurus)
+    try:
+        live.rebuild(documents)
+        changed = {**documents[0], "body": "Entirely new wording about zebra crossings."}
+        live.index_documents([changed])
+        live.delete([documents[1]["id"]])
+        fresh.rebuild([changed, *documents[2:]])
+        assert "zebra" in word_counts(live)
+        assert word_counts(live) == word_counts(fresh)
+    finally:
+        live.close()
+        fresh.close()
