@@ -143,20 +143,6 @@ class Chart:
         return rows
 
 
-def decimal_places(values) -> int:
-    """The most decimal places any figure has, so a chart prints all its figures alike."""
-    places = 0
-    for value in values:
-        exponent = Decimal(value).normalize().as_tuple().exponent
-        if isinstance(exponent, int) and exponent < 0:
-            places = max(places, -exponent)
-    return places
-
-
-def format_fixed(value, places: int) -> str:
-    return f"{Decimal(value):.{places}f}"
-
-
 def format_with_unit(number: str, unit: str) -> str:
     unit = (unit or "").strip()
     if unit in ("%", "per cent"):
@@ -186,7 +172,6 @@ def build_bar_chart(
     points = [point for point in points if point.value is not None]
     if not points:
         return None
-    places = decimal_places(point.value for point in points)
     maximum = max(Decimal(point.value) for point in points)
     bar_area = BAR_AREA_WITH_SERIES if series_heading else BAR_AREA
     scale = bar_area / float(maximum) if maximum > 0 else 0
@@ -212,7 +197,8 @@ def build_bar_chart(
         for point in members:
             value = Decimal(point.value)
             width = max(float(value) * scale, 1.0) if value > 0 else 0.0
-            display = point.display or format_with_unit(format_fixed(value, places), unit)
+            # Each figure as the report prints it: 4, not 4.0 because a neighbour is 1.4.
+            display = point.display or format_value(value, unit)
             text = f"{point.series}: {display}" if series_heading and point.series else display
             bars.append(
                 Bar(
