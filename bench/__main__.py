@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+# The faceted p95 each size must stay within (docs/search.md, "Targets").
 TARGET_P95_MS = {10_000: 30, 100_000: 150}
 
 
@@ -33,6 +34,23 @@ def main():
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     print(table(results))
+    for line in target_lines(results):
+        print(line)
+
+
+def target_lines(results):
+    """One line per size with a target: met, or a "missed target" line to act on."""
+    lines = []
+    for r in results:
+        target = TARGET_P95_MS.get(r["size"])
+        if target is None:
+            continue
+        p95 = r["ours_faceted"]["p95_ms"]
+        verdict = "met target" if p95 <= target else "missed target"
+        lines.append(
+            f"{verdict}: faceted p95 {p95:,.1f} ms at {r['size']:,} documents (target {target} ms)"
+        )
+    return lines
 
 
 def fmt(value, digits=1):

@@ -8,17 +8,16 @@ class Facet:
     name: str  # URL/API parameter and response key
     field: str  # search document field holding [{"value": slug, "label": str}, ...]
     label: str  # legend shown to users
-    multi_valued: bool = True
 
 
 FACETS = (
     Facet("theme", "themes", "Theme"),
     Facet("area", "areas", "Area"),
     Facet("intervention", "interventions", "Intervention"),
-    Facet("type", "type", "Type of content", multi_valued=False),
-    Facet("publisher", "publisher", "Publisher", multi_valued=False),
-    Facet("resource_type", "resource_type", "Resource type", multi_valued=False),
-    Facet("evaluation", "evaluation_status", "Evaluation", multi_valued=False),
+    Facet("type", "type", "Type of content"),
+    Facet("publisher", "publisher", "Publisher"),
+    Facet("resource_type", "resource_type", "Resource type"),
+    Facet("evaluation", "evaluation_status", "Evaluation"),
 )
 FACETS_BY_NAME = {facet.name: facet for facet in FACETS}
 

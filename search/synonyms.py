@@ -27,10 +27,6 @@ class Concept:
     alternatives: tuple[Phrase, ...] = ()  # synonym phrases (matched as exact phrases)
     words: tuple[str, ...] = ()  # the folded words typed, for spelling correction
 
-    @property
-    def all_phrases(self):
-        return (self.typed, *self.alternatives)
-
 
 @dataclass
 class Thesaurus:

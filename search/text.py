@@ -62,11 +62,6 @@ def stems(text: str) -> list[str]:
     return _stemmer.stemWords(words(text))
 
 
-def stemmed_text(text: str) -> str:
-    """What the index stores for a field: its stems, in order, so phrases still line up."""
-    return " ".join(stems(text))
-
-
 def tokens(text: str) -> list[Token]:
     """Words with their offsets in `normalise(text)`, for highlighting.
 

@@ -138,7 +138,6 @@ def present(search_request: SearchRequest, response, engine) -> dict:
         "suggestion_url": search_url(response.suggestion, filters, search_request.sort)
         if response.suggestion
         else None,
-        "original_query_url": search_url(query, filters, search_request.sort),
         "previous_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < response.pages else None,
         "widen": widen,

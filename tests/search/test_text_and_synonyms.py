@@ -6,7 +6,7 @@ from search.synonyms import (
     build_thesaurus,
     parse_synonyms,
 )
-from search.text import stemmed_text, tokens, words
+from search.text import stems, tokens, words
 
 FILE_GROUPS = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
 THESAURUS = build_thesaurus(
@@ -34,9 +34,9 @@ def test_words_are_folded_and_split_on_punctuation():
 
 
 def test_stemming_joins_word_forms():
-    assert stemmed_text("obese obesity") == "obes obes"
-    assert stemmed_text("Fathers fathering father") == "father father father"
-    assert stemmed_text("breastfeeding breastfed") == "breastfeed breastf"
+    assert stems("obese obesity") == ["obes", "obes"]
+    assert stems("Fathers fathering father") == ["father", "father", "father"]
+    assert stems("breastfeeding breastfed") == ["breastfeed", "breastf"]
 
 
 def test_token_offsets_point_into_the_text():
