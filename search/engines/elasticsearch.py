@@ -49,6 +49,24 @@ class FacetsIncomplete(ElasticsearchError):
     """A terms aggregation left values out, so facet counts would silently be wrong."""
 
 
+class DocumentsRejected(ElasticsearchError):
+    """The cluster answered, took every other document, and refused these (page id -> reason).
+
+    A document-level refusal (e.g. a field the mapping cannot parse): the cluster is fine, so
+    callers keep these pages in the outbox without treating the cluster as down.
+    """
+
+    def __init__(self, message: str, rejected: dict[int, str]):
+        super().__init__(message)
+        self.rejected = rejected
+
+
+# Item statuses that say nothing about one document but about the cluster, the alias or the
+# credentials, so every other document would fail too: 401/403 (credentials, index blocks),
+# 404 (no index behind the alias), 408 and 429 (overloaded), and every 5xx.
+CLUSTER_ITEM_STATUSES = frozenset({401, 403, 404, 408, 429})
+
+
 def redact_url(url: str) -> str:
     """The URL without any user:password, safe for logs and command output."""
     parts = urlsplit(url)
@@ -227,6 +245,18 @@ class ElasticsearchEngine(SearchEngine):
     # -- live updates ---------------------------------------------------------------------------
 
     def index_documents(self, documents: list[dict]) -> None:
+        self._raise_rejected(self.write(documents, ()), "indexing")
+
+    def delete(self, ids: list[int]) -> None:
+        self._raise_rejected(self.write((), ids), "deleting")
+
+    def write(self, documents: Iterable[dict], delete_ids: Iterable[int]) -> dict[int, str]:
+        """Index these documents and delete these ids through the alias in one bulk request.
+
+        Items are judged one by one: a success, or deleting a document that is not there, is
+        done; a document-level refusal (4xx other than CLUSTER_ITEM_STATUSES) is returned as
+        page id -> reason; any other failure raises ElasticsearchError (the cluster is failing).
+        """
         actions = [
             {
                 "_op_type": "index",
@@ -235,27 +265,46 @@ class ElasticsearchEngine(SearchEngine):
                 "_source": to_source(document),
             }
             for document in documents
+        ] + [
+            {"_op_type": "delete", "_index": self.alias, "_id": str(page_id)}
+            for page_id in delete_ids
         ]
         if not actions:
-            return
-        with self._cluster("indexing") as client:
+            return {}
+        rejected: dict[int, str] = {}
+        failed: list[dict] = []
+        with self._cluster("updating documents") as client:
             # require_alias: never let a write auto-create a concrete index under the alias name,
             # which would block the first rebuild from creating the alias.
-            helpers.bulk(client, actions, refresh="wait_for", require_alias=True)
-
-    def delete(self, ids: list[int]) -> None:
-        actions = [
-            {"_op_type": "delete", "_index": self.alias, "_id": str(page_id)} for page_id in ids
-        ]
-        if not actions:
-            return
-        with self._cluster("deleting") as client:
-            _, errors = helpers.bulk(
-                client, actions, refresh="wait_for", raise_on_error=False, require_alias=True
+            for _ok, item in helpers.streaming_bulk(
+                client,
+                actions,
+                chunk_size=BULK_CHUNK_SIZE,
+                raise_on_error=False,
+                refresh="wait_for",
+                require_alias=True,
+            ):
+                ((op, result),) = item.items()
+                outcome = _item_outcome(op, result)
+                if outcome == "rejected":
+                    rejected[int(result["_id"])] = _bulk_reason(item)
+                elif outcome == "failed":
+                    failed.append(item)
+        if failed:
+            raise ElasticsearchError(
+                f"Elasticsearch at {self.url} rejected {len(failed)} document(s) while updating "
+                f"documents: {_bulk_reason(failed[0])}"
             )
-            real_errors = [e for e in errors if e.get("delete", {}).get("status") != 404]
-            if real_errors:
-                raise helpers.BulkIndexError(f"{len(real_errors)} deletes failed", real_errors)
+        return rejected
+
+    def _raise_rejected(self, rejected: dict[int, str], action: str) -> None:
+        if rejected:
+            first = next(iter(rejected.values()))
+            raise DocumentsRejected(
+                f"Elasticsearch at {self.url} rejected {len(rejected)} document(s) while "
+                f"{action} (page ids {', '.join(map(str, sorted(rejected)))}): {first}",
+                rejected,
+            )
 
     # -- rebuild --------------------------------------------------------------------------------
 
@@ -420,6 +469,18 @@ def _api_reason(error: ApiError) -> str:
         err = body["error"]
         return _first_line(f"{err.get('type', 'error')}: {err.get('reason', '')}")
     return _first_line(error.message)
+
+
+def _item_outcome(op: str, result: dict) -> str:
+    """ "done", "rejected" (this document only) or "failed" (the cluster) for one bulk item."""
+    status = int(result.get("status", 500))
+    if 200 <= status < 300:
+        return "done"
+    if op == "delete" and status == 404 and result.get("result") == "not_found":
+        return "done"  # already gone; an index_not_found_exception has no "result"
+    if 400 <= status < 500 and status not in CLUSTER_ITEM_STATUSES:
+        return "rejected"
+    return "failed"
 
 
 def _bulk_reason(item: dict) -> str:

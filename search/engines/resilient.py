@@ -4,10 +4,13 @@
   Elasticsearch refuses or cannot receive is recorded in the outbox (search.models) by page id.
 - Reads come from Elasticsearch. When it fails, the embedded engine answers and the response
   says so in `warnings`, which the page shows as a notice and the API returns as is.
-- The outbox is replayed by `search_index update`, and by the first successful contact with the
-  cluster after a failure (checked at most every REPLAY_CHECK_SECONDS per process).
+- The outbox is replayed in full by `search_index update`. A successful contact with the cluster
+  (at most every REPLAY_CHECK_SECONDS per process) also replays one batch of it; any error there
+  is logged and never changes the answer the request was given.
 - After a failure the cluster is left alone for RETRY_AFTER_SECONDS, so a dead cluster costs one
-  timeout per process per interval instead of one per request.
+  timeout per process per interval instead of one per request. A document the cluster refuses
+  on its own (a 4xx item, e.g. a field it cannot parse) is not a cluster failure: the page stays
+  in the outbox, moved to the back, and everything else goes on.
 """
 
 from __future__ import annotations
@@ -18,12 +21,12 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
-from .elasticsearch import ElasticsearchEngine, FacetsIncomplete
+from .elasticsearch import DocumentsRejected, ElasticsearchEngine, FacetsIncomplete
 
 logger = logging.getLogger(__name__)
 
@@ -77,30 +80,33 @@ class CircuitBreaker:
 
 
 def record_failed_update(page_ids, action: str, error: str) -> None:
-    """Remember pages whose Elasticsearch copy is out of date (one row per page)."""
+    """Remember pages whose Elasticsearch copy is out of date (one row per page).
+
+    An existing row counts one more attempt and moves to the back of the queue (updated_at).
+    """
     from search.models import SearchOutboxEntry
 
-    for page_id in {int(page_id) for page_id in page_ids}:
-        fields = {"action": action, "last_error": error[:2000], "updated_at": timezone.now()}
-        updated = SearchOutboxEntry.objects.filter(page_id=page_id).update(
-            attempts=F("attempts") + 1, **fields
-        )
-        if not updated:
-            try:
-                with transaction.atomic():
-                    SearchOutboxEntry.objects.create(page_id=page_id, **fields)
-            except IntegrityError:  # another process recorded it first
-                SearchOutboxEntry.objects.filter(page_id=page_id).update(
-                    attempts=F("attempts") + 1, **fields
-                )
+    page_ids = {int(page_id) for page_id in page_ids}
+    if not page_ids:
+        return
+    fields = {"action": action, "last_error": error[:2000], "updated_at": timezone.now()}
+    SearchOutboxEntry.objects.filter(page_id__in=page_ids).update(
+        attempts=F("attempts") + 1, **fields
+    )
+    # Rows that did not exist yet; a row another process created meanwhile is kept as it is.
+    SearchOutboxEntry.objects.bulk_create(
+        [SearchOutboxEntry(page_id=page_id, **fields) for page_id in sorted(page_ids)],
+        ignore_conflicts=True,
+    )
 
 
 @dataclass
 class ReplayResult:
     indexed: int = 0
     deleted: int = 0
+    rejected: int = 0  # refused by Elasticsearch document by document; kept in the outbox
     remaining: int = 0
-    error: str = ""
+    error: str = ""  # the cluster failed; the batch stays in the outbox
 
 
 # --- the engine ----------------------------------------------------------------------------------
@@ -162,7 +168,7 @@ class ResilientEngine(SearchEngine):
         self.fallback.delete(ids)
         self._write("delete", ids, lambda: self.primary.delete(ids))
 
-    def _write(self, action: str, ids: list[int], send) -> None:
+    def _write(self, action: str, ids: list[int], send, replay: bool = True) -> None:
         if not ids:
             return
         if not self.breaker.allows_request():
@@ -172,11 +178,17 @@ class ResilientEngine(SearchEngine):
             return
         try:
             send()
+        except DocumentsRejected as error:
+            # The cluster answered and took the rest: no fallback, the breaker stays closed.
+            self._succeeded(replay)  # before recording: a replay now would be refused again
+            logger.error("elasticsearch %s: %s; kept in the search outbox", action, error)
+            for page_id, reason in error.rejected.items():
+                record_failed_update([page_id], action, reason)
         except EngineUnavailable as error:
             self._failed(action, error)
             record_failed_update(ids, action, str(error))
         else:
-            self._succeeded()
+            self._succeeded(replay)
 
     def rebuild(self, documents) -> int:
         """Rebuild both indexes from one snapshot, then catch up with edits made meanwhile.
@@ -191,50 +203,98 @@ class ResilientEngine(SearchEngine):
         count = self.primary.rebuild(snapshot)
         self._succeeded(replay=False)
         # Pages published, changed or withdrawn while the new index loaded went to the old one.
+        # The fallback has them already (live writes reach it first); only Elasticsearch needs
+        # them, and the outbox is replayed once, below.
         before = {document["id"]: document for document in snapshot}
         now = list(all_documents())
         changed = [document for document in now if before.get(document["id"]) != document]
         gone = sorted(set(before) - {document["id"] for document in now})
-        if changed:
-            self.index_documents(changed)
-        if gone:
-            self.delete(gone)
+        ids = [document["id"] for document in changed]
+        self._write("index", ids, lambda: self.primary.index_documents(changed), replay=False)
+        self._write("delete", gone, lambda: self.primary.delete(gone), replay=False)
         self.replay_outbox()
         return count
 
     # -- the outbox -----------------------------------------------------------------------------
 
-    def replay_outbox(self, batch_size: int = REPLAY_BATCH_SIZE) -> ReplayResult:
-        """Bring Elasticsearch up to date for every page in the outbox, from the database."""
-        from search.documents import current_documents
+    def replay_outbox(
+        self, batch_size: int = REPLAY_BATCH_SIZE, max_batches: int | None = None
+    ) -> ReplayResult:
+        """Bring Elasticsearch up to date for the pages in the outbox, from the database.
+
+        Rows recorded before the replay started are taken in order (oldest attempt first), a
+        batch at a time, each batch claimed with SELECT ... FOR UPDATE SKIP LOCKED so two
+        replays never send the same rows (on SQLite, which has no row locks, writes are
+        serialised anyway). Per row: done -> deleted; refused by Elasticsearch on its own ->
+        kept with one more attempt and moved to the back; cluster failing -> the batch is kept
+        and the replay stops.
+        """
         from search.models import SearchOutboxEntry
 
         result = ReplayResult()
-        while True:
-            entries = list(SearchOutboxEntry.objects.order_by("updated_at", "pk")[:batch_size])
-            if not entries:
-                return result
-            documents, gone = current_documents(entry.page_id for entry in entries)
-            try:
-                self.primary.index_documents(documents)
-                self.primary.delete(gone)
-            except EngineUnavailable as error:
-                self._failed("replay", error)
-                for entry in entries:
-                    SearchOutboxEntry.objects.filter(
-                        pk=entry.pk, updated_at=entry.updated_at
-                    ).update(attempts=F("attempts") + 1, last_error=str(error)[:2000])
-                result.error = str(error)
-                result.remaining = SearchOutboxEntry.objects.count()
-                return result
-            result.indexed += len(documents)
-            result.deleted += len(gone)
-            for entry in entries:
-                # Only if untouched since read: a failure recorded meanwhile must stay.
-                SearchOutboxEntry.objects.filter(pk=entry.pk, updated_at=entry.updated_at).delete()
+        started = timezone.now()
+        batches = 0
+        while max_batches is None or batches < max_batches:
+            batches += 1
+            with transaction.atomic():
+                entries = list(
+                    SearchOutboxEntry.objects.select_for_update(skip_locked=True)
+                    .filter(updated_at__lte=started)
+                    .order_by("updated_at", "pk")[:batch_size]
+                )
+                if not entries:
+                    break
+                if not self._replay_batch(entries, result):
+                    break
             if len(entries) < batch_size:
-                result.remaining = SearchOutboxEntry.objects.count()
-                return result
+                break
+        result.remaining = SearchOutboxEntry.objects.count()
+        return result
+
+    def _replay_batch(self, entries, result: ReplayResult) -> bool:
+        """Send one claimed batch and settle its rows; False when the cluster failed."""
+        from search.documents import current_documents
+        from search.models import SearchOutboxEntry
+
+        last_read = max(entry.updated_at for entry in entries)
+        # Only rows untouched since they were read: a failure recorded meanwhile must stay.
+        untouched = SearchOutboxEntry.objects.filter(updated_at__lte=last_read)
+        documents, gone = current_documents(entry.page_id for entry in entries)
+        try:
+            rejected = self.primary.write(documents, gone)
+        except EngineUnavailable as error:
+            self._failed("replay", error)
+            untouched.filter(pk__in=[entry.pk for entry in entries]).update(
+                attempts=F("attempts") + 1, last_error=str(error)[:2000], updated_at=timezone.now()
+            )
+            result.error = str(error)
+            return False
+        self.breaker.succeeded()
+        untouched.filter(
+            pk__in=[entry.pk for entry in entries if entry.page_id not in rejected]
+        ).delete()
+        if rejected:
+            logger.error(
+                "elasticsearch refused %s outbox page(s) on replay; kept in the outbox: %s",
+                len(rejected),
+                "; ".join(f"page {page_id}: {reason}" for page_id, reason in rejected.items()),
+            )
+            indexed = {document["id"] for document in documents}
+            by_outcome: dict[tuple[str, str], list[int]] = {}
+            for page_id, reason in rejected.items():
+                action = "index" if page_id in indexed else "delete"
+                by_outcome.setdefault((action, reason[:2000]), []).append(page_id)
+            for (action, reason), page_ids in by_outcome.items():  # usually one reason
+                untouched.filter(page_id__in=page_ids).update(
+                    attempts=F("attempts") + 1,
+                    action=action,
+                    last_error=reason,
+                    updated_at=timezone.now(),
+                )
+        result.indexed += sum(1 for document in documents if document["id"] not in rejected)
+        result.deleted += sum(1 for page_id in gone if page_id not in rejected)
+        result.rejected += len(rejected)
+        return True
 
     def pending_updates(self) -> int:
         from search.models import SearchOutboxEntry
@@ -277,12 +337,23 @@ class ResilientEngine(SearchEngine):
             logger.warning("elasticsearch %s failed; %s: %s", action, consequence, error)
 
     def _succeeded(self, replay: bool = True) -> None:
-        if self.breaker.succeeded() and replay and self.pending_updates():
-            result = self.replay_outbox()
+        """Close the breaker; now and then replay one outbox batch, never failing the caller."""
+        if not (self.breaker.succeeded() and replay):
+            return
+        try:
+            if not self.pending_updates():
+                return
+            result = self.replay_outbox(max_batches=1)
+        except Exception as error:  # noqa: BLE001 - the caller's answer is already good
+            logger.error("replaying the search outbox failed: %s", error, exc_info=error)
+            return
+        if result.indexed or result.deleted or result.rejected:
             logger.warning(
-                "replayed the search outbox after recovery: %s indexed, %s deleted, %s remaining",
+                "replayed a batch of the search outbox: %s indexed, %s deleted, %s refused, "
+                "%s remaining",
                 result.indexed,
                 result.deleted,
+                result.rejected,
                 result.remaining,
             )
 

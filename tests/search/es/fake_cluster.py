@@ -5,6 +5,13 @@ the HTTP exchange is replaced. Answers follow Elasticsearch's documented respons
 (REST API reference, 8.x). It keeps just enough state (indices, aliases, documents) to follow a
 rebuild, a live update and a drift check; search answers are scripted per test, because
 ranking, analysis and aggregation are Elasticsearch's job, not this fake's.
+
+Modelled as Elasticsearch does it: bulk items succeed or fail one by one (`reject_item`), with
+external versioning (`version_type: external_gte`, 409 `version_conflict_engine_exception` for
+an older version; a deleted document's version is kept, as Elasticsearch keeps it for
+`index.gc_deletes`, here forever); `update_aliases` applies all its actions or none, and a
+`remove` of an alias the index does not hold fails with 404 `aliases_not_found_exception`.
+`time_out_after` applies a request and then times out, as a slow cluster does.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from elastic_transport import ApiResponseMeta, BaseNode, HttpHeaders
+from elastic_transport import ApiResponseMeta, BaseNode, ConnectionTimeout, HttpHeaders
 from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
 
@@ -36,6 +43,8 @@ class FakeCluster:
     search_responses: list[dict] = field(default_factory=list)
     failures: list[tuple[str, str, int, dict]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
+    rejected_items: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # by doc id
+    timeouts: list[tuple[str, str]] = field(default_factory=list)
 
     # -- scripting ----------------------------------------------------------------------------
 
@@ -51,8 +60,27 @@ class FakeCluster:
         }
         self.failures.append((method, path_pattern, status, body))
 
+    def reject_item(
+        self,
+        doc_id,
+        status: int = 400,
+        error_type: str = "document_parsing_exception",
+        reason: str = "[1:2] failed to parse field [year] of type [integer]",
+    ):
+        """Answer every bulk item for this document id with an item error (the others succeed)."""
+        self.rejected_items[str(doc_id)] = (status, error_type, reason)
+
+    def time_out_after(self, method: str, path_pattern: str):
+        """Apply the next matching request, then raise a timeout instead of answering."""
+        self.timeouts.append((method, path_pattern))
+
     def add_index(self, name: str, *, aliases=(), docs=None):
-        self.indices[name] = {"body": {}, "docs": dict(docs or {}), "aliases": set(aliases)}
+        self.indices[name] = {
+            "body": {},
+            "docs": dict(docs or {}),
+            "aliases": set(aliases),
+            "versions": {},
+        }
 
     def alias_holders(self, alias: str) -> list[str]:
         return sorted(n for n, i in self.indices.items() if alias in i["aliases"])
@@ -81,7 +109,12 @@ class FakeCluster:
                 return status, error
         parts = [unquote(p) for p in path.strip("/").split("/") if p]
         handler = self._route(method, parts)
-        return handler(parts, params, body)
+        answer = handler(parts, params, body)
+        for timeout in list(self.timeouts):
+            if timeout[0] == method and re.fullmatch(timeout[1], path):
+                self.timeouts.remove(timeout)
+                raise ConnectionTimeout(f"Connection timed out after applying {method} {path}")
+        return answer
 
     def _route(self, method, parts):
         last = parts[-1] if parts else ""
@@ -145,7 +178,7 @@ class FakeCluster:
             return 400, _error(
                 "resource_already_exists_exception", f"index [{name}] already exists", 400
             )
-        self.indices[name] = {"body": body, "docs": {}, "aliases": set()}
+        self.indices[name] = {"body": body, "docs": {}, "aliases": set(), "versions": {}}
         return 200, {"acknowledged": True, "shards_acknowledged": True, "index": name}
 
     def _exists(self, parts, params, body):
@@ -177,8 +210,18 @@ class FakeCluster:
         }
 
     def _update_aliases(self, parts, params, body):
-        for action in body["actions"]:
-            ((kind, spec),) = action.items()
+        """All actions or none: every action is validated before any is applied."""
+        actions = [next(iter(action.items())) for action in body["actions"]]
+        for _kind, spec in actions:
+            if spec["index"] not in self.indices:
+                name = spec["index"]
+                return 404, _error("index_not_found_exception", f"no such index [{name}]", 404)
+        for kind, spec in actions:
+            if kind == "remove" and spec["alias"] not in self.indices[spec["index"]]["aliases"]:
+                return 404, _error(
+                    "aliases_not_found_exception", f"aliases [{spec['alias']}] missing", 404
+                )
+        for kind, spec in actions:
             if kind == "add":
                 self.indices[spec["index"]]["aliases"].add(spec["alias"])
             elif kind == "remove":
@@ -199,41 +242,57 @@ class FakeCluster:
             if op != "delete":
                 source = lines[position]
                 position += 1
-            target = meta.get("_index", default_index)
-            doc_id = meta["_id"]
-            names = self._resolve(target)
-            require_alias = params.get("require_alias") == ["true"]
-            if not names or (require_alias and not self.alias_holders(target)):
-                errors = True
-                items.append({op: _item_error(target, doc_id, require_alias)})
-                continue
-            docs = self.indices[names[0]]["docs"]
-            if op == "delete":
-                found = docs.pop(doc_id, None) is not None
-                items.append(
-                    {
-                        op: _item(
-                            names[0],
-                            doc_id,
-                            "deleted" if found else "not_found",
-                            200 if found else 404,
-                        )
-                    }
-                )
-            else:
-                created = doc_id not in docs
-                docs[doc_id] = source
-                items.append(
-                    {
-                        op: _item(
-                            names[0],
-                            doc_id,
-                            "created" if created else "updated",
-                            201 if created else 200,
-                        )
-                    }
-                )
+            item = self._bulk_item(op, meta, source, default_index, params)
+            errors = errors or "error" in item
+            items.append({op: item})
         return 200, {"took": 3, "errors": errors, "items": items}
+
+    def _bulk_item(self, op, meta, source, default_index, params) -> dict:
+        target = meta.get("_index", default_index)
+        doc_id = meta["_id"]
+        names = self._resolve(target)
+        require_alias = params.get("require_alias") == ["true"]
+        if not names or (require_alias and not self.alias_holders(target)):
+            return _item_error(target, doc_id, require_alias)
+        index = names[0]
+        if doc_id in self.rejected_items:
+            status, error_type, reason = self.rejected_items[doc_id]
+            return {
+                "_index": index,
+                "_id": doc_id,
+                "status": status,
+                "error": {"type": error_type, "reason": reason},
+            }
+        docs, versions = self.indices[index]["docs"], self.indices[index].setdefault("versions", {})
+        current = versions.get(doc_id, 1 if doc_id in docs else 0)
+        if meta.get("version_type") == "external_gte":
+            version = int(meta["version"])
+            if version < current:
+                return {
+                    "_index": index,
+                    "_id": doc_id,
+                    "status": 409,
+                    "error": {
+                        "type": "version_conflict_engine_exception",
+                        "reason": f"[{doc_id}]: version conflict, current version [{current}] is "
+                        f"higher than the one provided [{version}]",
+                        "index": index,
+                    },
+                }
+        else:
+            version = current + 1
+        if op == "delete":
+            found = docs.pop(doc_id, None) is not None
+            versions[doc_id] = version  # the deleted document's version stays known
+            if found:
+                return _item(index, doc_id, "deleted", 200, version)
+            return _item(index, doc_id, "not_found", 404, version)
+        created = doc_id not in docs
+        docs[doc_id] = source
+        versions[doc_id] = version
+        return _item(
+            index, doc_id, "created" if created else "updated", 201 if created else 200, version
+        )
 
     def _count(self, parts, params, body):
         count = sum(len(self.indices[n]["docs"]) for n in self._resolve(parts[0]))
@@ -241,8 +300,9 @@ class FakeCluster:
 
     def _search(self, parts, params, body):
         if "scroll" in params:  # the scan helper reading everything
+            wanted = (body or {}).get("_source")
             hits = [
-                {"_index": n, "_id": i, "_score": None, "_source": s, "sort": [0]}
+                {"_index": n, "_id": i, "_score": None, "_source": _only(s, wanted), "sort": [0]}
                 for n in self._resolve(parts[0])
                 for i, s in self.indices[n]["docs"].items()
             ]
@@ -291,11 +351,18 @@ def _error(error_type, reason, status):
     }
 
 
-def _item(index, doc_id, result, status):
+def _only(source: dict, wanted) -> dict:
+    """_source filtering: a list of field names keeps just those fields."""
+    if wanted is None or wanted is True:
+        return source
+    return {key: value for key, value in source.items() if key in wanted}
+
+
+def _item(index, doc_id, result, status, version=1):
     return {
         "_index": index,
         "_id": doc_id,
-        "_version": 1,
+        "_version": version,
         "result": result,
         "_shards": {"total": 2, "successful": 1, "failed": 0},
         "_seq_no": 0,

@@ -61,3 +61,22 @@ def test_update_replays_the_outbox(es_on_fake_cluster):
     assert str(page.pk) in es_on_fake_cluster.indices[index]["docs"]
     assert not SearchOutboxEntry.objects.exists()
     assert "No drift." in run("check")
+
+
+def test_update_reports_refused_pages_and_still_repairs_drift(es_on_fake_cluster):
+    from kb.models import CaseStudyPage
+
+    run("rebuild")
+    (index,) = es_on_fake_cluster.alias_holders("kb-test")
+    refused, drifted = CaseStudyPage.objects.live().order_by("pk")[:2]
+    docs = es_on_fake_cluster.indices[index]["docs"]
+    docs.pop(str(drifted.pk))  # missing from the index, not in the outbox: drift repair's job
+    SearchOutboxEntry.objects.create(page_id=refused.pk, action="index", last_error="timeout")
+    es_on_fake_cluster.reject_item(refused.pk)
+
+    output = run("update")
+    assert "Replayed the outbox: 0 indexed, 0 removed." in output
+    assert "1 page(s) left in the outbox (1 refused by Elasticsearch in this replay)." in output
+    assert str(drifted.pk) in docs
+    entry = SearchOutboxEntry.objects.get()
+    assert entry.page_id == refused.pk and "document_parsing_exception" in entry.last_error

@@ -22,6 +22,7 @@ from tests.search.contract import corpus
 
 from .conftest import file_groups, make_engine, matched_text
 from .fake_cluster import search_body
+from .test_rebuild import NEW_INDEX
 from .test_responses import facet_aggregations
 
 
@@ -140,3 +141,69 @@ def test_replay_while_still_down_keeps_the_entries(db, resilient):
     result = resilient.replay_outbox()
     assert result.remaining == 1 and "is unreachable" in result.error
     assert SearchOutboxEntry.objects.get().attempts == 2
+
+
+# --- one refused document -------------------------------------------------------------------
+
+
+@pytest.fixture
+def on_fake_cluster(cluster, embedded):
+    """A resilient engine on the fake cluster, after a rebuild (so the alias exists)."""
+    engine = ResilientEngine(make_engine(cluster.client()), embedded, breaker=CircuitBreaker())
+    engine.primary.rebuild(corpus())
+    return engine
+
+
+def test_a_refused_document_is_kept_alone_and_the_cluster_stays_in_use(
+    db, cluster, on_fake_cluster
+):
+    engine = on_fake_cluster
+    cluster.reject_item(101)
+    first, second = (corpus()[0] | {"title": "Refused"}), (corpus()[9] | {"title": "Damp homes"})
+    engine.index_documents([first, second])
+
+    docs = cluster.indices[NEW_INDEX]["docs"]
+    assert docs["110"]["title"] == "Damp homes"
+    assert docs["101"]["title"] != "Refused"
+    assert engine.breaker.allows_request() and engine.breaker.last_error == ""
+    (entry,) = SearchOutboxEntry.objects.all()
+    assert (entry.page_id, entry.action, entry.attempts) == (101, "index", 1)
+    assert entry.last_error.startswith("document_parsing_exception: [1:2] failed to parse")
+    # Searches keep going to Elasticsearch.
+    cluster.search_responses.append(search_body([], aggregations=facet_aggregations()))
+    assert engine.search(SearchRequest.build("housing")).warnings == []
+
+
+@pytest.mark.parametrize(
+    ("status", "error_type"),
+    [(429, "es_rejected_execution_exception"), (503, "unavailable_shards_exception")],
+)
+def test_an_overloaded_or_failing_cluster_item_opens_the_breaker(
+    db, cluster, on_fake_cluster, status, error_type
+):
+    engine = on_fake_cluster
+    cluster.reject_item(101, status, error_type, "try again later")
+    engine.index_documents([corpus()[0], corpus()[9]])
+    assert not engine.breaker.allows_request()
+    assert error_type in engine.breaker.last_error
+    assert sorted(SearchOutboxEntry.objects.values_list("page_id", flat=True)) == [101, 110]
+
+
+def test_replay_moves_a_refused_row_to_the_back_and_settles_the_rest(db, cluster, on_fake_cluster):
+    engine = on_fake_cluster
+    bad, *good = published_page_ids(3)
+    for page_id in (bad, *good):  # the refused page is the oldest row, first in line
+        SearchOutboxEntry.objects.create(page_id=page_id, action="index")
+    cluster.reject_item(bad)
+    read_before = SearchOutboxEntry.objects.get(page_id=bad).updated_at
+
+    result = engine.replay_outbox(batch_size=1)
+
+    assert (result.indexed, result.rejected, result.remaining, result.error) == (2, 1, 1, "")
+    stored = cluster.indices[NEW_INDEX]["docs"]
+    assert all(str(page_id) in stored for page_id in good) and str(bad) not in stored
+    entry = SearchOutboxEntry.objects.get()
+    assert (entry.page_id, entry.attempts) == (bad, 2)
+    assert entry.updated_at > read_before  # moved to the back: later rows go first next time
+    assert "document_parsing_exception" in entry.last_error
+    assert engine.breaker.allows_request()

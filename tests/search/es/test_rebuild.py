@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines.elasticsearch import ElasticsearchError
+from search.engines.elasticsearch import DocumentsRejected, ElasticsearchError
 from search.engines.es_schema import to_source
 from tests.search.contract import corpus
 
@@ -148,3 +148,17 @@ def test_check_before_the_first_rebuild(cluster, es_engine):
     report = es_engine.check(corpus())
     assert report.indexed == 0 and len(report.missing) == len(corpus())
     assert report.details["alias points to"].startswith("nothing")
+
+
+def test_deleting_through_a_missing_alias_is_an_error_not_a_missing_document(cluster, es_engine):
+    with pytest.raises(ElasticsearchError, match="index_not_found_exception"):
+        es_engine.delete([101])
+
+
+def test_a_refused_item_is_reported_with_its_page_and_the_rest_is_written(cluster, es_engine):
+    es_engine.rebuild(corpus())
+    cluster.reject_item(110)
+    with pytest.raises(DocumentsRejected, match=r"rejected 1 document.*page ids 110\)") as raised:
+        es_engine.index_documents([corpus()[0] | {"title": "Taken"}, corpus()[9]])
+    assert list(raised.value.rejected) == [110]
+    assert cluster.indices[NEW_INDEX]["docs"]["101"]["title"] == "Taken"
