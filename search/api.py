@@ -90,7 +90,11 @@ class SearchParams(Schema):
 
 
 class SuggestParams(Schema):
-    q: str = Field("", description="What has been typed so far.")
+    q: str = Field(
+        "",
+        description="What has been typed so far; the last word is completed as a prefix "
+        "unless a space follows it.",
+    )
 
 
 @api.get(
@@ -115,7 +119,10 @@ def search(request: HttpRequest, params: Query[SearchParams]):
 
 @api.get("/search/suggest/", response={200: SuggestOut, 503: ErrorOut}, summary="Title suggestions")
 def suggest(request: HttpRequest, params: Query[SuggestParams]):
-    prefix = SearchRequest.build(query=params.q[:MAX_QUERY_LENGTH]).query
+    typed = params.q[:MAX_QUERY_LENGTH]
+    prefix = SearchRequest.build(query=typed).query
+    if prefix and typed[-1:].isspace():
+        prefix += " "  # the last word is finished: match it whole, not as a prefix
     try:
         suggestions = get_engine().suggest(prefix)
     except EngineUnavailable:

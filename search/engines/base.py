@@ -199,5 +199,9 @@ class SearchEngine(abc.ABC):
         """Compare the index with the documents the published pages produce now."""
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Titles that complete a prefix, for suggestions as you type."""
+        """Titles that complete a prefix, for suggestions as you type.
+
+        Every word must be in the title; the last one may be unfinished (a prefix) unless the
+        prefix ends in a space.
+        """
         return []

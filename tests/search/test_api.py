@@ -1,6 +1,7 @@
 """GET /api/search/ over the report's content, through real HTTP requests."""
 
 import itertools
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -125,6 +126,18 @@ def test_suggestions_complete_a_prefix(client):
     body = client.get("/api/search/suggest/", {"q": "breastf"}).json()
     assert body["suggestions"]
     assert all("breastf" in title.lower() for title in body["suggestions"])
+
+
+def test_a_space_after_the_last_word_means_it_is_finished(client):
+    def suggest(q):
+        return client.get("/api/search/suggest/", {"q": q}).json()
+
+    assert suggest("smok")["suggestions"]  # "smoking", "smoke" ...
+    assert suggest("smok ") == {"query": "smok ", "suggestions": []}  # no title says "smok"
+    finished = suggest("young  ")
+    assert finished["query"] == "young "
+    assert finished["suggestions"]
+    assert all(re.search(r"\byoung\b", t, re.IGNORECASE) for t in finished["suggestions"])
 
 
 @pytest.fixture(scope="module")
