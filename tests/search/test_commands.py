@@ -70,6 +70,23 @@ def test_kb_search_bad_input_exits_non_zero_without_a_traceback():
     assert result.stderr.strip().splitlines() == ["CommandError: Page must be between 1 and 10000."]
 
 
+@pytest.mark.parametrize("command", ["kb_search", "search_relevance"])
+def test_unknown_engine_is_a_one_line_error(command):
+    result = subprocess.run(
+        [sys.executable, "manage.py", command, "--engine", "nope"],
+        capture_output=True,
+        text=True,
+        env={"DJANGO_SETTINGS_MODULE": "config.settings.test", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
+    assert errors == [
+        f"manage.py {command}: error: argument --engine: invalid choice: 'nope' "
+        "(choose from 'embedded', 'elasticsearch')"
+    ]
+
+
 def test_check_reports_no_drift_after_rebuild(isolated_index):
     assert "No drift." in run("search_index", "check")
 

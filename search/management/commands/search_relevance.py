@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from search.engines import get_engine
+from search.engines import ENGINE_NAMES, get_engine
 from search.relevance import (
     engine_urls,
     evaluate,
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Score the judged queries in tests/relevance/judgements.yaml (MRR and success@3)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--engine", help="Default: KB_SEARCH_ENGINE.")
+        parser.add_argument("--engine", choices=ENGINE_NAMES, help="Default: KB_SEARCH_ENGINE.")
 
     def handle(self, *args, **options):
         engine = get_engine(options.get("engine"))
