@@ -31,6 +31,7 @@ from .es_schema import from_source, index_body, to_source
 # elastic_transport logs every failed attempt at WARNING with a traceback. This engine reports
 # each failure once, in one line naming the cluster, so unless LOGGING configures them, only the
 # transport's errors are kept (and a CLI failure stays one line).
+logger = logging.getLogger(__name__)
 _transport_logger = logging.getLogger("elastic_transport")
 if _transport_logger.level == logging.NOTSET:
     _transport_logger.setLevel(logging.ERROR)
@@ -316,7 +317,13 @@ class ElasticsearchEngine(SearchEngine):
         return name.startswith(prefix) and bool(VERSION_SUFFIX.match(name[len(prefix) :]))
 
     def rebuild(self, documents: Iterable[dict]) -> int:
-        """Load a new versioned index, then point the alias at it in one atomic call."""
+        """Load a new versioned index, then point the alias at it in one atomic call.
+
+        A failure before the swap deletes the half-built index. A failed or timed-out swap may
+        still have been applied, so the alias is read again: an index the alias points to is
+        never deleted, and a swap that did happen counts as done. Removing older indices
+        afterwards is best effort: it is logged, never fails a rebuild that went live.
+        """
         name = self.new_index_name()
         with self._cluster(f"creating index {name}") as client:
             client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.create(
@@ -324,14 +331,52 @@ class ElasticsearchEngine(SearchEngine):
             )
         try:
             count = self._load(name, documents)
-            with self._cluster(f"moving alias {self.alias} to {name}") as client:
-                client.indices.update_aliases(actions=self._swap_actions(client, name))
         except BaseException:
-            with contextlib.suppress(Exception):  # best effort: the cluster may be gone
-                self.client.indices.delete(index=name, ignore_unavailable=True)
+            self._discard_unless_live(name)
             raise
-        self._delete_old_indices(keep=name)
+        try:
+            with self._cluster(f"moving alias {self.alias} to {name}") as client:
+                client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.update_aliases(
+                    actions=self._swap_actions(client, name)
+                )
+        except Exception as error:
+            if self._discard_unless_live(name) != "live":
+                raise
+            logger.warning(
+                "the alias %s was moved to %s although the request reported: %s",
+                self.alias,
+                name,
+                error,
+            )
+        except BaseException:
+            self._discard_unless_live(name)
+            raise
+        try:
+            self._delete_old_indices(keep=name)
+        except Exception as error:  # noqa: BLE001 - the new index is live; leftovers are harmless
+            logger.warning(
+                "rebuild of %s done, but older indices were not removed: %s", name, error
+            )
         return count
+
+    def _discard_unless_live(self, name: str) -> str:
+        """Delete a new index unless the alias points to it: "live", "deleted" or "unknown"."""
+        try:
+            holders = self._alias_holders(self.client)
+        except Exception as error:  # noqa: BLE001 - the cluster may be gone; then keep it
+            logger.warning(
+                "could not tell whether %s holds the alias %s (%s); left in place, the next "
+                "rebuild removes it if it is not live",
+                name,
+                self.alias,
+                error,
+            )
+            return "unknown"
+        if name in holders:
+            return "live"
+        with contextlib.suppress(Exception):  # best effort: the cluster may be gone
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+        return "deleted"
 
     def _load(self, name: str, documents: Iterable[dict]) -> int:
         with self._cluster(f"loading index {name}") as client:
@@ -378,12 +423,21 @@ class ElasticsearchEngine(SearchEngine):
         return actions
 
     def _delete_old_indices(self, keep: str) -> list[str]:
+        """Delete versioned indices older than `keep` that the alias does not point to.
+
+        Newer ones are left alone: they belong to a rebuild running at the same time.
+        """
         with self._cluster(f"listing indices {self.alias}-*") as client:
             names = client.indices.get(index=f"{self.alias}-*", expand_wildcards="open,closed")
-        old = sorted(n for n in names if self.is_versioned_index(n) and n != keep)
+            holders = set(self._alias_holders(client))
+        old = sorted(
+            n for n in names if self.is_versioned_index(n) and n < keep and n not in holders
+        )
         if old:
             with self._cluster("deleting old indices") as client:
-                client.indices.delete(index=",".join(old), ignore_unavailable=True)
+                client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.delete(
+                    index=",".join(old), ignore_unavailable=True
+                )
         return old
 
     # -- checking -------------------------------------------------------------------------------

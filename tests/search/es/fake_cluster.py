@@ -35,6 +35,7 @@ class Recorded:
     path: str
     params: dict
     body: object
+    timeout: float | None = None  # the request_timeout the client gave the node
 
 
 @dataclass
@@ -100,8 +101,8 @@ class FakeCluster:
 
     # -- answering ----------------------------------------------------------------------------
 
-    def handle(self, method: str, path: str, params: dict, body):
-        self.requests.append(Recorded(method, path, params, body))
+    def handle(self, method: str, path: str, params: dict, body, timeout=None):
+        self.requests.append(Recorded(method, path, params, body, timeout))
         for failure in list(self.failures):
             f_method, pattern, status, error = failure
             if f_method == method and re.fullmatch(pattern, path):
@@ -324,7 +325,7 @@ class FakeNode(BaseNode):
         if body:
             is_ndjson = url.path.endswith("_bulk")
             parsed = body if is_ndjson else json.loads(body)
-        status, answer = self.fake.handle(method, url.path, params, parsed)
+        status, answer = self.fake.handle(method, url.path, params, parsed, request_timeout)
         payload = b"" if answer is None else json.dumps(answer).encode()
         meta = ApiResponseMeta(
             status=status,

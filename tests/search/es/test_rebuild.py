@@ -10,7 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines.elasticsearch import DocumentsRejected, ElasticsearchError
+from search.engines.elasticsearch import (
+    REBUILD_TIMEOUT_SECONDS,
+    DocumentsRejected,
+    ElasticsearchError,
+)
 from search.engines.es_schema import to_source
 from tests.search.contract import corpus
 
@@ -37,6 +41,7 @@ def test_first_rebuild_creates_a_versioned_index_and_the_alias(cluster, es_engin
     assert stored["105"]["facet_keys"]["theme"] == ["breastfeeding\u001fBreastfeeding"]
     (swap,) = cluster.sent("POST", "/_aliases")
     assert swap.body == {"actions": [{"add": {"index": NEW_INDEX, "alias": "kb-test"}}]}
+    assert swap.timeout == REBUILD_TIMEOUT_SECONDS
 
 
 def test_rebuild_swaps_the_alias_in_one_call_and_deletes_old_indices(cluster, es_engine):
@@ -162,3 +167,81 @@ def test_a_refused_item_is_reported_with_its_page_and_the_rest_is_written(cluste
         es_engine.index_documents([corpus()[0] | {"title": "Taken"}, corpus()[9]])
     assert list(raised.value.rejected) == [110]
     assert cluster.indices[NEW_INDEX]["docs"]["101"]["title"] == "Taken"
+
+
+# --- the alias swap and the clean-up after it ---------------------------------------------------
+
+NEWER_INDEX = "kb-test-20260101000000000000"
+
+
+def test_a_swap_that_times_out_after_being_applied_counts_as_done(cluster, es_engine, caplog):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.time_out_after("POST", "/_aliases")
+    assert es_engine.rebuild(corpus()) == len(corpus())
+    assert cluster.alias_holders("kb-test") == [NEW_INDEX]
+    assert len(cluster.indices[NEW_INDEX]["docs"]) == len(corpus())
+    assert OLD_INDEX not in cluster.indices
+    assert "was moved to" in caplog.text and "timed out" in caplog.text
+
+
+def test_a_swap_that_fails_deletes_only_the_new_index(cluster, es_engine):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"], docs={"1": {"id": 1}})
+    cluster.fail("POST", "/_aliases", 500, "process_cluster_event_timeout_exception", "slow")
+    with pytest.raises(ElasticsearchError, match="HTTP 500 while moving alias kb-test"):
+        es_engine.rebuild(corpus())
+    assert cluster.alias_holders("kb-test") == [OLD_INDEX]
+    assert sorted(cluster.indices) == [OLD_INDEX]
+
+
+def test_a_swap_that_times_out_with_the_cluster_gone_deletes_nothing(
+    cluster, es_engine, monkeypatch
+):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    planned = es_engine._swap_actions
+
+    def then_the_cluster_stops_answering(client, new_index):
+        actions = planned(client, new_index)
+        cluster.time_out_after("POST", "/_aliases")
+        cluster.fail("GET", "/_alias/kb-test", 503, "master_not_discovered_exception", "gone")
+        return actions
+
+    monkeypatch.setattr(es_engine, "_swap_actions", then_the_cluster_stops_answering)
+    with pytest.raises(ElasticsearchError, match="unreachable while moving alias"):
+        es_engine.rebuild(corpus())
+    # The swap did happen: the live index must survive, whatever the engine could not tell.
+    assert cluster.alias_holders("kb-test") == [NEW_INDEX]
+    assert cluster.sent("DELETE", f"/{NEW_INDEX}") == []
+
+
+def test_a_concurrent_rebuild_that_moved_the_alias_first_wins(cluster, es_engine, monkeypatch):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    planned = es_engine._swap_actions
+
+    def another_rebuild_swaps_in_between(client, new_index):
+        actions = planned(client, new_index)
+        cluster.add_index(NEWER_INDEX)
+        cluster.indices[OLD_INDEX]["aliases"].discard("kb-test")
+        cluster.indices[NEWER_INDEX]["aliases"].add("kb-test")
+        return actions
+
+    monkeypatch.setattr(es_engine, "_swap_actions", another_rebuild_swaps_in_between)
+    with pytest.raises(ElasticsearchError, match="HTTP 404.*aliases_not_found_exception"):
+        es_engine.rebuild(corpus())
+    assert cluster.alias_holders("kb-test") == [NEWER_INDEX]
+    assert NEW_INDEX not in cluster.indices and NEWER_INDEX in cluster.indices
+
+
+def test_old_index_clean_up_failing_does_not_fail_the_rebuild(cluster, es_engine, caplog):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.fail("DELETE", f"/{OLD_INDEX}", 500, "illegal_state_exception", "snapshot running")
+    assert es_engine.rebuild(corpus()) == len(corpus())
+    assert cluster.alias_holders("kb-test") == [NEW_INDEX]
+    assert OLD_INDEX in cluster.indices  # left for the next rebuild
+    assert "older indices were not removed" in caplog.text and "snapshot running" in caplog.text
+
+
+def test_clean_up_leaves_newer_indices_and_alias_holders_alone(cluster, es_engine):
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.add_index(NEWER_INDEX)  # a rebuild running at the same time, not swapped yet
+    es_engine.rebuild(corpus())
+    assert sorted(cluster.indices) == [NEW_INDEX, NEWER_INDEX]
