@@ -218,7 +218,7 @@ class ResilientEngine(SearchEngine):
     # -- the outbox -----------------------------------------------------------------------------
 
     def replay_outbox(
-        self, batch_size: int = REPLAY_BATCH_SIZE, max_batches: int | None = None
+        self, batch_size: int | None = None, max_batches: int | None = None
     ) -> ReplayResult:
         """Bring Elasticsearch up to date for the pages in the outbox, from the database.
 
@@ -231,6 +231,7 @@ class ResilientEngine(SearchEngine):
         """
         from search.models import SearchOutboxEntry
 
+        batch_size = batch_size or REPLAY_BATCH_SIZE
         result = ReplayResult()
         started = timezone.now()
         batches = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from search.documents import current_documents
+from search.engines import resilient as resilient_module
 from search.engines.base import SearchRequest
 from search.engines.embedded import EmbeddedEngine
 from search.engines.resilient import (
@@ -23,7 +24,7 @@ from tests.search.contract import corpus
 from .conftest import file_groups, make_engine, matched_text
 from .fake_cluster import search_body
 from .test_rebuild import NEW_INDEX
-from .test_responses import facet_aggregations
+from .test_responses import facet_aggregations, hit
 
 
 @pytest.fixture
@@ -207,3 +208,37 @@ def test_replay_moves_a_refused_row_to_the_back_and_settles_the_rest(db, cluster
     assert entry.updated_at > read_before  # moved to the back: later rows go first next time
     assert "document_parsing_exception" in entry.last_error
     assert engine.breaker.allows_request()
+
+
+# --- replays inside requests ------------------------------------------------------------------
+
+
+def test_a_search_replays_one_batch_and_leaves_the_rest_to_the_command(
+    db, cluster, on_fake_cluster, monkeypatch
+):
+    monkeypatch.setattr(resilient_module, "REPLAY_BATCH_SIZE", 2)
+    for page_id in published_page_ids(5):
+        SearchOutboxEntry.objects.create(page_id=page_id, action="index")
+    on_fake_cluster.breaker.last_error = "it was down"  # recovering: look at the outbox now
+    cluster.search_responses.append(search_body([], aggregations=facet_aggregations()))
+
+    on_fake_cluster.search(SearchRequest.build("housing"))
+    assert SearchOutboxEntry.objects.count() == 3
+    assert on_fake_cluster.replay_outbox().remaining == 0  # search_index update: everything
+
+
+def test_a_failing_replay_never_spoils_a_good_answer(db, cluster, on_fake_cluster, monkeypatch):
+    SearchOutboxEntry.objects.create(page_id=published_page_ids(1)[0], action="index")
+    on_fake_cluster.breaker.last_error = "it was down"
+
+    def broken(page_ids):
+        raise RuntimeError("database went away mid-replay")
+
+    monkeypatch.setattr("search.documents.current_documents", broken)
+    cluster.search_responses.append(
+        search_body([hit(105, "Breastfeeding peer support")], aggregations=facet_aggregations())
+    )
+    response = on_fake_cluster.search(SearchRequest.build("breastfeeding"))
+    assert response.engine == "elasticsearch" and response.warnings == []
+    assert [h.id for h in response.hits] == [105]
+    assert SearchOutboxEntry.objects.count() == 1
