@@ -74,25 +74,36 @@ def test_home_area_picker_works_without_javascript(client):
 
 
 def test_case_study_page(client):
-    page = CaseStudyPage.objects.get(slug="kirklees-wocba")
+    page = (
+        CaseStudyPage.objects.live()
+        .filter(outcomes__value__isnull=False, contacts__isnull=False)
+        .exclude(started="")
+        .distinct()
+        .order_by("path")
+        .first()
+    )
+    assert page is not None, "the content has a case study with outcomes, contacts and a start"
     soup = fetch(client, page.url)
     assert_nhs_layout(soup)
     glance = text_of(soup.select_one(".kb-at-a-glance"))
-    assert "Kirklees" in glance
+    areas = list(page.areas.all())
+    assert areas
+    for area in areas:
+        assert area.name in glance
     assert page.get_evaluation_status_display() in glance
     for theme in page.themes.all():
         assert theme.name in glance
     for intervention in page.interventions.all():
         assert intervention.name in glance
-    if page.started:
-        assert page.started in glance
-    text = text_of(soup)
-    for outcome in page.outcomes.all():
-        assert outcome.measure in text
+    assert page.started in glance
+    outcomes = list(page.outcomes.all())
+    rows = soup.select("ul.kb-outcomes > li")
+    assert len(rows) == len(outcomes)
+    for outcome, row in zip(outcomes, rows, strict=True):
+        assert outcome.measure in text_of(row)
     contact = page.contacts.first()
-    if contact:
-        card = text_of(soup.select_one(".kb-contact"))
-        assert (contact.email or contact.name) in card
+    card = text_of(soup.select_one(".kb-contact"))
+    assert (contact.email or contact.name) in card
     assert soup.select_one("aside.kb-related")
     assert soup.select_one("link[rel=canonical]")["href"].endswith(page.url)
 
@@ -109,10 +120,20 @@ def test_resource_page_shows_the_2010_address_as_text(client):
 
 
 def test_resource_page_shows_order_codes_phone_and_languages(client):
-    page = ResourcePage.objects.exclude(order_code="").first() or ResourcePage.objects.first()
-    text = text_of(fetch(client, page.url))
-    for value in (page.order_code, page.phone, *page.language_list):
-        assert value in text
+    page = (
+        ResourcePage.objects.live()
+        .exclude(order_code="")
+        .exclude(phone="")
+        .exclude(languages="")
+        .order_by("path")
+        .first()
+    )
+    assert page is not None, "the content has a resource with an order code, phone and languages"
+    how_to_get_it = text_of(fetch(client, page.url).select_one("main"))
+    values = (page.order_code, page.phone, *page.language_list)
+    assert all(values) and len(page.language_list) >= 1
+    for value in values:
+        assert value in how_to_get_it, value
 
 
 def test_theme_hub_has_charts_tables_case_studies_and_resources(client):
@@ -256,15 +277,6 @@ def test_titles_and_descriptions_are_unique(client):
         titles[title] = descriptions[description] = url
         canonical = soup.select_one("link[rel=canonical]")["href"]
         assert canonical == f"http://testserver{url}"
-
-
-def test_nothing_loads_from_another_host(client):
-    for url in ["/", CaseStudyPage.objects.first().url, EvidenceSummaryPage.objects.first().url]:
-        soup = fetch(client, url)
-        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
-            for element in soup.find_all(tag):
-                value = element.get(attribute) or ""
-                assert not re.match(r"^(https?:)?//", value) or "testserver" in value, value
 
 
 def test_unknown_page_is_a_404_not_a_500(client):
