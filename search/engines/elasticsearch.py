@@ -14,7 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -40,6 +40,8 @@ BULK_CHUNK_SIZE = 500
 SEARCH_TIMEOUT_SECONDS = 5
 REBUILD_TIMEOUT_SECONDS = 120
 VERSION_SUFFIX = re.compile(r"^\d{20}$")  # %Y%m%d%H%M%S%f
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+VERSION_CONFLICT = "version_conflict_engine_exception"
 
 
 class ElasticsearchError(EngineUnavailable):
@@ -245,29 +247,47 @@ class ElasticsearchEngine(SearchEngine):
 
     # -- live updates ---------------------------------------------------------------------------
 
-    def index_documents(self, documents: list[dict]) -> None:
-        self._raise_rejected(self.write(documents, ()), "indexing")
+    def version_now(self) -> int:
+        """A write's version: microseconds since the epoch (see `write`)."""
+        return (self._clock() - EPOCH) // timedelta(microseconds=1)
 
-    def delete(self, ids: list[int]) -> None:
-        self._raise_rejected(self.write((), ids), "deleting")
+    def index_documents(self, documents: list[dict], version: int | None = None) -> None:
+        self._raise_rejected(self.write(documents, (), version=version), "indexing")
 
-    def write(self, documents: Iterable[dict], delete_ids: Iterable[int]) -> dict[int, str]:
+    def delete(self, ids: list[int], version: int | None = None) -> None:
+        self._raise_rejected(self.write((), ids, version=version), "deleting")
+
+    def write(
+        self, documents: Iterable[dict], delete_ids: Iterable[int], version: int | None = None
+    ) -> dict[int, str]:
         """Index these documents and delete these ids through the alias in one bulk request.
 
-        Items are judged one by one: a success, or deleting a document that is not there, is
-        done; a document-level refusal (4xx other than CLUSTER_ITEM_STATUSES) is returned as
-        page id -> reason; any other failure raises ElasticsearchError (the cluster is failing).
+        Every item carries `version` with `version_type: external_gte`: a time no later than
+        the moment the state was read from the database (a replay takes it before reading; a
+        live write, by default, when it is sent). Elasticsearch keeps the highest version per
+        document, including a deleted one's, so a replay of an older state that arrives after a
+        newer live write is refused with 409, which counts as done: the newer state is there.
+
+        Items are judged one by one: a success, a 409 version conflict, or deleting a document
+        that is not there, is done; a document-level refusal (4xx other than
+        CLUSTER_ITEM_STATUSES) is returned as page id -> reason; any other failure raises
+        ElasticsearchError (the cluster is failing).
         """
+        versioned = {
+            "version": self.version_now() if version is None else version,
+            "version_type": "external_gte",
+        }
         actions = [
             {
                 "_op_type": "index",
                 "_index": self.alias,
                 "_id": str(document["id"]),
                 "_source": to_source(document),
+                **versioned,
             }
             for document in documents
         ] + [
-            {"_op_type": "delete", "_index": self.alias, "_id": str(page_id)}
+            {"_op_type": "delete", "_index": self.alias, "_id": str(page_id), **versioned}
             for page_id in delete_ids
         ]
         if not actions:
@@ -316,7 +336,7 @@ class ElasticsearchEngine(SearchEngine):
         prefix = f"{self.alias}-"
         return name.startswith(prefix) and bool(VERSION_SUFFIX.match(name[len(prefix) :]))
 
-    def rebuild(self, documents: Iterable[dict]) -> int:
+    def rebuild(self, documents: Iterable[dict], version: int | None = None) -> int:
         """Load a new versioned index, then point the alias at it in one atomic call.
 
         A failure before the swap deletes the half-built index. A failed or timed-out swap may
@@ -330,7 +350,7 @@ class ElasticsearchEngine(SearchEngine):
                 index=name, **index_body(self._synonym_rules())
             )
         try:
-            count = self._load(name, documents)
+            count = self._load(name, documents, version)
         except BaseException:
             self._discard_unless_live(name)
             raise
@@ -378,14 +398,23 @@ class ElasticsearchEngine(SearchEngine):
             self.client.indices.delete(index=name, ignore_unavailable=True)
         return "deleted"
 
-    def _load(self, name: str, documents: Iterable[dict]) -> int:
+    def _load(self, name: str, documents: Iterable[dict], version: int | None = None) -> int:
+        versioned = {
+            "version": self.version_now() if version is None else version,
+            "version_type": "external_gte",
+        }
         with self._cluster(f"loading index {name}") as client:
             client = client.options(request_timeout=REBUILD_TIMEOUT_SECONDS)
             client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
             count, _ = helpers.bulk(
                 client,
                 (
-                    {"_index": name, "_id": str(doc["id"]), "_source": to_source(doc)}
+                    {
+                        "_index": name,
+                        "_id": str(doc["id"]),
+                        "_source": to_source(doc),
+                        **versioned,
+                    }
                     for doc in documents
                 ),
                 chunk_size=BULK_CHUNK_SIZE,
@@ -532,6 +561,8 @@ def _item_outcome(op: str, result: dict) -> str:
         return "done"
     if op == "delete" and status == 404 and result.get("result") == "not_found":
         return "done"  # already gone; an index_not_found_exception has no "result"
+    if status == 409 and (result.get("error") or {}).get("type") == VERSION_CONFLICT:
+        return "done"  # a newer state of this page is already there
     if 400 <= status < 500 and status not in CLUSTER_ITEM_STATUSES:
         return "rejected"
     return "failed"

@@ -198,9 +198,10 @@ class ResilientEngine(SearchEngine):
         """
         from search.documents import all_documents
 
+        version = self.primary.version_now()  # taken before the snapshot is read
         snapshot = list(documents)
         self.fallback.rebuild(snapshot)
-        count = self.primary.rebuild(snapshot)
+        count = self.primary.rebuild(snapshot, version=version)
         self._succeeded(replay=False)
         # Pages published, changed or withdrawn while the new index loaded went to the old one.
         # The fallback has them already (live writes reach it first); only Elasticsearch needs
@@ -260,9 +261,12 @@ class ResilientEngine(SearchEngine):
         last_read = max(entry.updated_at for entry in entries)
         # Only rows untouched since they were read: a failure recorded meanwhile must stay.
         untouched = SearchOutboxEntry.objects.filter(updated_at__lte=last_read)
+        # The version is taken before reading, so it is never newer than the state read: a live
+        # write of a newer state (versioned when sent) wins even if this batch arrives later.
+        version = self.primary.version_now()
         documents, gone = current_documents(entry.page_id for entry in entries)
         try:
-            rejected = self.primary.write(documents, gone)
+            rejected = self.primary.write(documents, gone, version=version)
         except EngineUnavailable as error:
             self._failed("replay", error)
             untouched.filter(pk__in=[entry.pk for entry in entries]).update(

@@ -6,6 +6,9 @@ outbox, and the first successful contact afterwards replays them.
 
 from __future__ import annotations
 
+import itertools
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from search.documents import current_documents
@@ -16,6 +19,7 @@ from search.engines.resilient import (
     FALLBACK_WARNING,
     CircuitBreaker,
     ResilientEngine,
+    record_failed_update,
 )
 from search.models import SearchOutboxEntry
 from search.synonyms import build_thesaurus
@@ -242,3 +246,61 @@ def test_a_failing_replay_never_spoils_a_good_answer(db, cluster, on_fake_cluste
     assert response.engine == "elasticsearch" and response.warnings == []
     assert [h.id for h in response.hits] == [105]
     assert SearchOutboxEntry.objects.count() == 1
+
+
+# --- replays racing live writes ---------------------------------------------------------------
+
+
+def ticking_clock(start=datetime(2025, 6, 1, tzinfo=UTC)):
+    """Each call one second later than the last, as real time moves between reads and writes."""
+    ticks = itertools.count()
+    return lambda: start + timedelta(seconds=next(ticks))
+
+
+def test_a_replay_of_an_older_state_never_overwrites_a_newer_live_write(
+    db, cluster, on_fake_cluster, monkeypatch
+):
+    from kb.models import CaseStudyPage
+
+    engine = on_fake_cluster
+    engine.primary._clock = ticking_clock()
+    engine.breaker.next_replay_check = float("inf")  # the live write replays nothing itself
+    page = CaseStudyPage.objects.live().order_by("pk").first()
+    SearchOutboxEntry.objects.create(page_id=page.pk, action="index")
+    read = current_documents
+
+    def an_editor_publishes_while_the_replay_is_in_flight(page_ids):
+        old_state = read(page_ids)  # the replay has read the page as it was
+        page.title = "Newer title, published meanwhile"
+        page.save()
+        engine.index_documents(read([page.pk])[0])  # the publish's own live write lands first
+        return old_state
+
+    monkeypatch.setattr(
+        "search.documents.current_documents", an_editor_publishes_while_the_replay_is_in_flight
+    )
+    result = engine.replay_outbox()
+
+    stored = cluster.indices[NEW_INDEX]["docs"][str(page.pk)]
+    assert stored["title"] == "Newer title, published meanwhile"
+    assert (result.indexed, result.rejected, result.remaining, result.error) == (1, 0, 0, "")
+    live, replay = cluster.sent("PUT", "/_bulk")[-2:]
+    assert b"Newer title" in live.body and b"Newer title" not in replay.body  # refused: 409
+
+
+def test_replay_keeps_a_row_that_failed_again_while_it_was_being_replayed(
+    db, cluster, on_fake_cluster, monkeypatch
+):
+    engine = on_fake_cluster
+    page_id = published_page_ids(1)[0]
+    SearchOutboxEntry.objects.create(page_id=page_id, action="index")
+    send = engine.primary.write
+
+    def meanwhile_a_live_write_fails(documents, gone, version=None):
+        record_failed_update([page_id], "delete", "timed out")  # newer than what was read
+        return send(documents, gone, version=version)
+
+    monkeypatch.setattr(engine.primary, "write", meanwhile_a_live_write_fails)
+    engine.replay_outbox()
+    entry = SearchOutboxEntry.objects.get()  # still there: it needs another replay
+    assert (entry.action, entry.last_error, entry.attempts) == ("delete", "timed out", 2)
