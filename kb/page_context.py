@@ -356,15 +356,34 @@ def resource_context(page, request):
     }
 
 
-def area_context(page, request, context):
-    """Adds links and the news naming the area to what AreaPage.get_context gathered."""
-    hub_urls = hub_urls_by_theme(request)
-    hub_themes = list(context["hub_themes"])
+def area_context(page, request):
+    """The area's case studies, the themes they cover plus the core ones, and what those hold."""
+    area = page.area
+    case_studies = list(
+        CaseStudyPage.objects.live().filter(areas=area).prefetch_related("themes").order_by("title")
+    )
+    theme_ids = {theme.pk for study in case_studies for theme in study.themes.all()}
+    hub_themes = list(
+        Theme.objects.filter(Q(pk__in=theme_ids) | Q(is_core=True)).prefetch_related("children")
+    )
+    hub_theme_ids = {theme.pk for theme in hub_themes}
     return {
-        "hub_theme_links": theme_links(hub_themes, hub_urls),
+        "case_studies": case_studies,
+        "hub_theme_links": theme_links(hub_themes, hub_urls_by_theme(request)),
         "core_theme_count": sum(1 for theme in hub_themes if theme.is_core),
-        "news": list(NewsPage.objects.live().filter(areas=page.area).order_by("-date", "title")),
-        "area_search_url": search_url(area=page.area.slug),
+        "evidence": sorted(
+            (hub for hub in evidence_pages(request) if hub.theme_id in hub_theme_ids),
+            key=lambda hub: hub.title,
+        ),
+        "resources": list(
+            ResourcePage.objects.live()
+            .filter(themes__in=hub_theme_ids)
+            .distinct()
+            .select_related("publisher")
+            .order_by("title")
+        ),
+        "news": list(NewsPage.objects.live().filter(areas=area).order_by("-date", "title")),
+        "area_search_url": search_url(area=area.slug),
     }
 
 

@@ -504,35 +504,11 @@ class AreaPage(Page):
     parent_page_types = ["kb.AreaIndexPage"]
     subpage_types = []
 
-    @property
-    def summary(self):
-        return self.intro
-
     def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        case_studies = list(
-            CaseStudyPage.objects.live()
-            .filter(areas=self.area)
-            .prefetch_related("themes")
-            .order_by("title")
-        )
-        theme_ids = {theme.pk for cs in case_studies for theme in cs.themes.all()}
-        hub_themes = Theme.objects.filter(models.Q(pk__in=theme_ids) | models.Q(is_core=True))
-        context["case_studies"] = case_studies
-        context["hub_themes"] = hub_themes
-        context["evidence"] = (
-            EvidenceSummaryPage.objects.live().filter(theme__in=hub_themes).order_by("title")
-        )
-        context["resources"] = (
-            ResourcePage.objects.live()
-            .filter(themes__in=hub_themes)
-            .distinct()
-            .select_related("publisher")
-            .order_by("title")
-        )
         from kb.page_context import area_context
 
-        context.update(area_context(self, request, context))
+        context = super().get_context(request, *args, **kwargs)
+        context.update(area_context(self, request))
         return context
 
 
