@@ -310,8 +310,8 @@ def recommendation_category_chart(page, rows) -> Chart | None:
     share exactly as printed.
     """
     points = []
-    for row in rows:
-        if row.sub_category or row.count is None:
+    for row in page.category_rows(rows):
+        if row.count is None:
             continue
         display = str(row.count)
         if row.share is not None:

@@ -277,7 +277,7 @@ def evidence_context(page, request):
         "plain_statistics": [stat for stat in statistics if not stat.chart],
         "statistic_charts": charts.key_statistic_charts(statistics),
         "recommendation_rows": rows,
-        "category_rows_total": sum(row.count or 0 for row in rows if not row.sub_category),
+        "category_rows_total": page.rows_total(rows),
         "recommendation_chart": charts.recommendation_category_chart(page, rows),
         "interventions": list(page.interventions.all()),
     }

@@ -431,12 +431,17 @@ class EvidenceSummaryPage(KnowledgePage):
     def reference_list(self):
         return split_lines(self.references)
 
-    def category_rows(self):
-        """Top-level rows; sub-category rows break a category down and are not added again."""
-        return [row for row in self.recommendation_rows.all() if not row.sub_category]
+    def category_rows(self, rows=None):
+        """Top-level rows; sub-category rows break a category down and are not added again.
 
-    def rows_total(self):
-        return sum(row.count or 0 for row in self.category_rows())
+        Pass the rows already fetched to avoid fetching them again.
+        """
+        rows = self.recommendation_rows.all() if rows is None else rows
+        return [row for row in rows if not row.sub_category]
+
+    def rows_total(self, rows=None):
+        """What the category rows add up to (the page prints it beside the printed total)."""
+        return sum(row.count or 0 for row in self.category_rows(rows))
 
     def get_context(self, request, *args, **kwargs):
         from kb.page_context import evidence_context
