@@ -212,7 +212,7 @@ class ElasticsearchEngine(SearchEngine):
         if (
             response.total < RELAX_BELOW
             and not response.corrected_from
-            and es_query.may_relax(request.query)
+            and es_query.may_relax(request.query, self._spelling_rules())
         ):
             relaxed, _ = self._execute(request, relaxed=True)
             if relaxed.total > response.total:

@@ -14,19 +14,20 @@ The body mirrors the embedded engine's rules so both engines answer alike:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from elasticsearch.dsl import A, Q, Search
 
 from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
+from search.synonyms import Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import RELAX_FROM_CONCEPTS, TYPE_BOOST, edit_distance
+from .embedded import COLUMN_WEIGHTS, RELAX_FROM_CONCEPTS, TYPE_BOOST, edit_distance
 from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
 
-# The embedded engine's BM25 column weights (embedded.COLUMN_WEIGHTS) as field boosts.
-FIELD_BOOSTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
+# The embedded engine's BM25 column weights as field boosts (imported, not copied).
+FIELD_BOOSTS = COLUMN_WEIGHTS
 QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in FIELD_BOOSTS.items()]
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
 FACET_TERMS_SIZE = 1000
@@ -47,17 +48,22 @@ class FacetsTruncated(RuntimeError):
 
 @dataclass(frozen=True)
 class SpellingRules:
-    """Which typed words may be corrected: the embedded engine's rule, from the same thesaurus."""
+    """The embedded engine's query rules that need the thesaurus: which typed words may be
+    corrected, and how many concepts a query has (for the "most words" retry)."""
 
     acronyms: frozenset[str] = frozenset()
     known_words: frozenset[str] = frozenset()
+    thesaurus: Thesaurus = field(default_factory=Thesaurus, compare=False)
 
     @classmethod
     def current(cls) -> SpellingRules:
         from search.synonyms import get_thesaurus
 
-        thesaurus = get_thesaurus()
-        return cls(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words))
+        return cls.from_thesaurus(get_thesaurus())
+
+    @classmethod
+    def from_thesaurus(cls, thesaurus: Thesaurus) -> SpellingRules:
+        return cls(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words), thesaurus)
 
     def may_correct(self, typed: str) -> bool:
         """False for acronyms (known or typed in capitals), numbers, short and thesaurus words."""
@@ -78,9 +84,13 @@ class SpellingRules:
 # --- request bodies ----------------------------------------------------------------------------
 
 
-def may_relax(query_text: str) -> bool:
-    """Long queries may be retried needing all words but one (embedded.RELAX_FROM_CONCEPTS)."""
-    return len(textmod.words(query_text or "")) >= RELAX_FROM_CONCEPTS
+def may_relax(query_text: str, rules: SpellingRules) -> bool:
+    """Queries of RELAX_FROM_CONCEPTS concepts or more may be retried needing all words but one.
+
+    Concepts as the embedded engine counts them: a known synonym phrase is one ("cot death
+    support" is two concepts in three words).
+    """
+    return len(rules.thesaurus.concepts(query_text or "")) >= RELAX_FROM_CONCEPTS
 
 
 def text_query(query_text: str, relaxed: bool = False):

@@ -27,8 +27,7 @@ def file_synonym_rules() -> list[str]:
 
 
 def file_spelling_rules() -> SpellingRules:
-    thesaurus = build_thesaurus(file_groups())
-    return SpellingRules(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words))
+    return SpellingRules.from_thesaurus(build_thesaurus(file_groups()))
 
 
 def fixed_clock():

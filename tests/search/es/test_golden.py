@@ -15,7 +15,7 @@ import pytest
 from search.engines.base import SearchRequest
 from search.engines.es_schema import index_body
 
-from .conftest import make_engine
+from .conftest import file_spelling_rules, make_engine
 
 GOLDEN = Path(__file__).parent / "golden"
 FIXED_RULES = [
@@ -120,3 +120,15 @@ def test_relaxed_retry_needs_all_words_but_one():
     assert (fields["operator"], fields["minimum_should_match"]) == ("or", "-1")
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
+
+
+def test_most_words_retry_counts_concepts_like_the_embedded_engine():
+    from search.engines.embedded import COLUMN_WEIGHTS
+    from search.engines.es_query import FIELD_BOOSTS, may_relax
+
+    rules = file_spelling_rules()
+    assert not may_relax("cot death support", rules)  # three words, two concepts
+    assert may_relax("cot death support groups", rules)
+    assert not may_relax("genetic cousin marriage", rules)  # "cousin marriage" is one concept
+    assert may_relax("damp housing support", rules)
+    assert FIELD_BOOSTS is COLUMN_WEIGHTS
