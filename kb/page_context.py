@@ -399,17 +399,17 @@ def news_context(page, request):
 
 
 def area_index_context(page, request):
-    """Every area page, with how many case studies each has and its annex status."""
+    """The index's area pages, split into annex and other areas, each with its case studies."""
     counts = defaultdict(int)
     for area_id in CaseStudyPage.areas.through.objects.filter(casestudypage__live=True).values_list(
         "area_id", flat=True
     ):
         counts[area_id] += 1
-    rows = []
-    for area_page in AreaPage.objects.live().select_related("area").order_by("area__name"):
-        rows.append({"page": area_page, "case_study_count": counts[area_page.area_id]})
+    rows = [
+        {"page": area_page, "case_study_count": counts[area_page.area_id]}
+        for area_page in page.listing_queryset()
+    ]
     return {
-        "area_rows": rows,
         "annex_rows": [row for row in rows if row["page"].area.is_annex_area],
         "other_rows": [row for row in rows if not row["page"].area.is_annex_area],
     }

@@ -78,8 +78,12 @@ class IndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["children"] = self.listing_queryset()
+        context.update(self.listing_context(request))
         return context
+
+    def listing_context(self, request):
+        """What the index template lists; by default its live children as `children`."""
+        return {"children": list(self.listing_queryset())}
 
     def listing_queryset(self):
         model = self.child_model()
@@ -122,15 +126,13 @@ class AreaIndexPage(IndexPage):
     def child_model(self):
         return AreaPage
 
-    def get_context(self, request, *args, **kwargs):
+    def listing_context(self, request):
         from kb.page_context import area_index_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(area_index_context(self, request))
-        return context
+        return area_index_context(self, request)
 
     def listing_queryset(self):
-        return super().listing_queryset().select_related("area")
+        return super().listing_queryset().select_related("area").order_by("area__name")
 
 
 class NewsIndexPage(IndexPage):

@@ -181,6 +181,20 @@ def test_area_page(client):
     assert soup.select("#evidence ~ ul a") and soup.select("#resources ~ ul a")
 
 
+def test_area_index_lists_every_area_once_with_its_case_studies(client):
+    soup = fetch(client, "/areas/")
+    annex = [text_of(row.th) for row in soup.select("#annex ~ table")[0].select("tbody tr")]
+    other = [text_of(row.th) for row in soup.select("#other ~ table")[0].select("tbody tr")]
+    pages = AreaPage.objects.live().select_related("area").order_by("area__name")
+    assert annex == [p.area.name for p in pages if p.area.is_annex_area]
+    assert other == [p.area.name for p in pages if not p.area.is_annex_area]
+    kirklees = next(row for row in soup.select("tbody tr") if text_of(row.th) == "Kirklees").select(
+        "td"
+    )[-1]
+    expected = CaseStudyPage.objects.live().filter(areas__slug="kirklees").count()
+    assert expected >= 1 and text_of(kirklees) == str(expected)
+
+
 def test_glossary_page(client):
     soup = fetch(client, "/glossary/")
     assert_nhs_layout(soup)
