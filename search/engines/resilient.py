@@ -159,14 +159,30 @@ class ResilientEngine(SearchEngine):
 
     def index_documents(self, documents: list[dict]) -> None:
         documents = list(documents)
-        self.fallback.index_documents(documents)
+        self._write_fallback("index", lambda: self.fallback.index_documents(documents))
         ids = [document["id"] for document in documents]
         self._write("index", ids, lambda: self.primary.index_documents(documents))
 
     def delete(self, ids: list[int]) -> None:
         ids = list(ids)
-        self.fallback.delete(ids)
+        self._write_fallback("delete", lambda: self.fallback.delete(ids))
         self._write("delete", ids, lambda: self.primary.delete(ids))
+
+    def _write_fallback(self, action: str, send) -> None:
+        """The local index first; its failure must not keep the update from Elasticsearch.
+
+        A fallback index that missed an update is repaired by the scheduled
+        `search_index update --engine embedded` (its drift check compares checksums).
+        """
+        try:
+            send()
+        except Exception as error:  # noqa: BLE001 - e.g. a full disk or a locked SQLite file
+            logger.error(
+                "fallback index %s failed; Elasticsearch is still updated: %s",
+                action,
+                error,
+                exc_info=error,
+            )
 
     def _write(self, action: str, ids: list[int], send, replay: bool = True) -> None:
         if not ids:

@@ -304,3 +304,33 @@ def test_replay_keeps_a_row_that_failed_again_while_it_was_being_replayed(
     engine.replay_outbox()
     entry = SearchOutboxEntry.objects.get()  # still there: it needs another replay
     assert (entry.action, entry.last_error, entry.attempts) == ("delete", "timed out", 2)
+
+
+def test_a_failing_fallback_index_does_not_keep_the_update_from_elasticsearch(
+    db, cluster, on_fake_cluster, monkeypatch, caplog
+):
+    engine = on_fake_cluster
+
+    def disk_full(*args):
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(engine.fallback, "index_documents", disk_full)
+    monkeypatch.setattr(engine.fallback, "delete", disk_full)
+    engine.index_documents([corpus()[9] | {"title": "Damp homes"}])
+    engine.delete([101])
+
+    docs = cluster.indices[NEW_INDEX]["docs"]
+    assert docs["110"]["title"] == "Damp homes" and "101" not in docs
+    assert not SearchOutboxEntry.objects.exists()
+    assert caplog.text.count("fallback index") == 2 and "disk is full" in caplog.text
+
+
+def test_a_failing_fallback_index_with_the_cluster_down_still_fills_the_outbox(
+    db, resilient, monkeypatch
+):
+    def disk_full(*args):
+        raise OSError("database or disk is full")
+
+    monkeypatch.setattr(resilient.fallback, "index_documents", disk_full)
+    resilient.index_documents([corpus()[0]])
+    assert list(SearchOutboxEntry.objects.values_list("page_id", flat=True)) == [101]
