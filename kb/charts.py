@@ -282,16 +282,13 @@ def key_statistic_charts(statistics) -> list[Chart]:
     return charts
 
 
-def intervention_contribution_chart(interventions, link_for=None) -> Chart | None:
+def intervention_contribution_chart(interventions) -> Chart | None:
     """Figure 3: each modelled intervention's estimated contribution, largest first."""
     ranked = sorted(
         (i for i in interventions if i.gap_contribution_pp is not None),
         key=lambda i: (-i.gap_contribution_pp, i.name),
     )
-    points = [
-        Point(category=i.name, value=i.gap_contribution_pp, href=link_for(i) if link_for else "")
-        for i in ranked
-    ]
+    points = [Point(category=i.name, value=i.gap_contribution_pp) for i in ranked]
     return build_bar_chart(
         "interventions",
         INTERVENTIONS_CHART_TITLE,

@@ -225,16 +225,21 @@ def home_context(page, request):
     }
 
 
+def modelled_interventions():
+    """Interventions with an estimated contribution (Figure 3), largest first."""
+    return list(
+        Intervention.objects.filter(gap_contribution_pp__isnull=False).order_by(
+            "-gap_contribution_pp", "name"
+        )
+    )
+
+
 def what_works(request):
     """Figure 3's interventions, largest estimated contribution first, each with where to read on.
 
     Each links to the evidence summaries that cite it and to its case studies in search.
     """
-    interventions = list(
-        Intervention.objects.filter(gap_contribution_pp__isnull=False).order_by(
-            "-gap_contribution_pp", "name"
-        )
-    )
+    interventions = modelled_interventions()
     ids = [intervention.pk for intervention in interventions]
     evidence_by_intervention = defaultdict(list)
     for link in (
@@ -283,7 +288,9 @@ def evidence_context(page, request):
     }
     theme = page.theme
     if theme is None:
-        context["what_works"] = what_works(request)
+        context["what_works_chart"] = charts.intervention_contribution_chart(
+            modelled_interventions()
+        )
         context["hub_links"] = [
             {"title": hub.title, "url": hub.get_url(request), "summary": hub.summary}
             for hub in evidence_pages(request)

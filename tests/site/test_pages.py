@@ -168,6 +168,15 @@ def test_national_picture_charts_use_the_reports_figures(client):
     assert "64.8%" in text_of(soup.select_one("#chart-breastfeeding-initiation"))
 
 
+def test_home_and_national_picture_introduce_figure_3_alike(client):
+    national = EvidenceSummaryPage.objects.get(theme__isnull=True)
+    intros = []
+    for url in ("/", national.url):
+        heading = fetch(client, url).select_one("h2#what-works")
+        intros.append(text_of(heading.find_next_sibling("p")))
+    assert intros[0] == intros[1] and "(Figure 3 of the report)" in intros[0]
+
+
 def test_area_page(client):
     page = AreaPage.objects.get(area__slug="kirklees")
     soup = fetch(client, page.url)
