@@ -128,6 +128,8 @@ class KnowledgeDocument(Document):
     facet_keys = Object(FacetKeys)
     sort_date = Keyword()
     title_key = Keyword()
+    # embedded.checksum() of the flat document: drift checks read only this, never searched.
+    checksum = Keyword(index=False, doc_values=False)
     # Filled by copy_to only, never in _source: the embedded engine's "taxonomy" column (facet
     # labels and regions) and every word for "did you mean".
     taxonomy = _english_text()
@@ -173,7 +175,7 @@ def split_facet_key(key: str) -> tuple[str, str]:
     return value, label or value
 
 
-DERIVED_FIELDS = ("facet_keys", "sort_date", "title_key")
+DERIVED_FIELDS = ("facet_keys", "sort_date", "title_key", "checksum")
 
 
 def to_source(document: dict) -> dict:
@@ -185,9 +187,5 @@ def to_source(document: dict) -> dict:
     }
     source["sort_date"] = embedded.sort_date(document)
     source["title_key"] = embedded.title_key(document.get("title") or "")
+    source["checksum"] = embedded.checksum(document)
     return source
-
-
-def from_source(source: dict) -> dict:
-    """The flat document back from a stored _source (for drift checks)."""
-    return {key: value for key, value in source.items() if key not in DERIVED_FIELDS}

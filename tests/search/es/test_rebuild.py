@@ -130,6 +130,8 @@ def test_check_reports_drift_and_cluster_state(cluster, es_engine):
 
     report = es_engine.check(documents)
     assert (report.missing, report.stale, report.orphaned) == ([160], [101], [removed["id"]])
+    (scan,) = [r for r in cluster.sent("POST", "/kb-test/_search") if "scroll" in r.params]
+    assert scan.body["_source"] == ["checksum"]  # the checksum only, not whole documents
     assert report.details == {
         "url": FAKE_URL,
         "cluster": "fake-cluster",
@@ -245,3 +247,9 @@ def test_clean_up_leaves_newer_indices_and_alias_holders_alone(cluster, es_engin
     cluster.add_index(NEWER_INDEX)  # a rebuild running at the same time, not swapped yet
     es_engine.rebuild(corpus())
     assert sorted(cluster.indices) == [NEW_INDEX, NEWER_INDEX]
+
+
+def test_a_document_stored_without_a_checksum_counts_as_stale(cluster, es_engine):
+    es_engine.rebuild(corpus())
+    del cluster.indices[NEW_INDEX]["docs"]["105"]["checksum"]  # written before the field existed
+    assert es_engine.check(corpus()).stale == [105]
