@@ -128,13 +128,17 @@ CACHE_SECONDS = 300
 _cached: tuple[float, Thesaurus] | None = None
 
 
+def synonym_sources() -> tuple[list[list[str]], list[tuple[str, str]]]:
+    """Both engines' synonym sources: the file's groups and the glossary's (acronym, expansion)."""
+    return parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")), glossary_pairs()
+
+
 def get_thesaurus() -> Thesaurus:
     """The file's groups plus the glossary, rebuilt after `invalidate()` or CACHE_SECONDS."""
     global _cached
     now = time.monotonic()
     if _cached is None or now - _cached[0] > CACHE_SECONDS:
-        groups = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
-        _cached = (now, build_thesaurus(groups, glossary_pairs()))
+        _cached = (now, build_thesaurus(*synonym_sources()))
     return _cached[1]
 
 

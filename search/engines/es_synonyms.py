@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from search.synonyms import SYNONYMS_FILE, get_thesaurus, glossary_pairs, parse_synonyms
+from search.synonyms import synonym_sources
 
 _SPECIAL = re.compile(r"([\\,=>])")
 _WORD = re.compile(r"[^\W_]")
@@ -36,10 +36,4 @@ def rules_from(groups: list[list[str]], glossary: list[tuple[str, str]]) -> list
 
 def elasticsearch_synonym_rules() -> list[str]:
     """Today's rules: synonyms.txt, then the glossary (read from the database)."""
-    groups = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
-    return rules_from(groups, glossary_pairs())
-
-
-def acronyms() -> frozenset[str]:
-    """Folded words that are never spell-corrected or matched fuzzily (the embedded rule)."""
-    return frozenset(get_thesaurus().acronyms)
+    return rules_from(*synonym_sources())
