@@ -53,7 +53,7 @@ def evidence_pages(request):
         cached = list(
             EvidenceSummaryPage.objects.live()
             .order_by("path")
-            .only("pk", "title", "path", "depth", "url_path", "theme_id", "summary")
+            .only("pk", "title", "path", "depth", "url_path", "theme_id")
         )
         request._kb_evidence_pages = cached
     return cached
@@ -292,7 +292,7 @@ def evidence_context(page, request):
             modelled_interventions()
         )
         context["hub_links"] = [
-            {"title": hub.title, "url": hub.get_url(request), "summary": hub.summary}
+            {"title": hub.title, "url": hub.get_url(request)}
             for hub in evidence_pages(request)
             if hub.theme_id
         ]
@@ -338,7 +338,7 @@ def case_study_context(page, request):
         "organisations": list(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
         "contacts": list(page.contacts.all()),
-        "related_resources": list(page.related_resources.live().select_related("publisher")),
+        "related_resources": list(page.related_resources.live()),
         "related_case_studies": related_case_studies,
     }
 

@@ -6,11 +6,6 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
 
-class TaxonomyQuerySet(models.QuerySet):
-    def by_keys(self, slugs):
-        return self.filter(slug__in=slugs)
-
-
 class Theme(index.Indexed, models.Model):
     """A topic. The four core NST discussion topics are flagged; themes may nest one level."""
 
@@ -34,8 +29,6 @@ class Theme(index.Indexed, models.Model):
         help_text="A broader theme this one sits under, e.g. breastfeeding under nutrition.",
     )
     sort_order = models.PositiveIntegerField(default=0)
-
-    objects = TaxonomyQuerySet.as_manager()
 
     panels = [
         FieldPanel("name"),
@@ -98,8 +91,6 @@ class Area(index.Indexed, models.Model):
         "in 2002-04.",
     )
 
-    objects = TaxonomyQuerySet.as_manager()
-
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -151,8 +142,6 @@ class Intervention(index.Indexed, models.Model):
         help_text="One of the interventions modelled in the report (Figure 3).",
     )
 
-    objects = TaxonomyQuerySet.as_manager()
-
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -188,8 +177,6 @@ class Organisation(index.Indexed, models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     short_name = models.CharField(max_length=40, blank=True, help_text="Acronym, e.g. NICE.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-
-    objects = TaxonomyQuerySet.as_manager()
 
     panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("kind")]
     search_fields = [index.SearchField("name"), index.SearchField("short_name")]

@@ -25,15 +25,12 @@ def _one_line(text):
     return " ".join((text or "").split())
 
 
-@register.simple_tag(takes_context=True)
-def page_description(context, page=None):
+@register.simple_tag
+def page_description(page=None):
     """The meta description: the editor's own, else the summary or intro, else one naming the page.
 
     Every page gets a distinct description because the fallback always names the page.
     """
-    explicit = context.get("meta_description")
-    if explicit:
-        return Truncator(_one_line(explicit)).chars(160)
     if not page:
         return SITE_DESCRIPTION
     if page.search_description.strip():
@@ -59,9 +56,6 @@ def canonical_url(context, page=None):
     request = context.get("request")
     if request is None:
         return ""
-    explicit = context.get("canonical_path")
-    if explicit:
-        return request.build_absolute_uri(explicit)
     if page is not None and hasattr(page, "get_url"):
         url = page.get_url(request)
         if url:
