@@ -183,7 +183,8 @@ class ElasticsearchEngine(SearchEngine):
         )
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """One request; a second only to drop unknown facet values or retry a misspelling."""
+        """One request; another only when an unknown facet value changes what matches, to retry
+        a misspelling, or for the most-words retry."""
         response, unknown = self._execute(request)
         warnings = []
         if unknown:
@@ -192,7 +193,7 @@ class ElasticsearchEngine(SearchEngine):
                 for name, values in unknown.items()
                 for value in values
             ]
-            request = replace(
+            cleaned = replace(
                 request,
                 filters={
                     name: kept
@@ -200,7 +201,13 @@ class ElasticsearchEngine(SearchEngine):
                     if (kept := tuple(v for v in values if v not in unknown.get(name, ())))
                 },
             )
-            response, _ = self._execute(request)
+            # An unknown value ORed with known ones matches nothing extra, so hits and counts
+            # stay the same; only a facet left with no value at all stops filtering.
+            if set(cleaned.filters) != set(request.filters):
+                response, _ = self._execute(cleaned)
+            else:
+                response.request = cleaned
+            request = cleaned
         if response.total:
             response.suggestion = None  # "did you mean" only when nothing was found
         elif response.suggestion:
@@ -230,8 +237,8 @@ class ElasticsearchEngine(SearchEngine):
             )
             raw = raw.body
         try:
-            response = es_query.parse_response(request, raw, self._spelling_rules())
-            return response, es_query.unknown_selections(request, raw)
+            unknown = es_query.unknown_selections(request, raw)
+            return es_query.parse_response(request, raw, self._spelling_rules(), unknown), unknown
         except es_query.FacetsTruncated as error:
             raise FacetsIncomplete(f"Elasticsearch at {self.url}: {error}") from error
 

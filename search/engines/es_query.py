@@ -230,9 +230,15 @@ def build_autocomplete(prefix: str, limit: int) -> Search | None:
 # --- responses ---------------------------------------------------------------------------------
 
 
-def parse_response(request: SearchRequest, raw: dict, rules: SpellingRules) -> SearchResponse:
-    """A SearchResponse from Elasticsearch's documented search response format."""
-    unknown = unknown_selections(request, raw)
+def parse_response(
+    request: SearchRequest, raw: dict, rules: SpellingRules, unknown: dict | None = None
+) -> SearchResponse:
+    """A SearchResponse from Elasticsearch's documented search response format.
+
+    `unknown`: unknown_selections(request, raw), when the caller has it already.
+    """
+    if unknown is None:
+        unknown = unknown_selections(request, raw)
     response = SearchResponse(
         request=request,
         engine="elasticsearch",

@@ -334,3 +334,36 @@ def test_a_failing_fallback_index_with_the_cluster_down_still_fills_the_outbox(
     monkeypatch.setattr(resilient.fallback, "index_documents", disk_full)
     resilient.index_documents([corpus()[0]])
     assert list(SearchOutboxEntry.objects.values_list("page_id", flat=True)) == [101]
+
+
+# --- rebuild catch-up -------------------------------------------------------------------------
+
+
+def test_rebuild_catches_up_with_edits_made_while_it_loaded_and_replays_once(
+    db, cluster, embedded, monkeypatch
+):
+    from search.documents import all_documents
+    from search.engines.embedded import checksum
+
+    seconds = itertools.count(step=60)  # a slow load: the replay check interval passes
+    engine = ResilientEngine(
+        make_engine(cluster.client()),
+        embedded,
+        breaker=CircuitBreaker(clock=lambda: float(next(seconds))),
+    )
+    now = list(all_documents())
+    SearchOutboxEntry.objects.create(page_id=now[0]["id"], action="index")
+    # The snapshot the load read: since then one page was edited, one published, one removed.
+    snapshot = [now[1] | {"title": "Edited while loading"}, *now[3:], corpus()[0] | {"id": 987654}]
+    replays = []
+    replay = engine.replay_outbox
+    monkeypatch.setattr(
+        engine, "replay_outbox", lambda *a, **k: replays.append(1) or replay(*a, **k)
+    )
+
+    engine.rebuild(snapshot)
+
+    stored = cluster.indices[NEW_INDEX]["docs"]
+    assert {int(i): s["checksum"] for i, s in stored.items()} == {d["id"]: checksum(d) for d in now}
+    assert len(replays) == 1
+    assert not SearchOutboxEntry.objects.exists()

@@ -173,27 +173,58 @@ def test_selected_value_without_matches_is_listed_with_zero(cluster, es_engine):
     )
 
 
-def test_unknown_facet_value_is_dropped_with_a_warning(cluster, es_engine):
+def test_unknown_facet_value_is_dropped_with_a_warning_and_no_second_request(cluster, es_engine):
+    """ORed with a known value, an unknown one matches nothing extra: the answer stands."""
     selected = {
         "doc_count": 12,
         "theme": {"doc_count": 1, "values": terms(("housing", "Housing", 1))},
     }
-    for _ in range(2):
-        cluster.search_responses.append(
-            search_body(
-                [hit(110, "Housing")], aggregations={**facet_aggregations(), "selected": selected}
-            )
+    cluster.search_responses.append(
+        search_body(
+            [hit(110, "Housing")], aggregations={**facet_aggregations(), "selected": selected}
         )
+    )
     response = es_engine.search(SearchRequest.build("", {"theme": ["housing", "no-such-theme"]}))
-    first, second = cluster.sent("POST", "/kb-test/_search")
-    assert first.body["post_filter"]["bool"]["filter"] == [
+    (only,) = cluster.sent("POST", "/kb-test/_search")
+    assert only.body["post_filter"]["bool"]["filter"] == [
         {"terms": {"themes.value": ["housing", "no-such-theme"]}}
-    ]
-    assert second.body["post_filter"]["bool"]["filter"] == [
-        {"terms": {"themes.value": ["housing"]}}
     ]
     assert response.warnings == ["Ignored unknown theme \u201cno-such-theme\u201d."]
     assert [v.value for v in response.facets["theme"] if v.selected] == ["housing"]
+    assert response.request.filters == {"theme": ("housing",)}
+    assert [h.id for h in response.hits] == [110]
+
+
+def test_a_facet_with_only_unknown_values_is_dropped_and_the_search_sent_again(cluster, es_engine):
+    selected = {
+        "doc_count": 12,
+        "theme": {"doc_count": 0, "values": terms()},
+        "area": {"doc_count": 1, "values": terms(("kirklees", "Kirklees", 1))},
+    }
+    cluster.search_responses += [
+        search_body([], aggregations={**facet_aggregations(), "selected": selected}),
+        search_body(
+            [hit(110, "Housing")],
+            aggregations={
+                **facet_aggregations(),
+                "selected": {"doc_count": 12, "area": selected["area"]},
+            },
+        ),
+    ]
+    response = es_engine.search(
+        SearchRequest.build("", {"theme": ["no-such-theme"], "area": ["kirklees"]})
+    )
+    first, second = cluster.sent("POST", "/kb-test/_search")
+    assert first.body["post_filter"]["bool"]["filter"] == [
+        {"terms": {"themes.value": ["no-such-theme"]}},
+        {"terms": {"areas.value": ["kirklees"]}},
+    ]
+    assert second.body["post_filter"]["bool"]["filter"] == [
+        {"terms": {"areas.value": ["kirklees"]}}
+    ]
+    assert response.warnings == ["Ignored unknown theme \u201cno-such-theme\u201d."]
+    assert [h.id for h in response.hits] == [110]
+    assert response.request.filters == {"area": ("kirklees",)}
 
 
 def test_misspelling_is_corrected_and_retried(cluster, es_engine):
