@@ -7,9 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from search.engines import elasticsearch as es_module
 from search.engines.elasticsearch import ElasticsearchEngine, build_client
 from search.engines.es_query import SpellingRules
 from search.engines.es_synonyms import rules_from
+from search.engines.resilient import CircuitBreaker
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 
 from .fake_cluster import FakeCluster
@@ -43,6 +45,13 @@ def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
         spelling_rules=file_spelling_rules,
         clock=clock,
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state(monkeypatch):
+    """Each test starts like a new process: no breaker memory, no cached clients."""
+    monkeypatch.setattr(CircuitBreaker, "_by_url", {})
+    monkeypatch.setattr(es_module, "_clients", {})
 
 
 @pytest.fixture
