@@ -46,12 +46,30 @@ def theme_url(theme, hub_urls):
     return hub_urls.get(theme.pk) or theme_search_url(theme)
 
 
+def private_q(request):
+    """Which pages sit in a view-restricted section; the restrictions are read once a request."""
+    cached = getattr(request, "_kb_private_q", None)
+    if cached is None:
+        cached = Page.objects.all().private_q()
+        request._kb_private_q = cached
+    return cached
+
+
+def public(model, request):
+    """Live pages of `model` anyone may see: what every public listing shows.
+
+    The same rule as Wagtail's .live().public() (feeds and search use that), without asking
+    for the restrictions again for each listing on a page.
+    """
+    return model.objects.live().exclude(private_q(request))
+
+
 def evidence_pages(request):
     """Every live evidence summary, in tree order, fetched once per request."""
     cached = getattr(request, "_kb_evidence_pages", None)
     if cached is None:
         cached = list(
-            EvidenceSummaryPage.objects.live()
+            public(EvidenceSummaryPage, request)
             .order_by("path")
             .only("pk", "title", "path", "depth", "url_path", "theme_id")
         )
@@ -82,7 +100,7 @@ def _home_and_sections(request, page):
     home, sections = None, []
     if home_path:
         pages = (
-            Page.objects.live()
+            public(Page, request)
             .filter(Q(path=home_path) | Q(depth=3, path__startswith=home_path))
             .order_by("path")
             .only("pk", "title", "path", "depth", "url_path", "content_type_id")
@@ -171,10 +189,10 @@ def home_context(page, request):
     themes = list(Theme.objects.prefetch_related("children"))
 
     case_study_pairs = CaseStudyPage.themes.through.objects.filter(
-        casestudypage__live=True
+        casestudypage__in=public(CaseStudyPage, request)
     ).values_list("theme_id", "casestudypage_id")
     resource_pairs = ResourcePage.themes.through.objects.filter(
-        resourcepage__live=True
+        resourcepage__in=public(ResourcePage, request)
     ).values_list("theme_id", "resourcepage_id")
     case_studies_by_theme = defaultdict(set)
     for theme_id, page_id in case_study_pairs:
@@ -202,14 +220,14 @@ def home_context(page, request):
     tiles.sort(key=lambda tile: (not tile["theme"].is_core, tile["theme"].sort_order))
 
     latest = list(
-        CaseStudyPage.objects.live()
+        public(CaseStudyPage, request)
         .prefetch_related("areas")
         .order_by("-first_published_at", "-pk")[:LATEST_CASE_STUDIES]
     )
 
     # Only what the area picker needs: full page objects for 50 areas would double the time.
     area_choices = list(
-        AreaPage.objects.live()
+        public(AreaPage, request)
         .order_by("area__name")
         .values("area__slug", "area__name", "area__is_annex_area")
     )
@@ -244,7 +262,7 @@ def what_works(request):
     evidence_by_intervention = defaultdict(list)
     for link in (
         EvidenceSummaryPage.interventions.through.objects.filter(
-            intervention_id__in=ids, evidencesummarypage__live=True
+            intervention_id__in=ids, evidencesummarypage__in=public(EvidenceSummaryPage, request)
         )
         .select_related("evidencesummarypage")
         .order_by("evidencesummarypage__path")
@@ -252,7 +270,7 @@ def what_works(request):
         evidence_by_intervention[link.intervention_id].append(link.evidencesummarypage)
     case_study_counts = defaultdict(int)
     for intervention_id in CaseStudyPage.interventions.through.objects.filter(
-        intervention_id__in=ids, casestudypage__live=True
+        intervention_id__in=ids, casestudypage__in=public(CaseStudyPage, request)
     ).values_list("intervention_id", flat=True):
         case_study_counts[intervention_id] += 1
 
@@ -300,14 +318,14 @@ def evidence_context(page, request):
 
     family = theme.family()
     context["case_studies"] = list(
-        CaseStudyPage.objects.live()
+        public(CaseStudyPage, request)
         .filter(themes__in=family)
         .distinct()
         .prefetch_related("areas")
         .order_by("title")
     )
     context["resources"] = list(
-        ResourcePage.objects.live()
+        public(ResourcePage, request)
         .filter(themes__in=family)
         .distinct()
         .select_related("publisher")
@@ -323,7 +341,7 @@ def case_study_context(page, request):
     themes = list(page.themes.prefetch_related("children"))
     theme_ids = [theme.pk for theme in themes]
     related_case_studies = list(
-        CaseStudyPage.objects.live()
+        public(CaseStudyPage, request)
         .filter(themes__in=theme_ids)
         .exclude(pk=page.pk)
         .distinct()
@@ -338,7 +356,7 @@ def case_study_context(page, request):
         "organisations": list(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
         "contacts": list(page.contacts.all()),
-        "related_resources": list(page.related_resources.live()),
+        "related_resources": list(page.related_resources.live().exclude(private_q(request))),
         "related_case_studies": related_case_studies,
     }
 
@@ -351,10 +369,10 @@ def resource_context(page, request):
         "themes": theme_links(themes, hub_urls),
         "interventions": list(page.interventions.all()),
         "used_by": list(
-            CaseStudyPage.objects.live().filter(related_resources=page).order_by("title")
+            public(CaseStudyPage, request).filter(related_resources=page).order_by("title")
         ),
         "related_resources": list(
-            ResourcePage.objects.live()
+            public(ResourcePage, request)
             .filter(themes__in=[theme.pk for theme in themes])
             .exclude(pk=page.pk)
             .distinct()
@@ -367,7 +385,10 @@ def area_context(page, request):
     """The area's case studies, the themes they cover plus the core ones, and what those hold."""
     area = page.area
     case_studies = list(
-        CaseStudyPage.objects.live().filter(areas=area).prefetch_related("themes").order_by("title")
+        public(CaseStudyPage, request)
+        .filter(areas=area)
+        .prefetch_related("themes")
+        .order_by("title")
     )
     theme_ids = {theme.pk for study in case_studies for theme in study.themes.all()}
     hub_themes = list(
@@ -383,13 +404,13 @@ def area_context(page, request):
             key=lambda hub: hub.title,
         ),
         "resources": list(
-            ResourcePage.objects.live()
+            public(ResourcePage, request)
             .filter(themes__in=hub_theme_ids)
             .distinct()
             .select_related("publisher")
             .order_by("title")
         ),
-        "news": list(NewsPage.objects.live().filter(areas=area).order_by("-date", "title")),
+        "news": list(public(NewsPage, request).filter(areas=area).order_by("-date", "title")),
         "area_search_url": search_url(area=area.slug),
     }
 
@@ -408,9 +429,9 @@ def news_context(page, request):
 def area_index_context(page, request):
     """The index's area pages, split into annex and other areas, each with its case studies."""
     counts = defaultdict(int)
-    for area_id in CaseStudyPage.areas.through.objects.filter(casestudypage__live=True).values_list(
-        "area_id", flat=True
-    ):
+    for area_id in CaseStudyPage.areas.through.objects.filter(
+        casestudypage__in=public(CaseStudyPage, request)
+    ).values_list("area_id", flat=True):
         counts[area_id] += 1
     rows = [
         {"page": area_page, "case_study_count": counts[area_page.area_id]}

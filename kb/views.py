@@ -16,7 +16,7 @@ def go_to_area(request):
     """
     slug = (request.GET.get("area") or "").strip()[:120]
     valid = bool(slug) and slug_re.fullmatch(slug) is not None
-    page = AreaPage.objects.live().filter(area__slug=slug).first() if valid else None
+    page = AreaPage.objects.live().public().filter(area__slug=slug).first() if valid else None
     if page is None:
         index = AreaIndexPage.objects.live().first()
         return redirect(index.get_url(request) if index else "/")

@@ -87,7 +87,7 @@ class IndexPage(Page):
 
     def listing_queryset(self):
         model = self.child_model()
-        return model.objects.child_of(self).live().order_by("title")
+        return model.objects.child_of(self).live().public().order_by("title")
 
 
 class CaseStudyIndexPage(IndexPage):
