@@ -6,7 +6,17 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .models import Area, GlossaryTerm, Intervention, Organisation, Theme
 
 
-class ThemeViewSet(SnippetViewSet):
+class TaxonomyViewSet(SnippetViewSet):
+    """Admin search over a short list: the database's own name match, not the search index.
+
+    Wagtail's database search backend on SQLite cannot restrict a search to named fields
+    ("no such column: name"); these lists are at most a few hundred rows.
+    """
+
+    search_backend_name = None
+
+
+class ThemeViewSet(TaxonomyViewSet):
     model = Theme
     icon = "tag"
     list_display = ["name", "slug", "is_core", "parent"]
@@ -14,7 +24,7 @@ class ThemeViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class AreaViewSet(SnippetViewSet):
+class AreaViewSet(TaxonomyViewSet):
     model = Area
     icon = "site"
     list_display = ["name", "kind", "region", "is_annex_area"]
@@ -22,7 +32,7 @@ class AreaViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class InterventionViewSet(SnippetViewSet):
+class InterventionViewSet(TaxonomyViewSet):
     model = Intervention
     icon = "pick"
     list_display = ["name", "is_modelled", "gap_contribution_pp", "timescale"]
@@ -30,7 +40,7 @@ class InterventionViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class OrganisationViewSet(SnippetViewSet):
+class OrganisationViewSet(TaxonomyViewSet):
     model = Organisation
     icon = "group"
     list_display = ["name", "short_name", "kind"]
@@ -38,7 +48,7 @@ class OrganisationViewSet(SnippetViewSet):
     search_fields = ["name", "short_name"]
 
 
-class GlossaryTermViewSet(SnippetViewSet):
+class GlossaryTermViewSet(TaxonomyViewSet):
     model = GlossaryTerm
     icon = "openquote"
     list_display = ["term", "expansion"]
