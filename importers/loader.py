@@ -27,7 +27,7 @@ from .models import ImportedItem
 KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 # Part of every page's item hash: bump it when the way a fixture item becomes a page changes,
 # so the next `make setup` re-applies unchanged items the new way.
-PAGE_MAPPING_VERSION = 2
+PAGE_MAPPING_VERSION = 3
 
 
 class ContentError(Exception):
@@ -484,6 +484,7 @@ class ContentLoader:
         page.title = _text(item.get("title"))
         page.summary = _text(item.get("summary"))
         page.source_reference = _text(item.get("source"))
+        page.from_report = True  # only loaded report content may say "as published in 2010"
 
     def _build_resource(self, page, item, where):
         self._common(page, item)
@@ -587,6 +588,7 @@ class ContentLoader:
         # source_file names the seed file the news item came from: provenance for editors,
         # not something to print. A news item is not part of the report, so no report section.
         page.source_reference = ""
+        page.from_report = False
         page.themes = self._pick(self.themes, item.get("themes"))
         page.areas = self._pick(self.areas, item.get("areas"))
         page.quotes = [

@@ -350,7 +350,10 @@ def case_study_context(page, request):
     return {
         "areas": area_links(page.areas.select_related("page"), request),
         "themes": theme_links(themes, hub_urls),
-        "interventions": list(page.interventions.all()),
+        "interventions": [
+            {"intervention": intervention, "url": search_url(intervention=intervention.slug)}
+            for intervention in page.interventions.all()
+        ],
         "organisations": list(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
         "contacts": list(page.contacts.all()),

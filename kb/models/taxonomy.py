@@ -12,7 +12,7 @@ class Theme(index.Indexed, models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(
-        blank=True, help_text="One or two sentences, in the report's words."
+        blank=True, help_text="One or two sentences saying what the topic covers."
     )
     is_core = models.BooleanField(
         "core NST topic",
@@ -134,7 +134,7 @@ class Intervention(index.Indexed, models.Model):
         help_text="When the impact is expected (Figure 4). Leave empty if the report is silent.",
     )
     evidence = models.TextField(
-        blank=True, help_text="The evidence behind it, as the report gives."
+        blank=True, help_text="The evidence that it works, with where that evidence comes from."
     )
     is_modelled = models.BooleanField(
         "modelled intervention",

@@ -41,3 +41,41 @@ def edit_form(client, page):
     response = client.get(f"/admin/pages/{page.pk}/edit/")
     assert response.status_code == 200, response.status_code
     return form_data(response.content.decode(), form_id="page-edit-form")
+
+
+def add_form(client, model, parent):
+    """The blank create form for a page of `model` under `parent`, as a browser would post it."""
+    meta = model._meta
+    url = f"/admin/pages/add/{meta.app_label}/{meta.model_name}/{parent.pk}/"
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return url, form_data(response.content.decode(), form_id="page-edit-form")
+
+
+def add_inline_rows(data, prefix, rows):
+    """Append rows to an inline panel's formset, as the "Add" button does in the browser."""
+    start = int(data.get(f"{prefix}-TOTAL_FORMS", ["0"])[0])
+    for offset, row in enumerate(rows):
+        index = start + offset
+        data[f"{prefix}-{index}-id"] = [""]
+        data[f"{prefix}-{index}-ORDER"] = [str(index + 1)]
+        data[f"{prefix}-{index}-DELETE"] = [""]
+        for name, value in row.items():
+            data[f"{prefix}-{index}-{name}"] = [value]
+    data[f"{prefix}-TOTAL_FORMS"] = [str(start + len(rows))]
+    return data
+
+
+def fill(data, **fields):
+    """Set fields on posted form data; a list sets a multi-value field (e.g. ticked boxes)."""
+    for name, value in fields.items():
+        if isinstance(value, bool):
+            if value:
+                data[name] = ["on"]
+            else:
+                data.pop(name, None)
+        else:
+            data[name] = (
+                [str(v) for v in value] if isinstance(value, list | tuple) else [str(value)]
+            )
+    return data
