@@ -19,3 +19,4 @@ KB_SEARCH_INDEX_PATH = Path(
 )
 KB_ENVIRONMENT = "test"
 KB_ELASTICSEARCH_INDEX_PREFIX = "kb-test"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

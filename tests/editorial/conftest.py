@@ -23,3 +23,33 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("edna", "Editors")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user("moe", "Moderators")
+
+
+@pytest.fixture
+def second_moderator(db):
+    return make_user("mo2", "Moderators")
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def moderator_client(django_user_model, moderator):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(moderator)
+    return other
