@@ -17,6 +17,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from kb import widgets
 from kb.forms import CaseStudyPageForm, KnowledgePageForm
 
 from .taxonomy import Area, Intervention, Organisation, Theme
@@ -352,10 +353,10 @@ class CaseStudyPage(ReviewedPage):
         FieldPanel("summary"),
         MultiFieldPanel(
             [
-                FieldPanel("themes"),
-                FieldPanel("areas"),
-                FieldPanel("interventions"),
-                FieldPanel("organisations"),
+                FieldPanel("themes", widget=widgets.themes()),
+                FieldPanel("areas", widget=widgets.areas()),
+                FieldPanel("interventions", widget=widgets.interventions()),
+                FieldPanel("organisations", widget=widgets.organisations()),
             ],
             heading="Tagging (drives search facets)",
         ),
@@ -380,7 +381,7 @@ class CaseStudyPage(ReviewedPage):
             label="Contact",
             help_text="Publish a named person's email or phone only with their agreement.",
         ),
-        FieldPanel("related_resources"),
+        FieldPanel("related_resources", widget=widgets.resources()),
         FieldPanel("source_reference"),
         *ReviewedPage.review_panels,
     ]
@@ -517,8 +518,8 @@ class ResourcePage(ReviewedPage):
                 FieldPanel("publisher"),
                 FieldPanel("resource_type"),
                 FieldPanel("year"),
-                FieldPanel("themes"),
-                FieldPanel("interventions"),
+                FieldPanel("themes", widget=widgets.themes()),
+                FieldPanel("interventions", widget=widgets.interventions()),
             ],
             heading="About (drives search facets)",
         ),
@@ -609,7 +610,7 @@ class EvidenceSummaryPage(ReviewedPage):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("theme"),
-        FieldPanel("interventions"),
+        FieldPanel("interventions", widget=widgets.interventions()),
         FieldPanel("background"),
         InlinePanel("key_statistics", heading="Key statistics", label="Statistic"),
         MultiFieldPanel(
@@ -747,8 +748,8 @@ class NewsPage(KnowledgePage):
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("quotes", heading="Quotes", label="Quote"),
-        FieldPanel("themes"),
-        FieldPanel("areas"),
+        FieldPanel("themes", widget=widgets.themes()),
+        FieldPanel("areas", widget=widgets.areas()),
         FieldPanel("source_reference"),
     ]
     search_fields = KnowledgePage.search_fields + [index.SearchField("body")]
