@@ -15,8 +15,8 @@ class KnowledgePageForm(WagtailAdminPageForm):
     """
 
     def clean(self):
+        slug = self.cleaned_data.get("slug")  # read first: a clash takes it out of cleaned_data
         cleaned_data = super().clean()
-        slug = cleaned_data.get("slug")
         if "slug" in self.errors and slug and self.parent_page is not None:
             clash = (
                 Page.objects.child_of(self.parent_page)
