@@ -64,6 +64,20 @@ class Theme(index.Indexed, models.Model):
         """
         return [self, *self.children.all()]
 
+    @staticmethod
+    def with_parents(themes):
+        """The themes a page counts under: its own and the theme each sits under.
+
+        The same rule as family(), seen from the page: a page tagged breastfeeding counts for
+        maternal and infant nutrition too, in search facets as on tiles, hubs and feeds.
+        """
+        counted = {}
+        for theme in themes:
+            for member in (theme, theme.parent):
+                if member is not None:
+                    counted.setdefault(member.pk, member)
+        return sorted(counted.values(), key=lambda theme: (theme.sort_order, theme.name))
+
 
 class Area(index.Indexed, models.Model):
     """A local area. Annex areas are the 43 with 20+ routine-and-manual infant deaths in 2002-04."""
