@@ -91,3 +91,41 @@ def guide_blocks(text):
 def editing_guide(request):
     text = GUIDE_PATH.read_text(encoding="utf-8") if GUIDE_PATH.exists() else ""
     return render(request, "editorial/editing_guide.html", {"blocks": guide_blocks(text)})
+
+
+def add_subpage(request, parent_page_id):
+    """Wagtail's "Add child page", but saying why when the page-type rules allow nothing here.
+
+    Wagtail answers "Sorry, you do not have permission" even to a superuser when a page may
+    have no children (an area page) or every allowed child exists already (one of each section
+    under Home). Where a user could add something, Wagtail's own view runs unchanged.
+    """
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import get_object_or_404
+    from wagtail.admin.views.pages.create import AddSubpageView
+    from wagtail.models import Page
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    parent = get_object_or_404(Page, id=parent_page_id).specific
+    allowed = type(parent).allowed_subpage_models()
+    creatable = [model for model in allowed if model.can_create_at(parent)]
+    if creatable or not request.user.has_perm("wagtailadmin.access_admin"):
+        return AddSubpageView.as_view()(request, parent_page_id=parent_page_id)
+    if allowed:
+        names = ", ".join(model.get_verbose_name() for model in allowed)
+        reason = (
+            f"“{parent.get_admin_display_title()}” holds one of each of these sections, and "
+            f"they all exist already: {names}. Add new pages inside those sections."
+        )
+    else:
+        reason = (
+            f"A {parent.get_verbose_name().lower()} has no pages under it. To add a case study "
+            "for this area, add it under Case studies and tick the area."
+        )
+    return render(
+        request,
+        "editorial/no_child_pages.html",
+        {"parent": parent, "reason": reason},
+        status=200,
+    )
