@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 60
+# The served site's environment, so a test can run manage.py on the same database.
+SITE_ENV = {}
 
 
 def find_chromium():
@@ -131,6 +133,7 @@ def site_url(tmp_path_factory):
         "KB_SEARCH_ENGINE": "embedded",
         "PYTHONUNBUFFERED": "1",
     }
+    SITE_ENV.update(env)
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--no-input", "-v", "0"], ["load_initial_data", "-v", "0"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
