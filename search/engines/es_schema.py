@@ -27,9 +27,8 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from search import policy
 from search.facets import FACETS
-
-from . import embedded
 
 INDEX_ANALYZER = "kb_english"
 SEARCH_ANALYZER = "kb_english_synonyms"  # the same chain plus the synonym graph
@@ -124,11 +123,11 @@ class KnowledgeDocument(Document):
     date = Date()
     first_published_at = Date()
     last_published_at = Date()
-    # Derived by to_source(), with the embedded engine's own functions, so sorts agree.
+    # Derived by to_source() with search/policy.py's functions, so sorts agree with embedded.
     facet_keys = Object(FacetKeys)
     sort_date = Keyword()
     title_key = Keyword()
-    # embedded.checksum() of the flat document: drift checks read only this, never searched.
+    # policy.checksum() of the flat document: drift checks read only this, never searched.
     checksum = Keyword(index=False, doc_values=False)
     # Filled by copy_to only, never in _source: the embedded engine's "taxonomy" column (facet
     # labels and regions) and every word for "did you mean".
@@ -185,7 +184,7 @@ def to_source(document: dict) -> dict:
         facet.name: [facet_key(term) for term in document.get(facet.field) or []]
         for facet in FACETS
     }
-    source["sort_date"] = embedded.sort_date(document)
-    source["title_key"] = embedded.title_key(document.get("title") or "")
-    source["checksum"] = embedded.checksum(document)
+    source["sort_date"] = policy.sort_date(document)
+    source["title_key"] = policy.title_key(document.get("title") or "")
+    source["checksum"] = policy.checksum(document)
     return source

@@ -1,4 +1,4 @@
-"""Synonym rules for Elasticsearch, from the same sources as the embedded engine.
+"""Synonym rules for the cluster (OpenSearch or Elasticsearch), from the embedded engine's sources.
 
 The groups come from search/synonyms.py (the curated synonyms.txt plus the report's glossary),
 so both engines know the same equivalences and the same acronyms. They are written in Solr's
@@ -24,7 +24,7 @@ def rules_from(groups: list[list[str]], glossary: list[tuple[str, str]]) -> list
     """One equivalence rule per group, then one per glossary acronym, in source order.
 
     Phrases without a letter or digit are dropped: the analyzer would reduce them to nothing,
-    and Elasticsearch refuses a rule with an empty side.
+    and the servers refuse a rule with an empty side.
     """
     rules = []
     for phrases in [*groups, *([term, expansion] for term, expansion in glossary)]:
@@ -34,6 +34,6 @@ def rules_from(groups: list[list[str]], glossary: list[tuple[str, str]]) -> list
     return list(dict.fromkeys(rules))
 
 
-def elasticsearch_synonym_rules() -> list[str]:
+def synonym_rules() -> list[str]:
     """Today's rules: synonyms.txt, then the glossary (read from the database)."""
     return rules_from(*synonym_sources())

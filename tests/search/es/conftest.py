@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines import elasticsearch as es_module
-from search.engines.elasticsearch import ElasticsearchEngine, build_client
+from search.engines import dialects
+from search.engines.cluster import ClusterEngine
+from search.engines.dialects import ElasticsearchDialect, build_client
 from search.engines.es_query import SpellingRules
 from search.engines.es_synonyms import rules_from
 from search.engines.resilient import CircuitBreaker
@@ -37,9 +38,8 @@ def fixed_clock():
 
 
 def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
-    return ElasticsearchEngine(
-        client,
-        url=url,
+    return ClusterEngine(
+        ElasticsearchDialect(client, url),
         prefix=prefix,
         synonym_rules=file_synonym_rules,
         spelling_rules=file_spelling_rules,
@@ -51,7 +51,7 @@ def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
 def fresh_process_state(monkeypatch):
     """Each test starts like a new process: no breaker memory, no cached clients."""
     monkeypatch.setattr(CircuitBreaker, "_by_url", {})
-    monkeypatch.setattr(es_module, "_clients", {})
+    monkeypatch.setattr(dialects, "_shared", {})
 
 
 @pytest.fixture
@@ -80,7 +80,8 @@ def unreachable_url(closed_port):
 
 @pytest.fixture
 def unreachable_engine(unreachable_url):
-    return make_engine(build_client(unreachable_url, max_retries=0), url=unreachable_url)
+    client = build_client("elasticsearch", unreachable_url, max_retries=0)
+    return make_engine(client, url=unreachable_url)
 
 
 def matched_text(body: dict) -> str | None:

@@ -86,16 +86,16 @@ def test_every_document_field_is_mapped():
 
 
 def test_synonym_rules_come_from_the_file_and_the_glossary(db):
-    from search.engines.es_synonyms import elasticsearch_synonym_rules
+    from search.engines.es_synonyms import synonym_rules
 
-    rules = elasticsearch_synonym_rules()
+    rules = synonym_rules()
     assert "dad, father" in rules  # search/synonyms.txt
     assert "FNP, Family Nurse Partnership" in rules  # the glossary, from the database
     assert "DfE, Department for Children\\, Schools and Families" in rules  # comma escaped
 
 
 def test_ranking_mirrors_the_embedded_engine():
-    from search.engines.embedded import TYPE_BOOST
+    from search.policy import TYPE_BOOST
 
     query = make_engine(client=None).explain(SearchRequest.build("young fathers"))["query"]
     ranking = query["function_score"]
@@ -123,12 +123,11 @@ def test_relaxed_retry_needs_all_words_but_one():
 
 
 def test_most_words_retry_counts_concepts_like_the_embedded_engine():
-    from search.engines.embedded import COLUMN_WEIGHTS
-    from search.engines.es_query import FIELD_BOOSTS, may_relax
+    from search.engines.es_query import QUERY_FIELDS, concept_count
 
     rules = file_spelling_rules()
-    assert not may_relax("cot death support", rules)  # three words, two concepts
-    assert may_relax("cot death support groups", rules)
-    assert not may_relax("genetic cousin marriage", rules)  # "cousin marriage" is one concept
-    assert may_relax("damp housing support", rules)
-    assert FIELD_BOOSTS is COLUMN_WEIGHTS
+    assert concept_count("cot death support", rules) == 2  # three words, two concepts
+    assert concept_count("cot death support groups", rules) == 3
+    assert concept_count("genetic cousin marriage", rules) == 2  # "cousin marriage" is one
+    assert concept_count("damp housing support", rules) == 3
+    assert QUERY_FIELDS == ["title^10", "summary^5", "taxonomy^2.5", "body^1"]
