@@ -8,7 +8,8 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index
+.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index \
+	opensearch opensearch-jars opensearch-stop run-opensearch
 
 run: setup
 	@$(MANAGE) dev_admin --show
@@ -55,3 +56,32 @@ relevance: setup
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.site_pages
+
+# A single-node OpenSearch for development (services/opensearch/, docs/search.md). The jars are
+# fetched from Maven Central once into services/opensearch/target/ (ignored); data and log live
+# in var/opensearch/.
+OPENSEARCH_PORT ?= 9200
+OPENSEARCH_JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+OPENSEARCH_DIR := services/opensearch
+OPENSEARCH_BUILT := $(OPENSEARCH_DIR)/target/classes/kb/opensearch/DevNode.class
+OPENSEARCH_URL_LOCAL := http://127.0.0.1:$(OPENSEARCH_PORT)
+
+opensearch-jars: $(OPENSEARCH_BUILT)
+
+$(OPENSEARCH_BUILT): $(OPENSEARCH_DIR)/pom.xml $(wildcard $(OPENSEARCH_DIR)/src/main/*/*/*/*) $(wildcard $(OPENSEARCH_DIR)/src/main/resources/*)
+	rm -rf $(OPENSEARCH_DIR)/target/lib
+	cd $(OPENSEARCH_DIR) && JAVA_HOME=$(OPENSEARCH_JAVA_HOME) mvn -q -B dependency:copy-dependencies compile
+	touch $@
+
+# Starts the node in the background and returns once the cluster is yellow or green.
+opensearch: opensearch-jars
+	OPENSEARCH_JAVA_HOME=$(OPENSEARCH_JAVA_HOME) python3 -m services.opensearch.node start --port $(OPENSEARCH_PORT)
+
+opensearch-stop:
+	python3 -m services.opensearch.node stop
+
+# Serves the site with the OpenSearch engine on the node `make opensearch` started.
+run-opensearch: setup
+	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_index rebuild
+	@$(MANAGE) dev_admin --show
+	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) runserver $(HOST):$(PORT)
