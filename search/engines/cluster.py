@@ -67,7 +67,6 @@ class ClusterEngine(SearchEngine):
         dialect: Dialect,
         *,
         prefix: str,
-        synonym_rules: Callable[[], list[str]],
         spelling_rules: Callable[[], es_query.SpellingRules] = es_query.SpellingRules.current,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
@@ -75,7 +74,6 @@ class ClusterEngine(SearchEngine):
         self.name = dialect.name
         self.url = dialect.url
         self.alias = prefix
-        self._synonym_rules = synonym_rules
         self._spelling_rules = spelling_rules
         self._clock = clock
 
@@ -84,13 +82,8 @@ class ClusterEngine(SearchEngine):
         from django.conf import settings
 
         from .dialects import configured_dialect
-        from .es_synonyms import synonym_rules
 
-        return cls(
-            configured_dialect(server),
-            prefix=settings.KB_SEARCH_INDEX_PREFIX,
-            synonym_rules=synonym_rules,
-        )
+        return cls(configured_dialect(server), prefix=settings.KB_SEARCH_INDEX_PREFIX)
 
     def _cluster(self, action: str):
         return self.dialect.translated(action)
@@ -281,7 +274,7 @@ class ClusterEngine(SearchEngine):
         """
         name = self.new_index_name()
         with self._cluster(f"creating index {name}"):
-            self.dialect.create_index(name, index_body(self._synonym_rules()))
+            self.dialect.create_index(name, index_body())
         try:
             count = self._load(name, documents, version)
         except BaseException:
@@ -412,7 +405,6 @@ class ClusterEngine(SearchEngine):
             health = self.dialect.health()
             holders = self.dialect.alias_holders(self.alias)
             indexed = {}
-            built_with = None
             if holders:
                 # Only the stored checksum: a document written before the field existed has
                 # none, counts as stale, and is rewritten by `search_index update`.
@@ -420,7 +412,6 @@ class ClusterEngine(SearchEngine):
                     int(hit["_id"]): (hit.get("_source") or {}).get("checksum")
                     for hit in self.dialect.scan(self.alias, {**MATCH_ALL, "_source": ["checksum"]})
                 }
-                built_with = _synonyms_in(self.dialect.index_settings(self.alias))
         missing = sorted(set(expected) - set(indexed))
         orphaned = sorted(set(indexed) - set(expected))
         stale = sorted(
@@ -428,12 +419,6 @@ class ClusterEngine(SearchEngine):
             for page_id in set(expected) & set(indexed)
             if expected[page_id] != indexed[page_id]
         )
-        if not holders:
-            synonyms = "no index yet"
-        elif built_with == self._synonym_rules():
-            synonyms = "current"
-        else:
-            synonyms = "changed since the last rebuild (run: manage.py search_index rebuild)"
         return CheckReport(
             engine=self.name,
             indexed=len(indexed),
@@ -451,19 +436,11 @@ class ClusterEngine(SearchEngine):
                 "alias points to": ", ".join(holders)
                 or "nothing (run: manage.py search_index rebuild)",
                 "documents in alias": len(indexed),
-                "synonyms": synonyms,
             },
         )
 
 
 MATCH_ALL = {"query": {"match_all": {}}}
-
-
-def _synonyms_in(settings_body: dict) -> list[str] | None:
-    for index_settings in settings_body.values():
-        analysis = index_settings.get("settings", {}).get("index", {}).get("analysis", {})
-        return analysis.get("filter", {}).get("kb_synonyms", {}).get("synonyms")
-    return None
 
 
 def _item_outcome(op: str, result: dict) -> str:

@@ -1,9 +1,11 @@
-"""Search requests as Elasticsearch request bodies (built with elasticsearch.dsl), and back.
+"""Search requests as cluster request bodies (built with elasticsearch.dsl), and back.
 
-The body mirrors the embedded engine's rules so both engines answer alike:
+One body for OpenSearch and Elasticsearch (dialects.py holds what differs). It follows the
+shared rules (search/policy.py) and the embedded engine's query plan, so both engines answer alike:
 
-- Text: every word (or a synonym phrase for it) must appear in some field. `combined_fields`
-  scores the four fields as one (BM25F) with the embedded engine's column weights as boosts.
+- Text: the query is split into the thesaurus's concepts, as the embedded engine splits it; each
+  concept matches its typed words (`combined_fields`, every word in some field: BM25F over the
+  four fields with policy.FIELD_WEIGHTS as boosts) or any synonym as an exact phrase.
 - Facets are disjunctive: selected values go in `post_filter`, so hits are filtered but the
   aggregations are not; each facet's counts are a filter aggregation under every *other*
   facet's selection, so a facet never hides its own alternatives.
@@ -21,10 +23,10 @@ from elasticsearch.dsl import A, Q, Search
 from search import policy
 from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
-from search.synonyms import Thesaurus
+from search.synonyms import Concept, Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
+from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, STEMS_ANALYZER, split_facet_key
 
 QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.items()]
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
@@ -73,24 +75,48 @@ def concept_count(query_text: str, rules: SpellingRules) -> int:
     return len(rules.thesaurus.concepts(query_text or ""))
 
 
-def text_query(query_text: str, relaxed: bool = False):
-    """What matches, plus the embedded engine's ranking rules.
+def concept_query(concept: Concept) -> Q:
+    """One concept, as the embedded engine matches it: every typed word (stemmed, in any field,
+    any order) or any synonym of the whole concept as an exact phrase.
 
-    Pages with the typed words together (as a phrase, anywhere and again in the title) score
-    higher without changing what matches, and a per-type prior multiplies the score
-    (policy.TYPE_BOOST). `relaxed` needs every word but one, as the embedded engine's retry.
+    Synonyms are expanded here from the thesaurus, not by a synonym filter in the analyzer:
+    under `operator: and`, OpenSearch's combined_fields makes every same-position synonym
+    required ("father" became +dad +father and found nothing). Alternatives are thesaurus
+    stems, matched with an analyzer that does not stem again.
+    """
+    typed = Q("combined_fields", query=" ".join(concept.words), fields=QUERY_FIELDS, operator="and")
+    if not concept.alternatives:
+        return typed
+    phrases = [
+        Q(
+            "multi_match",
+            query=" ".join(stems),
+            fields=QUERY_FIELDS,
+            type="phrase",
+            analyzer=STEMS_ANALYZER,
+        )
+        for stems in concept.alternatives
+    ]
+    return Q("bool", should=[typed, *phrases], minimum_should_match=1)
+
+
+def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False):
+    """What matches, plus the shared ranking rules (search/policy.py).
+
+    Every concept must match (or, `relaxed`, all but one: the "most words" retry). Pages with
+    the typed words together (as a phrase, anywhere and again in the title) score higher
+    without changing what matches, and the type prior multiplies the score.
     """
     if not query_text:
         return Q("match_all")
-    matching = {"operator": "or", "minimum_should_match": "-1"} if relaxed else {"operator": "and"}
-    matches = Q(
-        "combined_fields",
-        query=query_text,
-        fields=QUERY_FIELDS,
-        auto_generate_synonyms_phrase_query=True,
-        zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
-        **matching,
-    )
+    concepts = thesaurus.concepts(query_text)
+    if not concepts:
+        return Q("match_none")  # only punctuation or emoji typed: nothing matches, as embedded
+    clauses = [concept_query(concept) for concept in concepts]
+    if relaxed:
+        matches = Q("bool", should=clauses, minimum_should_match=len(clauses) - 1)
+    else:
+        matches = Q("bool", must=clauses)
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": query_text})
@@ -132,7 +158,8 @@ def build_search(
 ) -> Search:
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
-    search = Search().query(text_query(text, relaxed=relaxed)).extra(track_total_hits=True)
+    query = text_query(text, rules.thesaurus, relaxed=relaxed)
+    search = Search().query(query).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
     for facet in FACETS:

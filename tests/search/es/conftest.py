@@ -11,7 +11,6 @@ from search.engines import dialects
 from search.engines.cluster import ClusterEngine
 from search.engines.dialects import ElasticsearchDialect, build_client
 from search.engines.es_query import SpellingRules
-from search.engines.es_synonyms import rules_from
 from search.engines.resilient import CircuitBreaker
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 
@@ -22,11 +21,6 @@ FAKE_URL = "http://es.test:9200"
 
 def file_groups():
     return parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
-
-
-def file_synonym_rules() -> list[str]:
-    """synonyms.txt only (no glossary), so these tests need no database."""
-    return rules_from(file_groups(), [])
 
 
 def file_spelling_rules() -> SpellingRules:
@@ -41,7 +35,6 @@ def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
     return ClusterEngine(
         ElasticsearchDialect(client, url),
         prefix=prefix,
-        synonym_rules=file_synonym_rules,
         spelling_rules=file_spelling_rules,
         clock=clock,
     )
@@ -85,14 +78,19 @@ def unreachable_engine(unreachable_url):
 
 
 def matched_text(body: dict) -> str | None:
-    """The text a request body matches on (its combined_fields query), wherever it sits."""
-    stack = [body.get("query", {})]
-    while stack:
-        node = stack.pop()
+    """The words a request body matches on: its concepts' combined_fields queries, in order."""
+    found = []
+
+    def walk(node):
         if isinstance(node, dict):
             if "combined_fields" in node:
-                return node["combined_fields"]["query"]
-            stack.extend(node.values())
+                found.append(node["combined_fields"]["query"])
+                return
+            for value in node.values():
+                walk(value)
         elif isinstance(node, list):
-            stack.extend(node)
-    return None
+            for item in node:
+                walk(item)
+
+    walk(body.get("query", {}))
+    return " ".join(found) if found else None
