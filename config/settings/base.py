@@ -118,17 +118,25 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
-# Public search: which engine answers, and where the embedded index lives.
+# Public search: which engine answers (embedded, opensearch or elasticsearch) and where the
+# embedded index lives (also the cluster engines' fallback). Flat settings, one per environment
+# variable, so a test can override each; docs/deployment.md lists them.
 KB_SEARCH_ENGINE = os.environ.get("KB_SEARCH_ENGINE", "embedded")
 KB_SEARCH_INDEX_PATH = Path(
     os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3")
 )
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")  # user:password@ allowed (basic auth)
+OPENSEARCH_API_KEY = os.environ.get("OPENSEARCH_API_KEY", "")
+OPENSEARCH_CA_CERTS = os.environ.get("OPENSEARCH_CA_CERTS", "")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_API_KEY = os.environ.get("ELASTICSEARCH_API_KEY", "")
 ELASTICSEARCH_CA_CERTS = os.environ.get("ELASTICSEARCH_CA_CERTS", "")
 KB_ENVIRONMENT = os.environ.get("KB_ENVIRONMENT", "dev")
-KB_ELASTICSEARCH_INDEX_PREFIX = os.environ.get(
-    "KB_ELASTICSEARCH_INDEX_PREFIX", f"kb-{KB_ENVIRONMENT}"
+# The cluster alias; versioned indices are named <prefix>-<timestamp>.
+KB_SEARCH_INDEX_PREFIX = (
+    os.environ.get("KB_SEARCH_INDEX_PREFIX")
+    or os.environ.get("KB_ELASTICSEARCH_INDEX_PREFIX")  # its name before OpenSearch
+    or f"kb-{KB_ENVIRONMENT}"
 )
 
 LOGGING = {

@@ -18,4 +18,4 @@ KB_SEARCH_INDEX_PATH = Path(
     or Path(tempfile.mkdtemp(prefix="kb-test-index-")) / "search-index.sqlite3"
 )
 KB_ENVIRONMENT = "test"
-KB_ELASTICSEARCH_INDEX_PREFIX = "kb-test"
+KB_SEARCH_INDEX_PREFIX = "kb-test"

@@ -18,7 +18,6 @@ disjunctive count is one AND and one popcount per value, in C, however many docu
 
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import sqlite3
@@ -29,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from search import policy
 from search import text as textmod
 from search.engines.base import (
     CheckReport,
@@ -42,31 +42,8 @@ from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Concept, Thesaurus, get_thesaurus
 
 SCHEMA_VERSION = "2"
-# BM25 weights per FTS column, in column order: title > summary > taxonomy labels > body.
-COLUMN_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
-TAXONOMY_FIELDS = (
-    "type",
-    "themes",
-    "areas",
-    "interventions",
-    "publisher",
-    "resource_type",
-    "evaluation_status",
-)
-# A prior by type, multiplied into BM25: local practice and the theme evidence hubs are what the
-# knowledge base exists for, so on equal text they come before listings of external resources.
-# Area pages hold little more than a place name, so they only match place names: there, the
-# area page itself should come first.
-TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource": 1.0, "news": 0.8}
+# Ranking, retry, spelling, drift and sort rules are search/policy.py's, shared with the cluster.
 SNIPPET_WORDS = 32
-# A query of this many concepts or more that finds fewer than RELAX_BELOW pages with all of them
-# is run again needing all but one, and the page says so: long queries often carry one word the
-# best page does not use ("genetic services for cousin marriage").
-RELAX_FROM_CONCEPTS = 3
-RELAX_BELOW = 3
-RELAXED_NOTICE = (
-    "Few pages matched every word you typed, so pages matching all but one are included."
-)
 BATCH_SIZE = 2000
 
 SCHEMA = """
@@ -108,28 +85,8 @@ DATA_TABLES = ("docs", "fts", "titles", "facet_values", "doc_facets", "words")
 # --- documents -> rows -------------------------------------------------------------------------
 
 
-def checksum(document: dict) -> str:
-    """A fingerprint of a document, to tell whether the indexed copy is stale."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha1(canonical.encode()).hexdigest()
-
-
-def title_key(title: str) -> str:
-    """Sort key for "Title A to Z": case and accents ignored, leading quotes and 'The ' too."""
-    key = " ".join(textmod.words(title))
-    return key[4:] if key.startswith("the ") else key
-
-
-def sort_date(document: dict) -> str | None:
-    if document.get("date"):
-        return str(document["date"])
-    if document.get("year"):
-        return f"{int(document['year']):04d}"
-    return None
-
-
 def taxonomy_text(document: dict) -> str:
-    labels = [term["label"] for name in TAXONOMY_FIELDS for term in document.get(name) or []]
+    labels = [term["label"] for name in policy.TAXONOMY_FIELDS for term in document.get(name) or []]
     labels.extend(document.get("regions") or [])
     return "\n".join(labels)
 
@@ -184,10 +141,10 @@ def prepare(document: dict) -> PreparedDocument:
     type_key = (document.get("type") or [{"value": ""}])[0]["value"]
     doc_row = (
         doc_id,
-        title_key(document.get("title") or ""),
-        sort_date(document),
-        TYPE_BOOST.get(type_key, 1.0),
-        checksum(document),
+        policy.title_key(document.get("title") or ""),
+        policy.sort_date(document),
+        policy.type_boost(type_key),
+        policy.checksum(document),
         pack(document),
     )
     return PreparedDocument(
@@ -270,7 +227,7 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
     expressions = [concept_expression(c) for c in concepts]
     strict = " AND ".join(expressions)
     relaxed = None
-    if len(concepts) >= RELAX_FROM_CONCEPTS:
+    if len(concepts) >= policy.RELAX_FROM_CONCEPTS:
         subsets = [
             " AND ".join(expressions[:skip] + expressions[skip + 1 :])
             for skip in range(len(expressions))
@@ -352,25 +309,6 @@ def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str
 # --- spelling ----------------------------------------------------------------------------------
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2 = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -387,14 +325,14 @@ class Speller:
                     self.by_delete.setdefault(key, []).append(word)
 
     def correct(self, word: str) -> str | None:
-        limit = 1 if len(word) <= 5 else 2
+        limit = policy.edit_limit(word)
         keys = {word} | _deletes(word)
         if limit > 1:
             keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
         candidates = {c for key in keys for c in self.by_delete.get(key, ())}
         scored = []
         for candidate in candidates:
-            distance = edit_distance(word, candidate, limit)
+            distance = policy.edit_distance(word, candidate, limit)
             if distance <= limit:
                 scored.append((distance, -self.frequencies[candidate], candidate))
         return min(scored)[2] if scored else None
@@ -504,7 +442,7 @@ class EmbeddedEngine(SearchEngine):
 
     @staticmethod
     def _configure_fts(conn):
-        weights = ", ".join(str(w) for w in COLUMN_WEIGHTS.values())
+        weights = ", ".join(str(w) for w in policy.FIELD_WEIGHTS.values())
         conn.execute("INSERT INTO fts (fts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
 
     @staticmethod
@@ -695,10 +633,14 @@ class EmbeddedEngine(SearchEngine):
                         retry.corrected_from = request.query
                         retry.warnings = warnings
                         response = retry
-            if response.total < RELAX_BELOW and plan.relaxed_match and not response.corrected_from:
+            if (
+                policy.may_relax(len(plan.concepts), response.total)
+                and plan.relaxed_match
+                and not response.corrected_from
+            ):
                 relaxed = self._answer(conn, state, request, plan.relaxed(), selections)
                 if relaxed.total > response.total:
-                    relaxed.warnings = [*warnings, RELAXED_NOTICE]
+                    relaxed.warnings = [*warnings, policy.RELAXED_NOTICE]
                     relaxed.suggestion = response.suggestion
                     response = relaxed
         finally:
@@ -713,7 +655,7 @@ class EmbeddedEngine(SearchEngine):
             for value in values:
                 value_id = state.value_ids.get((name, value))
                 if value_id is None:
-                    warnings.append(f"Ignored unknown {facet.label.lower()} \u201c{value}\u201d.")
+                    warnings.append(policy.unknown_value_notice(facet.label, value))
                 else:
                     selections.setdefault(name, []).append(value_id)
         return selections, warnings
@@ -761,7 +703,7 @@ class EmbeddedEngine(SearchEngine):
                 if count or value_id in selected:
                     _facet, value, label = state.values[value_id]
                     listed.append(FacetValue(value, label, count, value_id in selected))
-            listed.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+            listed.sort(key=policy.facet_value_order)
             facets[facet.name] = listed
         return facets
 
@@ -775,16 +717,12 @@ class EmbeddedEngine(SearchEngine):
             source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
             where.append("fts MATCH ?")
             params.append(plan.match)
-            order = "fts.rank * docs.boost, fts.rowid"
         else:
             source = "docs"
             if use_fts:
                 where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
                 params.append(plan.filter_match)
-            if request.sort == "title":
-                order = "docs.title_key, docs.id"
-            else:  # newest, and relevance when there is nothing to rank by
-                order = "docs.sort_date IS NULL, docs.sort_date DESC, docs.title_key, docs.id"
+        order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
         for value_ids in selections.values():
             marks = ",".join("?" * len(value_ids))
             # The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
@@ -853,10 +791,7 @@ class EmbeddedEngine(SearchEngine):
             typed = match.group()
             for word in textmod.words(typed):
                 keep = (
-                    len(word) < 4
-                    or not word.isalpha()
-                    or (typed.isupper() and len(typed) >= 2)
-                    or word in thesaurus.known_words
+                    not policy.may_correct(typed, word, thesaurus.known_words)
                     or word in frequencies
                     or textmod.stem(word) in state._known_stems
                 )
@@ -886,7 +821,7 @@ class EmbeddedEngine(SearchEngine):
     def check(self, documents: list[dict]) -> CheckReport:
         conn = self.connect()
         indexed = dict(conn.execute("SELECT id, checksum FROM docs"))
-        expected = {int(d["id"]): checksum(d) for d in documents}
+        expected = {int(d["id"]): policy.checksum(d) for d in documents}
         return CheckReport(
             engine=self.name,
             indexed=len(indexed),
@@ -926,9 +861,24 @@ class EmbeddedEngine(SearchEngine):
             "facet_filters": {
                 name: [state.values[v][1] for v in ids] for name, ids in selections.items()
             },
-            "rank": f"bm25 weights {COLUMN_WEIGHTS}",
+            "rank": f"bm25 weights {policy.FIELD_WEIGHTS}",
             "warnings": warnings,
         }
+
+
+def order_by(keys, id_column: str) -> str:
+    """policy.SORT_KEYS as an ORDER BY clause (FTS5's rank is lower for better matches)."""
+    clauses = []
+    for key, direction in keys:
+        if key == "score":
+            clauses.append("fts.rank * docs.boost")  # best first: ascending
+        elif key == "id":
+            clauses.append(f"{id_column}{' DESC' if direction == 'desc' else ''}")
+        elif direction == "desc":
+            clauses.append(f"docs.{key} IS NULL, docs.{key} DESC")
+        else:
+            clauses.append(f"docs.{key}")
+    return ", ".join(clauses)
 
 
 def _chunks(items, size=500):

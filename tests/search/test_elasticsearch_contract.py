@@ -14,8 +14,8 @@ import os
 import uuid
 
 import pytest
-
 from search.engines.elasticsearch import ElasticsearchEngine, build_client
+
 from tests.search.contract import EngineContract
 from tests.search.es.conftest import file_spelling_rules, file_synonym_rules
 

@@ -15,7 +15,7 @@ class Command(BaseCommand):
             try:
                 call_command("search_index", "rebuild", verbosity=verbosity)
             except CommandError as error:
-                if settings.KB_SEARCH_ENGINE != "elasticsearch":
+                if settings.KB_SEARCH_ENGINE not in ("opensearch", "elasticsearch"):
                     raise
                 # The embedded fallback index is rebuilt first, so the site still serves search
                 # (marked degraded) while the cluster is unreachable.
