@@ -106,23 +106,23 @@ def opensearch_phase(workdir, documents, filters, queries):
     from services.opensearch.node import OpenSearchNode, why_unavailable
 
     try:
-        from search.engines import cluster, dialects, es_query, es_synonyms
+        from search.engines import cluster, dialects, es_query
     except ImportError as error:  # a checkout from before the OpenSearch engine
         return {"opensearch_skipped": f"no OpenSearch engine here ({error})"}
 
     reason = why_unavailable()
     if reason:
         return {"opensearch_skipped": reason}
-    groups = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
-    glossary = Shapes().glossary
-    rules = es_synonyms.rules_from(groups, glossary)
-    spelling = es_query.SpellingRules.from_thesaurus(build_thesaurus(groups, glossary))
+    # The same thesaurus as the embedded phase: the cluster engine expands synonyms from it.
+    thesaurus = build_thesaurus(
+        parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")), Shapes().glossary
+    )
+    spelling = es_query.SpellingRules.from_thesaurus(thesaurus)
     node = OpenSearchNode(workdir / "opensearch").start()
     try:
         engine = cluster.ClusterEngine(
             dialects.build_dialect("opensearch", node.url),
             prefix="kb-bench",
-            synonym_rules=lambda: rules,
             spelling_rules=lambda: spelling,
         )
         results = {"opensearch_start_s": node.start_seconds}
