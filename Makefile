@@ -49,8 +49,9 @@ format: deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djhtml templates
 
-relevance: setup
-	$(MANAGE) search_relevance
+# Embedded, OpenSearch (on the `make opensearch` node, a throwaway index) and Wagtail side by side.
+relevance: setup opensearch
+	OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_relevance --engine embedded --engine opensearch
 
 # Search latency, rebuild rate, index size and RSS (10k and 100k docs), then page server times.
 bench: deps

@@ -100,9 +100,21 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-def within_edit_limit(word: str, candidate: str) -> bool:
+def correction_distance(word: str, candidate: str) -> int | None:
+    """The edits from `word` to `candidate` if that is an acceptable correction, else None.
+
+    Within edit_limit(word); and a correction of more than one edit keeps the first letter
+    (Lucene's spell checker, which the cluster's suggester runs, only looks there).
+    """
     limit = edit_limit(word)
-    return edit_distance(word, candidate, limit) <= limit
+    distance = edit_distance(word, candidate, limit)
+    if distance > limit or (distance > 1 and word[:1] != candidate[:1]):
+        return None
+    return distance
+
+
+def within_edit_limit(word: str, candidate: str) -> bool:
+    return correction_distance(word, candidate) is not None
 
 
 # --- drift -------------------------------------------------------------------------------------

@@ -332,8 +332,8 @@ class Speller:
         candidates = {c for key in keys for c in self.by_delete.get(key, ())}
         scored = []
         for candidate in candidates:
-            distance = policy.edit_distance(word, candidate, limit)
-            if distance <= limit:
+            distance = policy.correction_distance(word, candidate)
+            if distance is not None:
                 scored.append((distance, -self.frequencies[candidate], candidate))
         return min(scored)[2] if scored else None
 

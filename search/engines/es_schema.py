@@ -25,6 +25,7 @@ from elasticsearch.dsl import (
     Text,
     analyzer,
     token_filter,
+    tokenizer,
 )
 
 from search import policy
@@ -42,22 +43,25 @@ AUTOCOMPLETE_MAX_GRAM = 25
 
 _folding = token_filter("kb_folding", "asciifolding")
 _stemmer = token_filter("kb_stemmer", "stemmer", language="porter2")
-_possessive = token_filter("kb_possessive", "stemmer", language="possessive_english")
+# Words are runs of letters and digits, split on everything else, exactly as search.text.WORD_RE
+# splits them for the embedded engine and for the query's concepts: "mother's" is "mother" and
+# "s" in both (the standard tokenizer kept it whole, and the query then needed an "s").
+_words = tokenizer("kb_words", "pattern", pattern="[^\\p{L}\\p{N}]+")
 _edge_ngrams = token_filter(
     "kb_edge_ngrams", "edge_ngram", min_gram=1, max_gram=AUTOCOMPLETE_MAX_GRAM
 )
 
 english = analyzer(
     INDEX_ANALYZER,
-    tokenizer="standard",
-    filter=[_possessive, "lowercase", _folding, _stemmer],
+    tokenizer=_words,
+    filter=["lowercase", _folding, _stemmer],
 )
-spelling = analyzer(SPELL_ANALYZER, tokenizer="standard", filter=["lowercase", _folding])
+spelling = analyzer(SPELL_ANALYZER, tokenizer=_words, filter=["lowercase", _folding])
 autocomplete = analyzer(
-    AUTOCOMPLETE_ANALYZER, tokenizer="standard", filter=["lowercase", _folding, _edge_ngrams]
+    AUTOCOMPLETE_ANALYZER, tokenizer=_words, filter=["lowercase", _folding, _edge_ngrams]
 )
 autocomplete_search = analyzer(
-    AUTOCOMPLETE_SEARCH_ANALYZER, tokenizer="standard", filter=["lowercase", _folding]
+    AUTOCOMPLETE_SEARCH_ANALYZER, tokenizer=_words, filter=["lowercase", _folding]
 )
 
 

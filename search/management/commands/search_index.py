@@ -40,18 +40,18 @@ class Command(BaseCommand):
         self.say(f"Indexed {count} pages with the {engine.name} engine in {seconds:.2f}s.")
 
     def run_update(self, engine):
-        replay_outbox = getattr(engine, "replay_outbox", None)  # Elasticsearch's failed updates
+        replay_outbox = getattr(engine, "replay_outbox", None)  # the cluster's failed updates
         if replay_outbox:
             result = replay_outbox()
             if result.error:  # the cluster is failing: drift repair could not reach it either
                 raise EngineUnavailable(result.error)
             self.say(f"Replayed the outbox: {result.indexed} indexed, {result.deleted} removed.")
             if result.remaining:
-                # Pages Elasticsearch refused one by one (see the log and the outbox's
+                # Pages the cluster refused one by one (see the log and the outbox's
                 # last_error); they stay queued and do not stop the drift repair below.
                 self.stdout.write(
                     f"{result.remaining} page(s) left in the outbox "
-                    f"({result.rejected} refused by Elasticsearch in this replay)."
+                    f"({result.rejected} refused by the cluster in this replay)."
                 )
         documents = list(all_documents())
         report = engine.check(documents)

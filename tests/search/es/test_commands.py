@@ -82,7 +82,7 @@ def test_update_reports_refused_pages_and_still_repairs_drift(es_on_fake_cluster
 
     output = run("update")
     assert "Replayed the outbox: 0 indexed, 0 removed." in output
-    assert "1 page(s) left in the outbox (1 refused by Elasticsearch in this replay)." in output
+    assert "1 page(s) left in the outbox (1 refused by the cluster in this replay)." in output
     assert str(drifted.pk) in docs
     entry = SearchOutboxEntry.objects.get()
     assert entry.page_id == refused.pk and "document_parsing_exception" in entry.last_error

@@ -190,8 +190,8 @@ def test_a_swap_that_times_out_with_the_cluster_gone_deletes_nothing(
     cluster.add_index(OLD_INDEX, aliases=["kb-test"])
     planned = es_engine._swap_actions
 
-    def then_the_cluster_stops_answering(client, new_index):
-        actions = planned(client, new_index)
+    def then_the_cluster_stops_answering(new_index):
+        actions = planned(new_index)
         cluster.time_out_after("POST", "/_aliases")
         cluster.fail("GET", "/_alias/kb-test", 503, "master_not_discovered_exception", "gone")
         return actions
@@ -208,8 +208,8 @@ def test_a_concurrent_rebuild_that_moved_the_alias_first_wins(cluster, es_engine
     cluster.add_index(OLD_INDEX, aliases=["kb-test"])
     planned = es_engine._swap_actions
 
-    def another_rebuild_swaps_in_between(client, new_index):
-        actions = planned(client, new_index)
+    def another_rebuild_swaps_in_between(new_index):
+        actions = planned(new_index)
         cluster.add_index(NEWER_INDEX)
         cluster.indices[OLD_INDEX]["aliases"].discard("kb-test")
         cluster.indices[NEWER_INDEX]["aliases"].add("kb-test")
@@ -242,3 +242,23 @@ def test_a_document_stored_without_a_checksum_counts_as_stale(cluster, es_engine
     es_engine.rebuild(corpus())
     del cluster.indices[NEW_INDEX]["docs"]["105"]["checksum"]  # written before the field existed
     assert es_engine.check(corpus()).stale == [105]
+
+
+def test_indices_are_deleted_by_name_never_by_wildcard(cluster, es_engine):
+    """Elasticsearch 8 refuses `DELETE kb-test-*` (the fake does too); teardown lists, then
+    deletes each index by its name."""
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.add_index("kb-test-notes")  # not a versioned index of ours: left alone
+    es_engine.rebuild(corpus())
+    assert es_engine.drop() == [NEW_INDEX]
+    assert sorted(cluster.indices) == ["kb-test-notes"]
+    deletes = [r.path for r in cluster.requests if r.method == "DELETE"]
+    assert deletes and not any("*" in path for path in deletes)
+    with pytest.raises(ValueError, match="name indices one by one"):
+        es_engine.dialect.delete_indices(["kb-test-*"])
+
+
+def test_the_fake_refuses_a_wildcard_delete_as_elasticsearch_8_does(cluster, es_engine):
+    client = cluster.client()
+    with pytest.raises(Exception, match="Wildcard expressions"):
+        client.indices.delete(index="kb-test-*")

@@ -14,11 +14,15 @@ from search.engines.dialects import build_dialect
 from tests.search.es.conftest import file_spelling_rules
 
 
-def live_engine(server: str, url: str, prefix: str | None = None, **options) -> ClusterEngine:
+def live_engine(
+    server: str, url: str, prefix: str | None = None, spelling_rules=file_spelling_rules, **options
+) -> ClusterEngine:
+    """An engine with its own alias; synonyms from synonyms.txt only unless `spelling_rules`
+    (which carries the thesaurus) says otherwise."""
     return ClusterEngine(
         build_dialect(server, url, **options),
         prefix=prefix or f"kb-live-{uuid.uuid4().hex[:12]}",
-        spelling_rules=file_spelling_rules,
+        spelling_rules=spelling_rules,
     )
 
 
