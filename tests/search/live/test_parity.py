@@ -21,7 +21,7 @@ CHOICES = {
     "area": ["bolton", "dudley"],
     "type": ["case_study", "resource"],
 }
-QUERIES = ["", "smoking", "breastfeeding support", "cot death", "bolton", "mothers"]
+QUERIES = ["", "smoking", "cot death"]  # no text, a plain word, a synonym phrase
 
 
 def combinations():
