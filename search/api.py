@@ -50,7 +50,7 @@ class SearchOut(Schema):
     total: int
     page: int
     pages: int
-    engine: Literal["embedded", "elasticsearch"]
+    engine: Literal["embedded", "opensearch", "elasticsearch"]
     results: list[ResultOut]
     facets: dict[str, list[FacetValueOut]]
     suggestion: str | None
