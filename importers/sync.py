@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 
-from .items import PageItem, Ref, SnippetItem, item_hash
+from .items import PageItem, SnippetItem, item_hash
 from .models import ImportedItem
 from .values import ContentError
 
@@ -88,10 +88,12 @@ class Sync:
         self.report.add(item.kind, outcome, item.key)
         return obj
 
-    def resolve(self, ref: Ref | None):
+    def resolve(self, ref):
         """The object an earlier item (or an earlier run) made for `ref`; None when unknown."""
         if ref is None:
             return None
+        if hasattr(ref, "pk"):  # a source that already holds the object (e.g. a taxonomy match)
+            return ref
         found = self.objects.get(ref.kind, {}).get(ref.key)
         if found is not None:
             return found

@@ -137,3 +137,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Importers and the link checker: "public" refuses addresses that resolve to private or loopback
+# IPs; "loopback" (test settings) fetches only from this machine.
+KB_FETCH_ADDRESSES = "public"
