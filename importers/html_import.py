@@ -110,7 +110,10 @@ def read_file(name: str, raw: bytes):
 
 
 def taxonomy():
-    return {"areas": list(kb.Area.objects.all()), "organisations": list(kb.Organisation.objects.all())}
+    return {
+        "areas": list(kb.Area.objects.all()),
+        "organisations": list(kb.Organisation.objects.all()),
+    }
 
 
 def _parent(page_type, parent_slug):
@@ -176,11 +179,15 @@ def import_page(*, url=None, file_name=None, raw=None, page_type="case_study", p
         source_url = final_url
     else:
         raw, charset, source_url = read_file(file_name, raw), None, ""
-    extraction = parse(raw, page_type=page_type, base_url=source_url, charset=charset, taxonomy=taxonomy())
+    extraction = parse(
+        raw, page_type=page_type, base_url=source_url, charset=charset, taxonomy=taxonomy()
+    )
     if url:
         source = extraction.canonical_url or normalise_url(url)
     else:
-        source = extraction.canonical_url or f"file:{Path(file_name).name}:{slugify(extraction.title)}"
+        source = (
+            extraction.canonical_url or f"file:{Path(file_name).name}:{slugify(extraction.title)}"
+        )
     if page_type == "resource" and source_url:
         extraction.fields["url_as_published"] = source_url[:500]
         extraction.map("url_as_published", "the address fetched", source_url)

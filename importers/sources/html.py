@@ -32,15 +32,26 @@ CHROME_TAGS = {
 }  # fmt: skip
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 PSEUDO_LEVEL = 7  # a bold-only line, a table header cell, a definition term
-CONTAINER_TAGS = [*HEADINGS, "p", "ul", "ol", "table", "div", "dl", "section", "article", "blockquote"]
+CONTAINER_TAGS = [
+    *HEADINGS,
+    "p",
+    "ul",
+    "ol",
+    "table",
+    "div",
+    "dl",
+    "section",
+    "article",
+    "blockquote",
+]
 INLINE_TAGS = {"a", "strong", "b", "em", "i", "span", "time", "br"}
 
 EMAIL_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 # UK numbers as printed: 01234 567890, 020 7946 0000, 0800 123 4567, +44 (0)113 123 4567.
-PHONE_RE = re.compile(r"(?<![\d])(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\d])")
-MONTHS = (
-    "January|February|March|April|May|June|July|August|September|October|November|December"
+PHONE_RE = re.compile(
+    r"(?<![\d])(?:\+44\s?(?:\(0\)\s?)?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?![\d])"
 )
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE_RE = re.compile(
     rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}|(?:{MONTHS})\s+\d{{4}}"
     rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}/\d{{1,2}}/\d{{4}})\b"

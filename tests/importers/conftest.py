@@ -4,6 +4,7 @@ Routes serve the project's own fixture pages and the answers the rules must hand
 404, 500, a PDF, an empty page, a page over the size limit and a page that never answers in time.
 """
 
+import contextlib
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -29,10 +30,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if self.command != "HEAD":
-            try:
+            # The client may have given up (the size and timeout tests).
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (the size and timeout tests)
 
     def do_HEAD(self):
         self.requests.append(("HEAD", self.path))

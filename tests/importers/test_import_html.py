@@ -80,7 +80,9 @@ def test_a_page_laid_out_in_a_table_reads_label_and_value_rows(web_server):
     run(HTML / "table_layout.html")
     record, page = imported("table_layout")
     assert page.title == "Stop smoking in pregnancy service, Dudley"
-    assert page.summary == "A specialist stop smoking service for pregnant women, offered at booking."
+    assert (
+        page.summary == "A specialist stop smoking service for pregnant women, offered at booking."
+    )
     assert page.aims == "To reduce the number of women smoking at delivery."
     assert page.what_was_done == (
         "Every midwife refers women who smoke at booking.\n\n"
@@ -96,7 +98,10 @@ def test_a_badly_nested_page_is_mended_and_sanitised(web_server):
     run(HTML / "badly_nested.html")
     _record, page = imported("safe-sleep")
     assert page.title == "Safe sleep project in Preston"
-    assert page.aims == "To reduce sudden unexpected deaths in infancy by giving every family consistent advice."
+    assert (
+        page.aims
+        == "To reduce sudden unexpected deaths in infancy by giving every family consistent advice."
+    )
     assert page.what_was_done == "• Trained health visitors\n\n• Gave out room thermometers"
     assert page.evaluation == "Not yet evaluated."
     assert [c.email for c in page.contacts.all()] == ["safe.sleep@example.org"]

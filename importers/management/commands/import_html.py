@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args, source, **options):
         try:
             if "://" in source:
-                result = import_page(url=source, page_type=options["type"], parent_slug=options["parent"])
+                result = import_page(
+                    url=source, page_type=options["type"], parent_slug=options["parent"]
+                )
             else:
                 path = Path(source)
                 if not path.is_file():
