@@ -23,7 +23,6 @@ class ImportPageForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if bool(data.get("url")) == bool(data.get("html_file")):
-            if not self.errors:
-                raise forms.ValidationError("Give either a web address or an HTML file.")
+        if bool(data.get("url")) == bool(data.get("html_file")) and not self.errors:
+            raise forms.ValidationError("Give either a web address or an HTML file.")
         return data
