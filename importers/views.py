@@ -44,9 +44,7 @@ def import_view(request):
         upload = form.cleaned_data.get("html_file")
         try:
             if upload:
-                result = import_page(
-                    file_name=upload.name, raw=upload.read(), page_type=page_type
-                )
+                result = import_page(file_name=upload.name, raw=upload.read(), page_type=page_type)
             else:
                 result = import_page(url=form.cleaned_data["url"], page_type=page_type)
         except (ContentError, ValidationError) as error:
@@ -188,7 +186,13 @@ def suggestions_json(request):
                 for d in duplicates
             ],
             "tags": [
-                {"kind": t.kind, "field": FIELD_OF[t.kind], "pk": t.pk, "name": t.name, "why": t.why}
+                {
+                    "kind": t.kind,
+                    "field": FIELD_OF[t.kind],
+                    "pk": t.pk,
+                    "name": t.name,
+                    "why": t.why,
+                }
                 for t in tags
             ],
         }

@@ -101,12 +101,16 @@ def test_the_suggestions_json_answers_for_text_typed_so_far(admin_client):
     original = CaseStudyPage.objects.get(slug="dudley-smoke-free-homes")
     response = admin_client.post(
         "/admin/importers/suggestions.json",
-        {"type": "case_study", "title": retyped(original.title, "x"), "text": original.what_was_done},
+        {
+            "type": "case_study",
+            "title": retyped(original.title, "x"),
+            "text": original.what_was_done,
+        },
     )
     data = response.json()
     assert data["duplicates"][0]["title"] == original.title
     smoking = Theme.objects.get(slug="reducing-maternal-smoking")
-    assert {"kind": "theme", "field": "themes", "pk": smoking.pk} .items() <= next(
+    assert {"kind": "theme", "field": "themes", "pk": smoking.pk}.items() <= next(
         t for t in data["tags"] if t["pk"] == smoking.pk and t["kind"] == "theme"
     ).items()
     # Editing the original itself: it is not its own duplicate.
@@ -118,7 +122,9 @@ def test_the_suggestions_json_answers_for_text_typed_so_far(admin_client):
 
 
 def test_the_suggestions_json_refuses_bad_input(admin_client):
-    assert admin_client.post("/admin/importers/suggestions.json", {"type": "news"}).status_code == 400
+    assert (
+        admin_client.post("/admin/importers/suggestions.json", {"type": "news"}).status_code == 400
+    )
     response = admin_client.post(
         "/admin/importers/suggestions.json", {"type": "resource", "page": "x"}
     )
