@@ -12,6 +12,7 @@ from wagtail.models import Page
 
 from kb.models import Area, CaseStudyPage, ResourcePage, Theme
 
+from .fetch import MAX_BYTES
 from .forms import ImportPageForm
 from .html_import import PAGE_TYPES, describe_recognised, import_page
 from .links import held_addresses
@@ -44,7 +45,8 @@ def import_view(request):
         upload = form.cleaned_data.get("html_file")
         try:
             if upload:
-                result = import_page(file_name=upload.name, raw=upload.read(), page_type=page_type)
+                raw = upload.read(MAX_BYTES + 1)  # enough to tell a file is too large
+                result = import_page(file_name=upload.name, raw=raw, page_type=page_type)
             else:
                 result = import_page(url=form.cleaned_data["url"], page_type=page_type)
         except (ContentError, ValidationError) as error:
