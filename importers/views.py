@@ -16,7 +16,7 @@ from .fetch import MAX_BYTES
 from .forms import ImportPageForm
 from .html_import import PAGE_TYPES, describe_recognised, import_page
 from .links import held_addresses
-from .models import LinkCheck
+from .models import LinkCheck, PageImport
 from .suggest import TagSuggester, similar_pages
 from .values import ContentError
 
@@ -156,6 +156,7 @@ def suggestions_view(request, page_id):
             "duplicates": duplicates,
             "tags": tags,
             "edit_url": reverse("wagtailadmin_pages:edit", args=[page.pk]),
+            "record": PageImport.objects.filter(page_id=page.pk).first(),
         },
     )
 

@@ -139,3 +139,16 @@ def test_the_figures_meet_the_targets():
     assert figures.pages == 16
     assert figures.recall >= 0.8 and figures.precision >= 0.6
     assert figures.duplicate_first >= 14
+
+
+def test_an_imported_drafts_suggestions_page_shows_where_it_came_from(admin_client, web_server):
+    admin_client.post(
+        "/admin/importers/import/",
+        {"page_type": "case_study", "url": f"{web_server}/pages/shared_learning.html"},
+    )
+    page = PageImport.objects.get().page
+    html = admin_client.get(f"/admin/importers/suggestions/{page.pk}/").content.decode()
+    assert "Imported from a web page" in html
+    assert f"{web_server}/pages/shared_learning.html" in html
+    assert "Related examples (28 characters)" in html  # left out
+    assert "Area: <strong>Bolton</strong>" in html and "already on the page" in html
