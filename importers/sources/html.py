@@ -219,7 +219,9 @@ def parse(raw: bytes, *, page_type: str, base_url: str = "", charset: str | None
     if not any(block.text for block in blocks):
         raise ContentError("the page is empty")
 
-    h1_index = next((i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1), None)
+    h1_index = next(
+        (i for i, b in enumerate(blocks) if b.kind == "heading" and b.level == 1 and b.text), None
+    )
     if h1_index is not None:
         extraction.title = blocks[h1_index].text
         title_from = "the page's main heading (h1)"
