@@ -116,6 +116,8 @@ WAGTAIL_SITE_NAME = "Infant and maternal health inequalities knowledge base"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's own search index is only used inside the admin; the public search is `search/`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin must not call releases.wagtail.org from editors' browsers (nothing from another host).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
 # Public search: which engine answers (embedded, opensearch or elasticsearch) and where the
@@ -145,3 +147,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Importers and the link checker: "public" refuses addresses that resolve to private or loopback
+# IPs; "loopback" (test settings) fetches only from this machine.
+KB_FETCH_ADDRESSES = "public"
