@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "kb",
     "search.apps.SearchConfig",
     "importers",
+    "support.apps.SupportConfig",
     "ninja",  # so /api/docs serves Swagger UI from our static files, not a CDN
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
