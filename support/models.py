@@ -190,6 +190,7 @@ class Visit(RevisionMixin, ClusterableModel):
         """Add the two follow-ups with computed dates; move dates nobody changed by hand."""
         existing = {follow_up.kind: follow_up for follow_up in self.follow_ups.all()}
         old_end = self._loaded_end_date
+        moved = []
         for kind in FollowUp.Kind:
             follow_up = existing.get(kind)
             due = self.computed_due_date(kind)
@@ -201,7 +202,11 @@ class Visit(RevisionMixin, ClusterableModel):
                 and follow_up.due_date == self.computed_due_date(kind, old_end)
             ):
                 follow_up.due_date = due
+                moved.append(follow_up)
         super().save(*args, **kwargs)
+        for follow_up in moved:  # read from the database, so not committed with the cluster
+            if follow_up.pk:
+                follow_up.save(update_fields=["due_date"])
         self._loaded_end_date = self.end_date
 
     @property
