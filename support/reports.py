@@ -45,6 +45,11 @@ def _share(count, total):
     return (Decimal(100) * count / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+def _as_printed(share):
+    """21.90 as the report prints it: 21.9."""
+    return None if share is None else Decimal(format_number(share))
+
+
 def category_report(recommendations=None) -> list[ThemeReport]:
     """Count per (theme, category) of these recommendations (default: all), in table order.
 
@@ -69,7 +74,7 @@ def category_report(recommendations=None) -> list[ThemeReport]:
                     count,
                     _share(count, total),
                     category.report_count,
-                    category.report_share,
+                    _as_printed(category.report_share),
                 )
             )
         for name in extra:
