@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Page
 
 from kb.models import Theme
 
@@ -42,6 +43,8 @@ class ChoicesFromReportMixin:
     """Theme and category from the report's tables; owners from the team (choices given)."""
 
     owner_choices: list = []
+    topic_choices: list = []
+    page_value_data: dict | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,6 +52,8 @@ class ChoicesFromReportMixin:
             theme_field = self.fields["theme"]
             theme_field.queryset = Theme.objects.filter(pk__in=list(recommendation_themes()))
             theme_field.choices = theme_choices()
+            # A plain select, not the snippet chooser, which reads its theme once per row.
+            theme_field.widget = forms.Select(choices=theme_field.choices)
             theme_field.help_text = "The report's theme, or Strategic for Table 1."
             self.fields["category"] = forms.ChoiceField(
                 choices=category_choices(),
@@ -63,6 +68,18 @@ class ChoicesFromReportMixin:
             self.fields["text"].error_messages["required"] = "Write the recommendation."
         if "owner" in self.fields and self.owner_choices:
             self.fields["owner"].choices = self.owner_choices
+        if "page" in self.fields and self.page_value_data is not None:
+            widget = self.fields["page"].widget
+            known, fallback = self.page_value_data, widget.get_value_data
+
+            def value_data(value, known=known, fallback=fallback):
+                key = getattr(value, "pk", value)
+                return known.get(str(key)) or fallback(value)
+
+            widget.get_value_data = value_data
+        if "topic" in self.fields and self.topic_choices:
+            self.fields["topic"].choices = self.topic_choices
+            self.fields["topic"].widget = forms.Select(choices=self.topic_choices)
 
 
 class VisitForm(WagtailAdminModelForm):
@@ -117,9 +134,42 @@ class FollowUpForm(WagtailAdminModelForm):
 class PackForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        topics = [("", "---------")] + [
+            (theme.pk, theme.name) for theme in Theme.objects.order_by("sort_order", "name")
+        ]
+        for formset in self.formsets.values():
+            formset.form = type(
+                formset.form.__name__,
+                (ChoicesFromReportMixin, formset.form),
+                {"topic_choices": topics, "page_value_data": chosen_page_data(self.instance)},
+            )
         if "topics" in self.fields:
             self.fields["topics"].widget = forms.CheckboxSelectMultiple()
             self.fields["topics"].widget.choices = self.fields["topics"].choices
+
+
+def chosen_page_data(pack) -> dict:
+    """What the page chooser shows for each item already in the pack, read in two queries
+    rather than three per item (the page, its specific page, its parent)."""
+    if not pack.pk:
+        return {}
+    ids = [item.page_id for item in pack.items.all() if item.page_id]
+    pages = list(Page.objects.filter(pk__in=ids))
+    parents = {
+        page.path: page.pk
+        for page in Page.objects.filter(
+            path__in={p.path[: -Page.steplen] for p in pages if p.depth > 1}
+        )
+    }
+    return {
+        str(page.pk): {
+            "id": page.pk,
+            "edit_url": "",
+            "display_title": page.get_admin_display_title(),
+            "parent_id": parents.get(page.path[: -Page.steplen]),
+        }
+        for page in pages
+    }
 
 
 def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
