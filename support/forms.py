@@ -39,6 +39,13 @@ def member_choices():
     return [("", "---------")] + [(user.pk, person_label(user)) for user in support_members()]
 
 
+def plain_area_select(form):
+    """A select of the areas (a short list) rather than the snippet chooser's pop-up."""
+    if "area" in form.fields:
+        field = form.fields["area"]
+        field.widget = forms.Select(choices=field.choices)
+
+
 class ChoicesFromReportMixin:
     """Theme and category from the report's tables; owners from the team (choices given)."""
 
@@ -93,6 +100,7 @@ class VisitForm(WagtailAdminModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_area_select(self)
         members = member_choices()
         for name in ("lead", "team"):
             if name in self.fields:
@@ -134,6 +142,7 @@ class FollowUpForm(WagtailAdminModelForm):
 class PackForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plain_area_select(self)
         topics = [("", "---------")] + [
             (theme.pk, theme.name) for theme in Theme.objects.order_by("sort_order", "name")
         ]

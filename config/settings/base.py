@@ -117,6 +117,8 @@ WAGTAIL_SITE_NAME = "Infant and maternal health inequalities knowledge base"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's own search index is only used inside the admin; the public search is `search/`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No avatars from gravatar.com: nothing loads from another host, and no user's email hash leaves.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
 # Public search: which engine answers, and where the embedded index lives.

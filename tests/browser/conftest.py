@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 60
+SITE = {}  # the served copy's environment, for tests that run manage.py against it
 
 
 def find_chromium():
@@ -132,6 +133,7 @@ def site_url(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    SITE["env"] = env
     for command in (["migrate", "--no-input", "-v", "0"], ["load_initial_data", "-v", "0"]):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
     port = free_port()
