@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -137,7 +138,7 @@ def test_support_team_journey(page, axe_source, team_member):
         download = download_info.value
         from pypdf import PdfReader
 
-        data = open(download.path(), "rb").read()
+        data = Path(download.path()).read_bytes()
         assert data.startswith(b"%PDF")
         text = " ".join(
             page_.extract_text() for page_ in PdfReader(io.BytesIO(data)).pages
