@@ -219,6 +219,14 @@ class SendingEditView(EditView):
         return redirect("support-sending", kwargs["pk"])
 
 
+class SendingCreateView(CreateView):
+    """Sendings are made by sending a pack, never by hand."""
+
+    def dispatch(self, request, *args, **kwargs):
+        messages.info(request, "To send a pack, open it and choose Send this pack.")
+        return redirect("support_packs:list")
+
+
 class SendingDeleteView(DeleteView):
     def dispatch(self, request, *args, **kwargs):
         messages.error(request, "Sendings are the record of what was sent: they are never deleted.")
@@ -236,6 +244,8 @@ class PackSendingViewSet(SnippetViewSet):
     search_fields = ["pack__title"]
     search_backend_name = None
     index_view_class = SendingIndexView
+    add_view_class = SendingCreateView
+    copy_view_enabled = False
     edit_view_class = SendingEditView
     delete_view_class = SendingDeleteView
 

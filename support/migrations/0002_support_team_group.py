@@ -6,9 +6,9 @@ from django.db import migrations
 
 GROUP_NAME = "Support team"
 MODELS = ("visit", "recommendation", "followup", "pack", "packitem", "packsending")
-# Sendings are the record of what was sent: the team may view and change (revoke, expiry) but
-# never delete them.
-NOT_GRANTED = {"delete_packsending"}
+# Sendings are the record of what was sent: made only by sending a pack; the team may view and
+# change them (revoke, expiry) but never delete them.
+NOT_GRANTED = {"add_packsending", "delete_packsending"}
 
 
 def create_group(apps, schema_editor):

@@ -353,3 +353,17 @@ def test_share_pages_are_in_no_sitemap_feed_or_search(client, support_client):
         response = client.get(url)
         assert token not in response.content.decode(), url
         assert "/packs/" not in response.content.decode(), url
+
+
+def test_sendings_cannot_be_made_or_copied_by_hand(support_client, users):
+    pack = make_pack(make_visit())
+    send(support_client, pack)
+    sending = PackSending.objects.get()
+    for client_user in (users["support"], users["superuser"]):
+        support_client.force_login(client_user)
+        response = support_client.get("/admin/support/sendings/add/")
+        assert response.status_code == 302
+        response = support_client.post("/admin/support/sendings/add/", {"expires_on": ""})
+        assert response.status_code == 302
+        assert support_client.get(f"/admin/support/sendings/copy/{sending.pk}/").status_code == 404
+    assert PackSending.objects.count() == 1
