@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "kb",
     "search.apps.SearchConfig",
     "importers",
+    "support.apps.SupportConfig",
     "ninja",  # so /api/docs serves Swagger UI from our static files, not a CDN
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -118,6 +119,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The admin must not call releases.wagtail.org from editors' browsers (nothing from another host).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: nothing loads from another host, and no user's email hash leaves.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
 # Public search: which engine answers (embedded, opensearch or elasticsearch) and where the

@@ -39,6 +39,7 @@ CREATE_ADMIN = (
     "from django.contrib.auth.models import User; "
     f"User.objects.create_superuser({ADMIN_USER[0]!r}, password={ADMIN_USER[1]!r})"
 )
+SITE = {}  # the served copy's environment, for tests that run manage.py against it
 
 
 def find_chromium():
@@ -137,6 +138,7 @@ def site_url(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
+    SITE["env"] = env
     for command in (
         ["migrate", "--no-input", "-v", "0"],
         ["load_initial_data", "-v", "0"],
