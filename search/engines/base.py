@@ -26,6 +26,16 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot answer (e.g. a cluster is unreachable); callers may fall back."""
 
 
+class IndexUnavailable(EngineUnavailable):
+    """The local index file is missing, corrupt or not built yet: a rebuild brings it back.
+
+    Pages say "search is being rebuilt" and the API answers 503 with Retry-After; the scheduled
+    `search_index update` rebuilds it.
+    """
+
+    retry_after = 60
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     query: str = ""

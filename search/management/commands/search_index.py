@@ -1,11 +1,20 @@
 """`manage.py search_index rebuild|update|check`: build, refresh or audit the search index."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from search.documents import all_documents
-from search.engines import ENGINE_NAMES, EngineUnavailable, get_engine
+from search.engines import ENGINE_NAMES, EngineUnavailable, IndexUnavailable, get_engine
+
+logger = logging.getLogger("search.repair")
+
+
+def local_index(engine):
+    """The embedded index this server keeps: the engine itself, or the cluster's fallback."""
+    local = getattr(engine, "fallback", engine)
+    return local if local.name == "embedded" else None
 
 
 class Command(BaseCommand):
@@ -38,6 +47,35 @@ class Command(BaseCommand):
         count = engine.rebuild(all_documents())
         seconds = time.perf_counter() - started
         self.say(f"Indexed {count} pages with the {engine.name} engine in {seconds:.2f}s.")
+        self.catch_up(local_index(engine))
+
+    def catch_up(self, local):
+        """Pages published while the new file was built went to the old one: re-send them."""
+        if local is None:
+            return
+        documents = list(all_documents())
+        report = local.check(documents)
+        changed = set(report.missing) | set(report.stale)
+        local.index_documents([d for d in documents if d["id"] in changed])
+        local.delete(report.orphaned)
+
+    def repair_local_index(self, engine, documents):
+        """Rebuild this server's embedded index if it is missing, corrupt or incomplete.
+
+        Returns True when it was rebuilt. The scheduled `update` so heals a damaged file.
+        """
+        local = local_index(engine)
+        if local is None:
+            return False
+        try:
+            local.check(documents)
+        except IndexUnavailable as error:
+            logger.warning("search index repair: rebuilding the embedded index: %s", error)
+            count = local.rebuild(documents)
+            logger.warning("search index repair: rebuilt with %s documents", count)
+            self.say(f"Rebuilt the embedded index ({count} pages): {error}")
+            return True
+        return False
 
     def run_update(self, engine):
         replay_outbox = getattr(engine, "replay_outbox", None)  # Elasticsearch's failed updates
@@ -54,6 +92,7 @@ class Command(BaseCommand):
                     f"({result.rejected} refused by Elasticsearch in this replay)."
                 )
         documents = list(all_documents())
+        self.repair_local_index(engine, documents)
         report = engine.check(documents)
         changed = set(report.missing) | set(report.stale)
         engine.index_documents([d for d in documents if d["id"] in changed])
