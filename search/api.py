@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
@@ -71,6 +72,12 @@ class ErrorOut(Schema):
 class SuggestOut(Schema):
     query: str
     suggestions: list[str]
+
+
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request, error):
+    """Too many parameters, or a body over the limit: the same 400 as the rest of the site."""
+    return api.create_response(request, {"detail": "Bad request."}, status=400)
 
 
 @api.exception_handler(ValidationError)

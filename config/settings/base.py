@@ -131,6 +131,9 @@ KB_ELASTICSEARCH_INDEX_PREFIX = os.environ.get(
     "KB_ELASTICSEARCH_INDEX_PREFIX", f"kb-{KB_ENVIRONMENT}"
 )
 
+# Under DEBUG, a refused request body (too many fields, too big) stays a 400 (config/debug.py).
+DEFAULT_EXCEPTION_REPORTER = "config.debug.RefusedBodyExceptionReporter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,11 +21,13 @@ class Command(BaseCommand):
     help = (
         "rebuild: replace the index with every published page. "
         "update: index what is missing or changed and remove what is no longer published. "
-        "check: compare the index with the published pages; exits 1 when they differ."
+        "check: compare the index with the published pages; exits 1 when they differ. "
+        "ensure: compare, then repair: build the index when there is none or it is unreadable, "
+        "re-send what is missing or changed, leave a complete index alone."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "update", "check"])
+        parser.add_argument("action", choices=["rebuild", "update", "check", "ensure"])
         parser.add_argument(
             "--engine", choices=ENGINE_NAMES, help="Default: the configured KB_SEARCH_ENGINE."
         )
@@ -93,14 +95,45 @@ class Command(BaseCommand):
                 )
         documents = list(all_documents())
         self.repair_local_index(engine, documents)
-        report = engine.check(documents)
+        self.repair(engine, documents, engine.check(documents))
+
+    def repair(self, engine, documents, report):
         changed = set(report.missing) | set(report.stale)
         engine.index_documents([d for d in documents if d["id"] in changed])
         engine.delete(report.orphaned)
+        if report.drift:
+            logger.warning(
+                "search index repair: %s missing, %s stale, %s orphaned (%s engine)",
+                len(report.missing),
+                len(report.stale),
+                len(report.orphaned),
+                engine.name,
+            )
         self.say(
             f"Indexed {len(report.missing)} missing and {len(report.stale)} changed pages; "
             f"removed {len(report.orphaned)} no longer published ({engine.name} engine)."
         )
+
+    def run_ensure(self, engine):
+        """What `load_initial_data` runs: whatever happened before, leave the index complete.
+
+        A load killed after its database commit leaves pages the index never heard of; a
+        re-run of the load changes nothing in the database, so only this comparison finds them.
+        """
+        documents = list(all_documents())
+        try:
+            report = engine.check(documents)
+        except IndexUnavailable as error:
+            if local_index(engine) is not None and local_index(engine).path.exists():
+                logger.warning("search index repair: rebuilding: %s", error)
+            self.run_rebuild(engine)
+            return
+        if report.expected and not report.indexed:
+            self.run_rebuild(engine)
+        elif report.drift:
+            self.repair(engine, documents, report)
+        else:
+            self.say(f"Search index complete: {report.expected} pages ({engine.name} engine).")
 
     def run_check(self, engine):
         report = engine.check(list(all_documents()))
