@@ -8,7 +8,7 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index
+.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index serve-production
 
 run: setup
 	@$(MANAGE) dev_admin --show
@@ -55,3 +55,15 @@ relevance: setup
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.site_pages
+
+# Production, as docs/deployment.md describes: static files, the deploy checks, migrations, then
+# gunicorn (config/gunicorn.py). Needs DJANGO_SETTINGS_MODULE=config.settings.production and
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and the rest of the table in docs/deployment.md).
+serve-production: deps
+	@test "$$DJANGO_SETTINGS_MODULE" = config.settings.production || \
+	  { echo "error: set DJANGO_SETTINGS_MODULE=config.settings.production (see docs/deployment.md)" >&2; exit 2; }
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input
+	$(MANAGE) search_index ensure
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi

@@ -208,6 +208,10 @@ class SearchEngine(abc.ABC):
     def check(self, documents: list[dict]) -> CheckReport:
         """Compare the index with the documents the published pages produce now."""
 
+    def health(self) -> dict:
+        """Cheap facts for /healthz (e.g. the document count); raises EngineUnavailable."""
+        return {}
+
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles that complete a prefix, for suggestions as you type.
 

@@ -1029,6 +1029,11 @@ class EmbeddedEngine(SearchEngine):
             details={"path": str(self.path), "size_bytes": self.size_bytes()},
         )
 
+    @_guarded
+    def health(self) -> dict:
+        conn = self.connect()
+        return {"documents": conn.execute("SELECT count(*) FROM docs").fetchone()[0]}
+
     def size_bytes(self) -> int:
         return sum(
             p.stat().st_size
