@@ -145,6 +145,14 @@ def site_url(tmp_path_factory):
         ["shell", "-c", CREATE_ADMIN],  # for the admin journeys (tests/browser/test_admin_*.py)
     ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+    # An admin account for the browser tests that sign in (test_csp.py).
+    subprocess.run(
+        [*manage, "createsuperuser", "--no-input", "--username", "csp-admin", "--email", ""],
+        cwd=ROOT,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "csp-admin-password-1"},
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log_path = workdir / "server.log"
     with open(log_path, "w") as log:
