@@ -1,9 +1,11 @@
-"""Search requests as Elasticsearch request bodies (built with elasticsearch.dsl), and back.
+"""Search requests as cluster request bodies (built with elasticsearch.dsl), and back.
 
-The body mirrors the embedded engine's rules so both engines answer alike:
+One body for OpenSearch and Elasticsearch (dialects.py holds what differs). It follows the
+shared rules (search/policy.py) and the embedded engine's query plan, so both engines answer alike:
 
-- Text: every word (or a synonym phrase for it) must appear in some field. `combined_fields`
-  scores the four fields as one (BM25F) with the embedded engine's column weights as boosts.
+- Text: the query is split into the thesaurus's concepts, as the embedded engine splits it; each
+  concept matches its typed words (`combined_fields`, every word in some field: BM25F over the
+  four fields with policy.FIELD_WEIGHTS as boosts) or any synonym as an exact phrase.
 - Facets are disjunctive: selected values go in `post_filter`, so hits are filtered but the
   aggregations are not; each facet's counts are a filter aggregation under every *other*
   facet's selection, so a facet never hides its own alternatives.
@@ -18,28 +20,19 @@ from dataclasses import dataclass, field
 
 from elasticsearch.dsl import A, Q, Search
 
+from search import policy
 from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
-from search.synonyms import Thesaurus
+from search.synonyms import Concept, Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import COLUMN_WEIGHTS, RELAX_FROM_CONCEPTS, TYPE_BOOST, edit_distance
-from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
+from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, STEMS_ANALYZER, split_facet_key
 
-# The embedded engine's BM25 column weights as field boosts (imported, not copied).
-FIELD_BOOSTS = COLUMN_WEIGHTS
-QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in FIELD_BOOSTS.items()]
+QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.items()]
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
 FACET_TERMS_SIZE = 1000
 SNIPPET_CHARACTERS = 200  # about the embedded engine's 32 words
-MIN_CORRECTED_LENGTH = 4  # the embedded speller leaves shorter words alone
 SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
-NEWEST_FIRST = [
-    {"sort_date": {"order": "desc", "missing": "_last"}},
-    {"title_key": {"order": "asc"}},
-    {"id": {"order": "asc"}},
-]
-TITLE_ORDER = [{"title_key": {"order": "asc"}}, {"id": {"order": "asc"}}]
 
 
 class FacetsTruncated(RuntimeError):
@@ -66,51 +59,64 @@ class SpellingRules:
         return cls(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words), thesaurus)
 
     def may_correct(self, typed: str) -> bool:
-        """False for acronyms (known or typed in capitals), numbers, short and thesaurus words."""
-        if typed.isupper() and len(typed) >= 2:
-            return False
+        """policy.may_correct for one whitespace-separated token as typed."""
         folded = textmod.words(typed)
         if len(folded) != 1:
             return False
-        word = folded[0]
-        return (
-            len(word) >= MIN_CORRECTED_LENGTH
-            and word.isalpha()
-            and word not in self.acronyms
-            and word not in self.known_words
-        )
+        return policy.may_correct(typed, folded[0], self.known_words | self.acronyms)
 
 
 # --- request bodies ----------------------------------------------------------------------------
 
 
-def may_relax(query_text: str, rules: SpellingRules) -> bool:
-    """Queries of RELAX_FROM_CONCEPTS concepts or more may be retried needing all words but one.
+def concept_count(query_text: str, rules: SpellingRules) -> int:
+    """Concepts as the embedded engine counts them, for policy.may_relax: a known synonym
+    phrase is one ("cot death support" is two concepts in three words)."""
+    return len(rules.thesaurus.concepts(query_text or ""))
 
-    Concepts as the embedded engine counts them: a known synonym phrase is one ("cot death
-    support" is two concepts in three words).
+
+def concept_query(concept: Concept) -> Q:
+    """One concept, as the embedded engine matches it: every typed word (stemmed, in any field,
+    any order) or any synonym of the whole concept as an exact phrase.
+
+    Synonyms are expanded here from the thesaurus, not by a synonym filter in the analyzer:
+    under `operator: and`, OpenSearch's combined_fields makes every same-position synonym
+    required ("father" became +dad +father and found nothing). Alternatives are thesaurus
+    stems, matched with an analyzer that does not stem again.
     """
-    return len(rules.thesaurus.concepts(query_text or "")) >= RELAX_FROM_CONCEPTS
+    typed = Q("combined_fields", query=" ".join(concept.words), fields=QUERY_FIELDS, operator="and")
+    if not concept.alternatives:
+        return typed
+    phrases = [
+        Q(
+            "multi_match",
+            query=" ".join(stems),
+            fields=QUERY_FIELDS,
+            type="phrase",
+            analyzer=STEMS_ANALYZER,
+        )
+        for stems in concept.alternatives
+    ]
+    return Q("bool", should=[typed, *phrases], minimum_should_match=1)
 
 
-def text_query(query_text: str, relaxed: bool = False):
-    """What matches, plus the embedded engine's ranking rules.
+def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False):
+    """What matches, plus the shared ranking rules (search/policy.py).
 
-    Pages with the typed words together (as a phrase, anywhere and again in the title) score
-    higher without changing what matches, and a per-type prior multiplies the score
-    (embedded.TYPE_BOOST). `relaxed` needs every word but one, as the embedded engine's retry.
+    Every concept must match (or, `relaxed`, all but one: the "most words" retry). Pages with
+    the typed words together (as a phrase, anywhere and again in the title) score higher
+    without changing what matches, and the type prior multiplies the score.
     """
     if not query_text:
         return Q("match_all")
-    matching = {"operator": "or", "minimum_should_match": "-1"} if relaxed else {"operator": "and"}
-    matches = Q(
-        "combined_fields",
-        query=query_text,
-        fields=QUERY_FIELDS,
-        auto_generate_synonyms_phrase_query=True,
-        zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
-        **matching,
-    )
+    concepts = thesaurus.concepts(query_text)
+    if not concepts:
+        return Q("match_none")  # only punctuation or emoji typed: nothing matches, as embedded
+    clauses = [concept_query(concept) for concept in concepts]
+    if relaxed:
+        matches = Q("bool", should=clauses, minimum_should_match=len(clauses) - 1)
+    else:
+        matches = Q("bool", must=clauses)
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": query_text})
@@ -120,7 +126,7 @@ def text_query(query_text: str, relaxed: bool = False):
         query=matches,
         functions=[
             {"filter": Q("term", **{"type.value": type_key}), "weight": weight}
-            for type_key, weight in TYPE_BOOST.items()
+            for type_key, weight in policy.TYPE_BOOST.items()
         ],
         score_mode="first",
         boost_mode="multiply",
@@ -152,7 +158,8 @@ def build_search(
 ) -> Search:
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
-    search = Search().query(text_query(text, relaxed=relaxed)).extra(track_total_hits=True)
+    query = text_query(text, rules.thesaurus, relaxed=relaxed)
+    search = Search().query(query).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
     for facet in FACETS:
@@ -172,12 +179,7 @@ def build_search(
             known.bucket(name, "filter", facet_filter(name, values)).bucket(
                 "values", "terms", field=f"facet_keys.{name}", size=FACET_TERMS_SIZE
             )
-    if request.sort == "title":
-        search = search.sort(*TITLE_ORDER)
-    elif request.sort == "newest" or not text:
-        search = search.sort(*NEWEST_FIRST)
-    else:
-        search = search.sort("_score", {"id": {"order": "asc"}})
+    search = search.sort(*sort_clauses(policy.sort_keys(request.sort, has_text=bool(text))))
     # Snippets: the best passage with matches in <mark>, text HTML-escaped; without a match
     # (or without text) the start of the field, as the embedded engine shows.
     search = search.highlight_options(
@@ -197,9 +199,9 @@ def build_search(
                 term={
                     "field": "spelling",
                     "suggest_mode": "missing",
-                    "max_edits": 2,
+                    "max_edits": policy.MAX_EDITS,
                     "prefix_length": 0,
-                    "min_word_length": MIN_CORRECTED_LENGTH,
+                    "min_word_length": policy.MIN_CORRECTED_LENGTH,
                     "string_distance": "damerau_levenshtein",
                     "sort": "score",
                     "size": 3,
@@ -211,6 +213,19 @@ def build_search(
         # Beyond Elasticsearch's result window: counts and facets only, like a page past the end.
         return search.extra(from_=0, size=0)
     return search[start : start + request.page_size]
+
+
+def sort_clauses(keys) -> list:
+    """policy.SORT_KEYS as sort clauses; descending keys put missing values last."""
+    clauses = []
+    for key, direction in keys:
+        if key == "score":
+            clauses.append("_score")
+        elif direction == "desc":
+            clauses.append({key: {"order": "desc", "missing": "_last"}})
+        else:
+            clauses.append({key: {"order": direction}})
+    return clauses
 
 
 def build_autocomplete(prefix: str, limit: int) -> Search | None:
@@ -329,7 +344,7 @@ def _facets(request: SearchRequest, aggregations: dict, unknown: dict) -> dict:
         for value in selected - set(counts):
             label = selected_labels.get((facet.name, value), value)
             counts[value] = FacetValue(value, label, 0, True)
-        listed = sorted(counts.values(), key=lambda v: (-v.count, v.label.casefold(), v.value))
+        listed = sorted(counts.values(), key=policy.facet_value_order)
         facets[facet.name] = listed
     return facets
 
@@ -341,11 +356,10 @@ def _suggestion(query: str, suggest: dict, rules: SpellingRules) -> str | None:
     for entry in entries:
         start, length = entry.get("offset", 0), entry.get("length", 0)
         typed = query[start : start + length]
-        limit = 1 if len(typed) <= 5 else 2  # fuzziness AUTO for words of four or more letters
         if not rules.may_correct(typed):
             continue
         for option in entry.get("options") or []:
-            if edit_distance(typed.casefold(), option["text"], limit) <= limit:
+            if policy.within_edit_limit(typed.casefold(), option["text"]):
                 replacements.append((start, length, option["text"]))
                 break
     if not replacements:

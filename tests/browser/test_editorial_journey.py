@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT, SITE_ENV
+from .conftest import ROOT, SITE
 from .test_accessibility import BLOCKING, run_axe
 
 SETUP = """
@@ -29,7 +29,7 @@ def manage_shell(code):
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
         cwd=ROOT,
-        env=SITE_ENV,
+        env=SITE["env"],
         check=True,
         capture_output=True,
         text=True,
