@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run setup deps test lint check-django pytest bench relevance format clean-index \
-	opensearch opensearch-jars opensearch-stop run-opensearch
+	opensearch opensearch-jars opensearch-stop run-opensearch serve-production
 
 run: setup
 	@$(MANAGE) dev_admin --show
@@ -86,3 +86,14 @@ run-opensearch: setup
 	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_index rebuild
 	@$(MANAGE) dev_admin --show
 	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) runserver $(HOST):$(PORT)
+# Production, as docs/deployment.md describes: static files, the deploy checks, migrations, then
+# gunicorn (config/gunicorn.py). Needs DJANGO_SETTINGS_MODULE=config.settings.production and
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and the rest of the table in docs/deployment.md).
+serve-production: deps
+	@test "$$DJANGO_SETTINGS_MODULE" = config.settings.production || \
+	  { echo "error: set DJANGO_SETTINGS_MODULE=config.settings.production (see docs/deployment.md)" >&2; exit 2; }
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input
+	$(MANAGE) search_index ensure
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi

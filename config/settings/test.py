@@ -19,3 +19,5 @@ KB_SEARCH_INDEX_PATH = Path(
 )
 KB_ENVIRONMENT = "test"
 KB_SEARCH_INDEX_PREFIX = "kb-test"
+# Tests serve pages from 127.0.0.1 and must never reach a real address.
+KB_FETCH_ADDRESSES = "loopback"

@@ -7,6 +7,7 @@ from .base import (  # noqa: F401
     EngineUnavailable,
     FacetValue,
     Hit,
+    IndexUnavailable,
     InvalidSearchRequest,
     SearchEngine,
     SearchRequest,

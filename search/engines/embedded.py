@@ -18,8 +18,11 @@ disjunctive count is one AND and one popcount per value, in C, however many docu
 
 from __future__ import annotations
 
+import functools
 import html
 import json
+import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -34,12 +37,15 @@ from search.engines.base import (
     CheckReport,
     FacetValue,
     Hit,
+    IndexUnavailable,
     SearchEngine,
     SearchRequest,
     SearchResponse,
 )
 from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Concept, Thesaurus, get_thesaurus
+
+logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = "2"
 # Ranking, retry, spelling, drift and sort rules are search/policy.py's, shared with the cluster.
@@ -369,6 +375,47 @@ _state_cache: dict[str, IndexState] = {}
 _state_lock = threading.Lock()
 _local = threading.local()
 
+REBUILD_HINT = "run `manage.py search_index rebuild`"
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` now, or None when there is none."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    # A rollback journal, not WAL: `rebuild` renames a new file over the old one, and a WAL
+    # file left beside the old one must never be replayed into its replacement.
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA mmap_size = 268435456")
+    return conn
+
+
+def _guarded(method):
+    """Turn SQLite's errors on a damaged or busy file into IndexUnavailable, never a 500.
+
+    The thread's connection is dropped, so the next call opens the file afresh (a rebuild may
+    have replaced it meanwhile).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise self._unavailable(error) from None
+
+    return wrapper
+
 
 class EmbeddedEngine(SearchEngine):
     name = "embedded"
@@ -381,64 +428,169 @@ class EmbeddedEngine(SearchEngine):
     def thesaurus(self) -> Thesaurus:
         return self._thesaurus or get_thesaurus()
 
-    # --- connection and schema ---
+    # --- the index file: opening, checking and swapping ---
+    #
+    # Each thread keeps one connection per index file, with the (device, inode) it opened.
+    # Every call compares that with the file on disk now (one stat): a file replaced by a
+    # rebuild is reopened; a missing one is reported, never recreated empty; a corrupt one
+    # raises IndexUnavailable. Only `rebuild` creates the file, so a half-empty index is never
+    # served as if it were complete.
+
+    def _unavailable(self, error) -> IndexUnavailable:
+        text = str(error)
+        if isinstance(error, sqlite3.OperationalError) and "locked" in text:
+            problem = f"is busy ({text})"
+        elif isinstance(error, sqlite3.DatabaseError):
+            problem = f"is corrupt ({text}); {REBUILD_HINT}"
+        else:
+            problem = text
+        return IndexUnavailable(f"the embedded index at {self.path} {problem}")
 
     def connect(self) -> sqlite3.Connection:
-        """One connection per thread per index file, created with the schema if missing."""
+        """This thread's connection to the index file on disk now; IndexUnavailable if none."""
         connections = getattr(_local, "connections", None)
         if connections is None:
             connections = _local.connections = {}
         key = str(self.path)
-        conn = connections.get(key)
-        if conn is not None and self.path.exists():
-            return conn
-        if conn is not None:
+        identity = _file_identity(self.path)
+        cached = connections.get(key)
+        if cached is not None:
+            conn, opened = cached
+            if opened == identity:
+                return conn
             conn.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -65536")
-        conn.execute("PRAGMA mmap_size = 268435456")
-        self._ensure_schema(conn)
-        connections[key] = conn
+            del connections[key]
+            if identity is not None:
+                logger.info("search index file replaced; reopening %s", self.path)
+        if identity is None:
+            raise IndexUnavailable(f"the embedded index at {self.path} is missing; {REBUILD_HINT}")
+        try:
+            conn = _open(self.path)
+            self._check_layout(conn)
+        except sqlite3.DatabaseError as error:
+            raise self._unavailable(error) from None
+        connections[key] = (conn, identity)
         return conn
 
     def close(self):
         connections = getattr(_local, "connections", {})
-        conn = connections.pop(str(self.path), None)
-        if conn is not None:
-            conn.close()
+        cached = connections.pop(str(self.path), None)
+        if cached is not None:
+            cached[0].close()
 
-    def _ensure_schema(self, conn):
-        version = None
-        has_meta = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()
-        if has_meta:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            version = row[0] if row else None
-        if version == SCHEMA_VERSION:
+    def _check_layout(self, conn):
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if not row or row[0] != SCHEMA_VERSION:
+            conn.close()
+            raise IndexUnavailable(
+                f"the embedded index at {self.path} was built by another version; {REBUILD_HINT}"
+            )
+
+    def _write_transaction(self, work) -> None:
+        """Run `work(conn)` in a write transaction on the file that is on disk now.
+
+        The inode is checked again once the write lock is held: a rebuild that renamed a new
+        file in meanwhile would otherwise receive this write in the replaced file, and lose it.
+        A missing index is left alone: the next rebuild (or `search_index update`) builds it
+        from the database, which already holds this change.
+        """
+        for _attempt in range(5):
+            try:
+                conn = self.connect()
+            except IndexUnavailable as error:
+                if _file_identity(self.path) is None:
+                    logger.info("search index write skipped: %s", error)
+                    return
+                raise
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as error:
+                self.close()
+                raise self._unavailable(error) from None
+            if _file_identity(self.path) != _local.connections[str(self.path)][1]:
+                conn.execute("ROLLBACK")
+                continue  # replaced while we waited for the lock: write to the new file
+            try:
+                work(conn)
+                self._bump_generation(conn)
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self.close()
+                raise self._unavailable(error) from None
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             return
-        conn.execute("BEGIN IMMEDIATE")
+        raise IndexUnavailable(f"the embedded index at {self.path} keeps being replaced")
+
+    def _build_file(self, documents) -> tuple[Path, int]:
+        """A complete new index file beside the live one, not yet in place."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.building")
+        conn = sqlite3.connect(building, isolation_level=None)
         try:
-            if version is not None:  # an older layout: start again (the next rebuild refills it)
-                self._drop_data_tables(conn)
-                conn.execute("DROP TABLE meta")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = OFF")  # fsynced once, below, before the swap
+            conn.execute("BEGIN")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             self._configure_fts(conn)
             conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('index_id', ?), "
-                "('generation', '0')",
+                "INSERT INTO meta VALUES ('schema', ?), ('index_id', ?), ('generation', '1')",
                 (SCHEMA_VERSION, uuid.uuid4().hex),
             )
+            frequencies: Counter = Counter()
+            count = 0
+            batch = []
+            for document in documents:
+                batch.append(prepare(document))
+                if len(batch) >= BATCH_SIZE:
+                    count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+                    batch = []
+            count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+            conn.executemany("INSERT INTO words VALUES (?, ?)", frequencies.items())
+            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.close()
+            building.unlink(missing_ok=True)
             raise
+        conn.close()
+        with open(building, "rb") as handle:
+            os.fsync(handle.fileno())
+        return building, count
+
+    def _swap_in(self, building: Path) -> None:
+        """Rename the new file over the live one while holding the live file's write lock.
+
+        Writers wait for that lock, then see the new inode and write to the new file.
+        """
+        old = None
+        if _file_identity(self.path) is not None:
+            try:
+                old = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                old.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError:  # corrupt or not SQLite at all: nothing to protect
+                if old is not None:
+                    old.close()
+                old = None
+        try:
+            os.replace(building, self.path)
+            directory = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        finally:
+            if old is not None:
+                old.execute("ROLLBACK")
+                old.close()
+        self.close()
+        for leftover in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            leftover.unlink(missing_ok=True)  # from a WAL-mode file this one replaced
 
     @staticmethod
     def _configure_fts(conn):
@@ -460,58 +612,29 @@ class EmbeddedEngine(SearchEngine):
         documents = list(documents)
         if not documents:
             return
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_ids(conn, [int(d["id"]) for d in documents])
-            self._insert(conn, [prepare(d) for d in documents], fresh=False)
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        prepared = [prepare(d) for d in documents]
+
+        def work(conn):
+            self._delete_ids(conn, [p.id for p in prepared])
+            self._insert(conn, prepared, fresh=False)
+
+        self._write_transaction(work)
 
     def delete(self, ids: list[int]) -> None:
         ids = [int(i) for i in ids]
         if not ids:
             return
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_ids(conn, ids)
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        self._write_transaction(lambda conn: self._delete_ids(conn, ids))
 
     def rebuild(self, documents) -> int:
-        """Replace everything in one transaction; readers see the old index until it commits."""
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._drop_data_tables(conn)
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            self._configure_fts(conn)
-            frequencies: Counter = Counter()
-            count = 0
-            batch = []
-            for document in documents:
-                batch.append(prepare(document))
-                if len(batch) >= BATCH_SIZE:
-                    count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
-                    batch = []
-            count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
-            conn.executemany("INSERT INTO words VALUES (?, ?)", frequencies.items())
-            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'index_id'", (uuid.uuid4().hex,))
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        """Build a complete new file, then rename it over the live one.
+
+        Readers see the old index until the rename, then the new one (each checks the inode on
+        its next call), with no restart. A corrupt or missing file is simply replaced.
+        """
+        building, count = self._build_file(documents)
+        self._swap_in(building)
+        logger.info("search index rebuilt: %s documents swapped into %s", count, self.path.name)
         return count
 
     def _insert(self, conn, prepared, fresh, frequencies=None) -> int:
@@ -612,6 +735,7 @@ class EmbeddedEngine(SearchEngine):
             state._words = dict(conn.execute("SELECT word, docs FROM words"))
         return state._words
 
+    @_guarded
     def search(self, request: SearchRequest) -> SearchResponse:
         conn = self.connect()
         conn.execute("BEGIN")
@@ -771,6 +895,7 @@ class EmbeddedEngine(SearchEngine):
 
     # --- spelling and suggestions ---
 
+    @_guarded
     def correct(self, query: str, conn=None, state=None) -> str | None:
         """The query with unknown words replaced by the nearest index words, or None.
 
@@ -801,6 +926,7 @@ class EmbeddedEngine(SearchEngine):
                 output.append(replacement or word)
         return " ".join(output) if changed else None
 
+    @_guarded
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         typed = textmod.words(prefix)
         if not typed:
@@ -818,8 +944,14 @@ class EmbeddedEngine(SearchEngine):
 
     # --- checking and explaining ---
 
+    @_guarded
     def check(self, documents: list[dict]) -> CheckReport:
         conn = self.connect()
+        # A damaged page that no query happens to read is still found here.
+        problems = [row for (row,) in conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            self.close()
+            raise self._unavailable(sqlite3.DatabaseError("; ".join(problems)))
         indexed = dict(conn.execute("SELECT id, checksum FROM docs"))
         expected = {int(d["id"]): policy.checksum(d) for d in documents}
         return CheckReport(
@@ -832,6 +964,11 @@ class EmbeddedEngine(SearchEngine):
             details={"path": str(self.path), "size_bytes": self.size_bytes()},
         )
 
+    @_guarded
+    def health(self) -> dict:
+        conn = self.connect()
+        return {"documents": conn.execute("SELECT count(*) FROM docs").fetchone()[0]}
+
     def size_bytes(self) -> int:
         return sum(
             p.stat().st_size
@@ -839,6 +976,7 @@ class EmbeddedEngine(SearchEngine):
             if p.exists()
         )
 
+    @_guarded
     def explain(self, request: SearchRequest) -> dict:
         """What a search would run: the expanded query, the FTS5 expression and the SQL."""
         conn = self.connect()

@@ -152,6 +152,13 @@ class ResilientEngine(SearchEngine):
                 return titles
         return self.fallback.suggest(prefix, limit)
 
+    def health(self) -> dict:
+        """The fallback's count and whether the cluster is in use; never contacts the cluster."""
+        return {
+            **self.fallback.health(),
+            "cluster": "in use" if self.breaker.allows_request() else "failing, using fallback",
+        }
+
     def explain(self, request: SearchRequest) -> dict:
         """The cluster's request body; building it never contacts the cluster."""
         return self.primary.explain(request)

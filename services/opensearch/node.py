@@ -141,18 +141,27 @@ class OpenSearchNode:
             return "(no log)"
         return "\n".join(text.splitlines()[-lines:])
 
-    def rss_mb(self) -> float | None:
-        """The JVM's resident memory now, from /proc (Linux), in MiB."""
+    def memory_mb(self) -> dict:
+        """The JVM's resident memory now ("rss") and at its peak ("peak"), from /proc, in MiB."""
+        fields = {"VmRSS:": "rss", "VmHWM:": "peak"}
+        memory = dict.fromkeys(fields.values())
         if not self.running():
-            return None
-        try:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
-        except OSError:
-            return None
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-        return None
+            return memory
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+                name = line.split(maxsplit=1)[0] if line else ""
+                if name in fields:
+                    memory[fields[name]] = int(line.split()[1]) / 1024
+        return memory
+
+    def call(self, path: str, body: dict | None = None, method: str | None = None) -> dict:
+        """One JSON request to the node (for tests and benchmarks, not the site)."""
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(
+            self.url + path, data=data, method=method, headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.load(response)
 
 
 # --- `python -m services.opensearch.node start|stop|status`: the node `make opensearch` keeps.
