@@ -10,11 +10,14 @@ stems the index holds.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 
 from search import text as textmod
 from search.engines.es_schema import INDEX_ANALYZER, SPELL_ANALYZER
-from search.synonyms import build_thesaurus, synonym_sources
+from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 from tests.search.contract import doc, request
 
 from .backends import dispose, live_engine
@@ -57,9 +60,14 @@ def analysed(opensearch_url):
 
 
 @pytest.fixture(scope="module")
-def sources(django_db_blocker):
-    with django_db_blocker.unblock():
-        groups, glossary = synonym_sources()
+def sources():
+    """synonyms.txt and the glossary as load_content loads it (fixtures/glossary.yaml), read
+    directly: no database, which transactional tests may have emptied before this runs."""
+    from django.conf import settings
+
+    groups = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
+    entries = yaml.safe_load((Path(settings.BASE_DIR) / "fixtures" / "glossary.yaml").read_text())
+    glossary = [(entry["term"], entry.get("expansion") or "") for entry in entries]
     assert groups and glossary, "the synonyms file and the glossary both have entries"
     return groups, glossary
 
