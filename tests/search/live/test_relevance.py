@@ -14,9 +14,14 @@ from .backends import dispose, live_engine
 
 JUDGEMENTS = load_judgements()
 
+# Marked as database tests so pytest-django runs them with the other database tests, before the
+# browser tests: after those, Playwright's event loop is still running in this thread and the
+# module fixture's ORM reads raise SynchronousOnlyOperation (31 errors in a full `make test`).
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
-def site_on_opensearch(opensearch_url, django_db_blocker):
+def site_on_opensearch(opensearch_url, django_db_setup, django_db_blocker):
     """The published pages of the test database, indexed with the glossary's synonyms too."""
     with django_db_blocker.unblock():
         documents = list(all_documents())
