@@ -2,6 +2,7 @@
 
 import logging
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 
 logger = logging.getLogger("kb.security")
@@ -23,6 +24,23 @@ PERMISSIONS_POLICY = ", ".join(
         "interest-cohort",
     )
 )
+
+
+class SitePolicyCSPMiddleware(CSPMiddleware):
+    """The strict policy everywhere, except that the Wagtail admin may run inline scripts.
+
+    Wagtail's editor starts inline panels, choosers and date inputs from inline `<script>` tags
+    (Wagtail 8), so under `script-src 'self'` an editor cannot add an outcome or pick a date.
+    Only the admin, behind a login, gets 'unsafe-inline'; every public page stays strict.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        if request.path_info.startswith(settings.KB_ADMIN_URL_PREFIX) and not report_only:
+            update = dict(parts.update or {})
+            update["script-src"] = [*update.get("script-src", ()), "'unsafe-inline'"]
+            parts.update = update
+        return parts
 
 
 class PermissionsPolicyMiddleware:

@@ -53,7 +53,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "config.security.SitePolicyCSPMiddleware",
     "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -69,7 +69,10 @@ MIDDLEWARE = [
 
 # --- security headers ---
 # Only our own assets: no inline script (templates load JS from static files), no other host.
-# The Wagtail admin sets style attributes in its markup, hence 'unsafe-inline' for styles only.
+# The Wagtail admin sets style attributes in its markup, hence 'unsafe-inline' for styles, and
+# starts its editor from inline scripts, so /admin/ alone also allows inline scripts
+# (config.security.SitePolicyCSPMiddleware).
+KB_ADMIN_URL_PREFIX = "/admin/"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -1,6 +1,13 @@
 """The Content-Security-Policy blocks nothing the site, the admin or the API docs need."""
 
+import json
+import re
+import subprocess
+import sys
+
 import pytest
+
+from .conftest import ROOT, SITE
 
 PAGES = ["/", "/search/?q=smoking", "/case-studies/", "/api/docs", "/admin/login/"]
 
@@ -49,4 +56,41 @@ def test_the_admin_signs_in_and_its_dashboard_has_no_violations(page, site_url):
     page.wait_for_url("**/admin/")
     page.goto("/admin/pages/")
     page.wait_for_load_state("networkidle")
+    assert violations == []
+
+
+def _first_case_study_id():
+    code = "from kb.models import CaseStudyPage; print(CaseStudyPage.objects.order_by('pk').first().pk)"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        cwd=ROOT,
+        env=SITE["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_the_page_editor_runs_its_inline_scripts_under_the_admin_policy(page, site_url):
+    """Wagtail's editor starts inline panels and date inputs from inline scripts: the admin's
+    policy must let them run, or an editor cannot add an outcome or a contact."""
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    page.goto("/admin/login/")
+    page.fill("#id_username", "csp-admin")
+    page.fill("#id_password", "csp-admin-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(f"/admin/pages/{_first_case_study_id()}/edit/")
+    page.wait_for_load_state("networkidle")
+    forms = "[id^='inline_child_outcomes-']:not([id*='__prefix__'])"
+    before = page.locator(forms).count()
+    page.get_by_role("button", name=re.compile("Add outcome", re.I)).first.click()
+    page.wait_for_function(f"n => document.querySelectorAll({forms!r}).length > n", arg=before)
     assert violations == []
