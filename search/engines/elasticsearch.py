@@ -25,7 +25,7 @@ from search.facets import FACETS_BY_NAME
 
 from . import es_query
 from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
-from .embedded import RELAX_BELOW, RELAXED_NOTICE, checksum
+from .embedded import checksum, partial_matches
 from .es_schema import index_body, to_source
 
 # elastic_transport logs every failed attempt at WARNING with a traceback. This engine reports
@@ -183,9 +183,11 @@ class ElasticsearchEngine(SearchEngine):
         )
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """One request; another only when an unknown facet value changes what matches, to retry
-        a misspelling, or for the most-words retry."""
-        response, unknown = self._execute(request)
+        """One request (full matches first, then the partial ones); another only when an unknown
+        facet value changes what matches, or to retry a misspelling."""
+        rules = self._spelling_rules()
+        partial = es_query.may_relax(request.query, rules)
+        response, unknown = self._execute(request, relaxed=partial)
         warnings = []
         if unknown:
             warnings = [
@@ -204,28 +206,26 @@ class ElasticsearchEngine(SearchEngine):
             # An unknown value ORed with known ones matches nothing extra, so hits and counts
             # stay the same; only a facet left with no value at all stops filtering.
             if set(cleaned.filters) != set(request.filters):
-                response, _ = self._execute(cleaned)
+                response, _ = self._execute(cleaned, relaxed=partial)
             else:
                 response.request = cleaned
             request = cleaned
-        if response.total:
-            response.suggestion = None  # "did you mean" only when nothing was found
+        if response.exact_total:
+            response.suggestion = None  # "did you mean" only when no page matched every word
         elif response.suggestion:
-            retry, _ = self._execute(request, query_text=response.suggestion)
-            if retry.total:
+            retry, _ = self._execute(
+                request,
+                query_text=response.suggestion,
+                relaxed=es_query.may_relax(response.suggestion, rules),
+            )
+            if retry.exact_total:
                 retry.suggestion = response.suggestion
                 retry.corrected_from = request.query
                 response = retry
-        if (
-            response.total < RELAX_BELOW
-            and not response.corrected_from
-            and es_query.may_relax(request.query, self._spelling_rules())
-        ):
-            relaxed, _ = self._execute(request, relaxed=True)
-            if relaxed.total > response.total:
-                relaxed.suggestion = response.suggestion
-                relaxed.warnings.append(RELAXED_NOTICE)
-                response = relaxed
+        concepts = rules.thesaurus.concepts(request.query)
+        notice = partial_matches(len(concepts), response.exact_total, response.total)
+        if notice:
+            response.warnings.append(notice)
         response.warnings = warnings + response.warnings
         return response
 
@@ -238,7 +238,8 @@ class ElasticsearchEngine(SearchEngine):
             raw = raw.body
         try:
             unknown = es_query.unknown_selections(request, raw)
-            return es_query.parse_response(request, raw, self._spelling_rules(), unknown), unknown
+            rules = self._spelling_rules()
+            return es_query.parse_response(request, raw, rules, unknown, query_text), unknown
         except es_query.FacetsTruncated as error:
             raise FacetsIncomplete(f"Elasticsearch at {self.url}: {error}") from error
 

@@ -23,7 +23,14 @@ from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import COLUMN_WEIGHTS, RELAX_FROM_CONCEPTS, TYPE_BOOST, edit_distance
+from .embedded import (
+    COLUMN_WEIGHTS,
+    TYPE_BOOST,
+    edit_distance,
+    matched_row,
+    partial_matches,
+    plan_query,
+)
 from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
 
 # The embedded engine's BM25 column weights as field boosts (imported, not copied).
@@ -40,6 +47,11 @@ NEWEST_FIRST = [
     {"id": {"order": "asc"}},
 ]
 TITLE_ORDER = [{"title_key": {"order": "asc"}}, {"id": {"order": "asc"}}]
+# Partial matches: a full match scores this much on top of its text score, more than any text
+# score reaches, so every full match is listed before the pages missing a concept. (Scores are
+# float32: at 10,000 the step is 0.001, fine enough to keep the text order within each group.)
+EXACT_FIRST_BOOST = 10_000.0
+EXACT_QUERY_NAME = "exact"
 
 
 class FacetsTruncated(RuntimeError):
@@ -85,25 +97,17 @@ class SpellingRules:
 
 
 def may_relax(query_text: str, rules: SpellingRules) -> bool:
-    """Queries of RELAX_FROM_CONCEPTS concepts or more may be retried needing all words but one.
+    """Whether the partial-match rule lists pages missing one concept for this query.
 
     Concepts as the embedded engine counts them: a known synonym phrase is one ("cot death
     support" is two concepts in three words).
     """
-    return len(rules.thesaurus.concepts(query_text or "")) >= RELAX_FROM_CONCEPTS
+    return partial_matches(len(rules.thesaurus.concepts(query_text or "")))
 
 
-def text_query(query_text: str, relaxed: bool = False):
-    """What matches, plus the embedded engine's ranking rules.
-
-    Pages with the typed words together (as a phrase, anywhere and again in the title) score
-    higher without changing what matches, and a per-type prior multiplies the score
-    (embedded.TYPE_BOOST). `relaxed` needs every word but one, as the embedded engine's retry.
-    """
-    if not query_text:
-        return Q("match_all")
+def _matches(query_text: str, relaxed: bool):
     matching = {"operator": "or", "minimum_should_match": "-1"} if relaxed else {"operator": "and"}
-    matches = Q(
+    return Q(
         "combined_fields",
         query=query_text,
         fields=QUERY_FIELDS,
@@ -111,11 +115,25 @@ def text_query(query_text: str, relaxed: bool = False):
         zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
         **matching,
     )
+
+
+def text_query(query_text: str, relaxed: bool = False, by_score: bool = True):
+    """What matches, plus the embedded engine's ranking rules.
+
+    Pages with the typed words together (as a phrase, anywhere and again in the title) score
+    higher without changing what matches, and a per-type prior multiplies the score
+    (embedded.TYPE_BOOST). `relaxed` (the partial-match rule) also matches pages missing one
+    concept, with every full match scoring EXACT_FIRST_BOOST more, so it comes first; with
+    `by_score` False (sorting by date or title) full matches score 1 and the rest 0.
+    """
+    if not query_text:
+        return Q("match_all")
+    matches = _matches(query_text, relaxed)
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": query_text})
         matches = Q("bool", must=[matches], should=[phrase, title_phrase])
-    return Q(
+    scored = Q(
         "function_score",
         query=matches,
         functions=[
@@ -125,6 +143,17 @@ def text_query(query_text: str, relaxed: bool = False):
         score_mode="first",
         boost_mode="multiply",
     )
+    if not relaxed:
+        return scored
+    exact = Q(
+        "constant_score",
+        filter=_matches(query_text, relaxed=False),
+        boost=EXACT_FIRST_BOOST if by_score else 1.0,
+        _name=EXACT_QUERY_NAME,
+    )
+    if by_score:
+        return Q("bool", must=[scored], should=[exact])
+    return Q("bool", filter=[_matches(query_text, relaxed=True)], should=[exact])
 
 
 def facet_filter(facet_name: str, values) -> Q:
@@ -152,7 +181,9 @@ def build_search(
 ) -> Search:
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
-    search = Search().query(text_query(text, relaxed=relaxed)).extra(track_total_hits=True)
+    by_score = request.sort == "relevance" and bool(text)
+    search = Search().query(text_query(text, relaxed=relaxed, by_score=by_score))
+    search = search.extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
     for facet in FACETS:
@@ -172,10 +203,15 @@ def build_search(
             known.bucket(name, "filter", facet_filter(name, values)).bucket(
                 "values", "terms", field=f"facet_keys.{name}", size=FACET_TERMS_SIZE
             )
+    if relaxed and text:
+        # How many pages match every concept, under every filter (the notice needs it).
+        exact = [_matches(text, relaxed=False), *_filters_except(request, None)]
+        search.aggs.bucket(EXACT_QUERY_NAME, "filter", Q("bool", filter=exact))
+    full_first = [{"_score": {"order": "desc"}}] if relaxed and text else []
     if request.sort == "title":
-        search = search.sort(*TITLE_ORDER)
+        search = search.sort(*full_first, *TITLE_ORDER)
     elif request.sort == "newest" or not text:
-        search = search.sort(*NEWEST_FIRST)
+        search = search.sort(*full_first, *NEWEST_FIRST)
     else:
         search = search.sort("_score", {"id": {"order": "asc"}})
     # Snippets: the best passage with matches in <mark>, text HTML-escaped; without a match
@@ -231,21 +267,35 @@ def build_autocomplete(prefix: str, limit: int) -> Search | None:
 
 
 def parse_response(
-    request: SearchRequest, raw: dict, rules: SpellingRules, unknown: dict | None = None
+    request: SearchRequest,
+    raw: dict,
+    rules: SpellingRules,
+    unknown: dict | None = None,
+    query_text: str | None = None,
 ) -> SearchResponse:
     """A SearchResponse from Elasticsearch's documented search response format.
 
-    `unknown`: unknown_selections(request, raw), when the caller has it already.
+    `unknown`: unknown_selections(request, raw), when the caller has it already. `query_text`:
+    the text searched, when it is not the request's (a corrected retry).
     """
     if unknown is None:
         unknown = unknown_selections(request, raw)
+    text = request.query if query_text is None else query_text
+    raw_hits = raw.get("hits", {}).get("hits", [])
+    plan = None
+    if any((h.get("_source") or {}).get("rows") for h in raw_hits):
+        plan = plan_query(text, rules.thesaurus)
+    total = _total(raw)
+    aggregations = raw.get("aggregations", {})
+    exact = aggregations.get(EXACT_QUERY_NAME, {}).get("doc_count", total)
     response = SearchResponse(
         request=request,
         engine="elasticsearch",
-        total=_total(raw),
-        hits=[_hit(hit) for hit in raw.get("hits", {}).get("hits", [])],
-        facets=_facets(request, raw.get("aggregations", {}), unknown),
+        total=total,
+        hits=[_hit(hit, plan, EXACT_QUERY_NAME in aggregations) for hit in raw_hits],
+        facets=_facets(request, aggregations, unknown),
         suggestion=_suggestion(request.query, raw.get("suggest", {}), rules),
+        exact_total=exact,
     )
     return response
 
@@ -269,14 +319,21 @@ def _snippet(highlight: dict) -> str:
     return summary or body
 
 
-def _hit(raw_hit: dict) -> Hit:
+def _hit(raw_hit: dict, plan=None, partial: bool = False) -> Hit:
     source = raw_hit.get("_source", {})
     doc_type = (source.get("type") or [{"value": "", "label": ""}])[0]
-    snippet = _snippet(raw_hit.get("highlight", {}))
+    url = source.get("url") or ""
+    # With partial matches listed, a full match is one whose named exact clause matched.
+    exact = not partial or EXACT_QUERY_NAME in (raw_hit.get("matched_queries") or ())
+    row = matched_row(source, plan, exact=exact) if plan else None
+    if row:
+        url, snippet = f"{url}#{row[0]}", row[1]
+    else:
+        snippet = _snippet(raw_hit.get("highlight", {}))
     return Hit(
         id=int(raw_hit["_id"]),
         title=source.get("title") or "",
-        url=source.get("url") or "",
+        url=url,
         type=doc_type["label"],
         type_key=doc_type["value"],
         snippet=snippet,

@@ -124,6 +124,9 @@ class KnowledgeDocument(Document):
     date = Date()
     first_published_at = Date()
     last_published_at = Date()
+    # Recommendation rows ({"anchor", "text"}): kept for linking a matched row, never searched
+    # (their words are in `body`).
+    rows = Object(enabled=False)
     # Derived by to_source(), with the embedded engine's own functions, so sorts agree.
     facet_keys = Object(FacetKeys)
     sort_date = Keyword()

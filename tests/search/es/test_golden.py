@@ -109,26 +109,45 @@ def test_ranking_mirrors_the_embedded_engine():
     assert "combined_fields" in single["function_score"]["query"]  # no phrase for one word
 
 
-def test_relaxed_retry_needs_all_words_but_one():
+def test_partial_matches_list_full_matches_first():
+    from search.engines.es_query import EXACT_FIRST_BOOST, EXACT_QUERY_NAME
+
     engine = make_engine(client=None)
     request = SearchRequest.build("genetic services for cousin marriage")
-    strict = engine._search_for(request).to_dict()["query"]["function_score"]["query"]
-    relaxed = engine._search_for(request, relaxed=True).to_dict()
-    relaxed = relaxed["query"]["function_score"]["query"]
-    assert strict["bool"]["must"][0]["combined_fields"]["operator"] == "and"
+    body = engine._search_for(request, relaxed=True).to_dict()
+    relaxed = body["query"]["bool"]["must"][0]["function_score"]["query"]
     fields = relaxed["bool"]["must"][0]["combined_fields"]
     assert (fields["operator"], fields["minimum_should_match"]) == ("or", "-1")
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
+    [exact] = body["query"]["bool"]["should"]
+    exact = exact["constant_score"]
+    assert (exact["boost"], exact["_name"]) == (EXACT_FIRST_BOOST, EXACT_QUERY_NAME)
+    assert exact["filter"]["combined_fields"]["operator"] == "and"
+    # The notice needs how many pages match every concept: one filter aggregation.
+    counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
+    assert counted[0]["combined_fields"]["operator"] == "and"
+    # Sorted by date, full matches still come first (score 1 against 0), then by date.
+    newest = engine._search_for(SearchRequest.build("cousin genetics", sort="newest"), relaxed=True)
+    newest = newest.to_dict()
+    assert newest["sort"][0] == {"_score": {"order": "desc"}}
+    assert newest["query"]["bool"]["should"][0]["constant_score"]["boost"] == 1.0
 
 
-def test_most_words_retry_counts_concepts_like_the_embedded_engine():
+def test_a_single_concept_is_never_partial():
+    strict = make_engine(client=None)._search_for(SearchRequest.build("cot death")).to_dict()
+    assert "function_score" in strict["query"]
+    assert "exact" not in strict["aggs"]
+
+
+def test_partial_rule_counts_concepts_like_the_embedded_engine():
     from search.engines.embedded import COLUMN_WEIGHTS
     from search.engines.es_query import FIELD_BOOSTS, may_relax
 
     rules = file_spelling_rules()
-    assert not may_relax("cot death support", rules)  # three words, two concepts
-    assert may_relax("cot death support groups", rules)
-    assert not may_relax("genetic cousin marriage", rules)  # "cousin marriage" is one concept
-    assert may_relax("damp housing support", rules)
+    assert not may_relax("cot death", rules)  # two words, one concept
+    assert may_relax("cot death support", rules)  # three words, two concepts
+    assert not may_relax("cousin marriage", rules)  # a synonym phrase is one concept
+    assert may_relax("cousin marriage genetics", rules)
+    assert not may_relax("teenage", rules)
     assert FIELD_BOOSTS is COLUMN_WEIGHTS
