@@ -216,9 +216,7 @@ def build_document(page: Page) -> dict:
         )
     elif isinstance(page, ResourcePage):
         doc.update(
-            body=_paragraphs(
-                page.audience, page.how_to_obtain, page.languages, page.order_code
-            ),
+            body=_paragraphs(page.audience, page.how_to_obtain, page.languages, page.order_code),
             themes=_taxonomy(page.themes.all()),
             interventions=_taxonomy(page.interventions.all()),
             publisher=[_term(page.publisher.slug, page.publisher.label)] if page.publisher else [],

@@ -780,9 +780,7 @@ class EmbeddedEngine(SearchEngine):
         response.exact_total = exact.bit_count()
         response.facets = self._facet_counts(state, candidates, masks, matching, selections)
         if response.total and request.offset < response.total:
-            ids, exact_count = self._page_ids(
-                conn, request, plan, selections, response.exact_total
-            )
+            ids, exact_count = self._page_ids(conn, request, plan, selections, response.exact_total)
             response.hits = self._hits(conn, ids, plan, exact_count)
         return response
 

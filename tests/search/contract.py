@@ -283,8 +283,49 @@ class EngineContract:
             assert 103 in ids(loaded.search(request(query))), query
         assert 110 in ids(loaded.search(request("overcrowded")))
 
-    def test_all_words_must_match(self, loaded):
-        assert ids(loaded.search(request("passive smoking children"))) == [107]
+    def test_pages_matching_every_concept_come_first(self, loaded):
+        response = loaded.search(request("passive smoking children"))
+        assert ids(response)[:1] == [107]
+        assert response.exact_total == 1
+        assert response.warnings == []
+
+    # --- partial matches (the shared rule: embedded.partial_matches) ---
+
+    def test_best_pages_missing_one_concept_follow_the_full_matches(self, loaded):
+        # "smoking children": 107 has both; 106 (smoke) and 112 (smoking) miss "children".
+        response = loaded.search(request("smoking children"))
+        assert ids(response)[0] == 107
+        assert {106, 112} <= set(ids(response)[1:])
+        assert (response.exact_total, response.total) == (1, len(ids(response)))
+        assert response.warnings == []  # some page matched every concept: no notice
+
+    def test_notice_only_when_no_page_matches_every_concept(self, loaded):
+        from search.engines.embedded import PARTIAL_NOTICE
+
+        response = loaded.search(request("overcrowding zebras"))
+        assert ids(response) == [110]
+        assert (response.exact_total, response.total) == (0, 1)
+        assert PARTIAL_NOTICE in response.warnings
+        single = loaded.search(request("zebras"))
+        assert (single.total, single.warnings) == (0, [])
+
+    def test_partial_matches_are_counted_and_faceted(self, loaded):
+        response = loaded.search(request("smoking children", type=["resource"]))
+        assert set(ids(response)) == {107, 112}
+        assert response.exact_total == 1
+        assert counts(response, "type") == {"resource": 2, "case_study": 1}
+
+    def test_full_matches_first_in_every_sort_order(self, loaded):
+        for sort in ("newest", "title"):
+            response = loaded.search(request("smoking children", sort=sort))
+            assert ids(response)[0] == 107, sort
+            assert len(ids(response)) == response.total
+
+    def test_paging_runs_on_from_the_full_matches_into_the_partial_ones(self, loaded):
+        base = request("smoking children")
+        everything = ids(loaded.search(base))
+        pages = [ids(loaded.search(dataclasses.replace(base, page_size=2, page=n))) for n in (1, 2)]
+        assert pages[0] + pages[1] == everything[:4]
 
     def test_area_pages_are_found_by_place_name(self, loaded):
         assert top(loaded.search(request("Bolton")), 1) == [108]
@@ -345,7 +386,8 @@ class EngineContract:
     def test_typo_with_a_correct_word(self, loaded):
         response = loaded.search(request("overcrowding evidnce"))
         assert response.suggestion == "overcrowding evidence"
-        assert ids(response) == [110]
+        assert ids(response)[:1] == [110]
+        assert response.exact_total == 1
 
     def test_nonsense_gets_no_suggestion(self, loaded):
         response = loaded.search(request("zzqxj"))
@@ -531,8 +573,10 @@ class EngineContract:
         assert response.total >= 0
 
     def test_operators_are_words(self, loaded):
-        assert ids(loaded.search(request("housing NOT"))) == []
-        assert ids(loaded.search(request("housing OR smoking"))) == []
+        # Searched as words: no page has "not" or "or", so these are partial matches only.
+        assert loaded.search(request("housing NOT")).exact_total == 0
+        assert loaded.search(request("housing OR smoking")).exact_total == 0
+        assert loaded.search(request("housing overcrowded")).exact_total == 1
         assert 110 in ids(loaded.search(request("^housing*")))
 
     # --- maintenance ---
