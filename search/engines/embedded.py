@@ -759,13 +759,29 @@ class EmbeddedEngine(SearchEngine):
         )
         return bitmap((doc_id for (doc_id,) in rows), state.size_bytes)
 
+    def _full_and_partial(self, conn, state, plan) -> tuple[int, int]:
+        """Pages with every concept, and pages with all but one, from one FTS pass per concept
+        (cheaper than matching the all-but-one expression): bitmaps ANDed around each gap."""
+        per_concept = [
+            self._candidates(conn, state, plan, concept_expression(c)) for c in plan.concepts
+        ]
+        before = [state.all_docs]
+        for concept_bitmap in per_concept[:-1]:
+            before.append(before[-1] & concept_bitmap)
+        after = state.all_docs
+        partial = 0
+        for index in range(len(per_concept) - 1, -1, -1):
+            partial |= before[index] & after
+            after &= per_concept[index]
+        return after, partial
+
     def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
         """Pages matching every concept, then (by the partial-match rule) those missing one:
         counted and faceted together, listed full matches first."""
-        exact = self._candidates(conn, state, plan)
-        candidates = exact
         if plan.partial_filter_match:
-            candidates = self._candidates(conn, state, plan, plan.partial_filter_match)
+            exact, candidates = self._full_and_partial(conn, state, plan)
+        else:
+            exact = candidates = self._candidates(conn, state, plan)
         masks = {}
         for name, value_ids in selections.items():
             mask = 0
