@@ -8,7 +8,8 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index
+.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index \
+	opensearch opensearch-jars opensearch-stop run-opensearch serve-production
 
 run: setup
 	@$(MANAGE) dev_admin --show
@@ -48,10 +49,51 @@ format: deps
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/djhtml templates
 
-relevance: setup
-	$(MANAGE) search_relevance
+# Embedded, OpenSearch (on the `make opensearch` node, a throwaway index) and Wagtail side by side.
+relevance: setup opensearch
+	OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_relevance --engine embedded --engine opensearch
 
 # Search latency, rebuild rate, index size and RSS (10k and 100k docs), then page server times.
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.site_pages
+
+# A single-node OpenSearch for development (services/opensearch/, docs/search.md). The jars are
+# fetched from Maven Central once into services/opensearch/target/ (ignored); data and log live
+# in var/opensearch/.
+OPENSEARCH_PORT ?= 9200
+OPENSEARCH_JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
+OPENSEARCH_DIR := services/opensearch
+OPENSEARCH_BUILT := $(OPENSEARCH_DIR)/target/classes/kb/opensearch/DevNode.class
+OPENSEARCH_URL_LOCAL := http://127.0.0.1:$(OPENSEARCH_PORT)
+
+opensearch-jars: $(OPENSEARCH_BUILT)
+
+$(OPENSEARCH_BUILT): $(OPENSEARCH_DIR)/pom.xml $(wildcard $(OPENSEARCH_DIR)/src/main/*/*/*/*) $(wildcard $(OPENSEARCH_DIR)/src/main/resources/*)
+	rm -rf $(OPENSEARCH_DIR)/target/lib
+	cd $(OPENSEARCH_DIR) && JAVA_HOME=$(OPENSEARCH_JAVA_HOME) mvn -q -B dependency:copy-dependencies compile
+	touch $@
+
+# Starts the node in the background and returns once the cluster is yellow or green.
+opensearch: opensearch-jars
+	OPENSEARCH_JAVA_HOME=$(OPENSEARCH_JAVA_HOME) python3 -m services.opensearch.node start --port $(OPENSEARCH_PORT)
+
+opensearch-stop:
+	python3 -m services.opensearch.node stop
+
+# Serves the site with the OpenSearch engine on the node `make opensearch` started.
+run-opensearch: setup
+	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_index rebuild
+	@$(MANAGE) dev_admin --show
+	KB_SEARCH_ENGINE=opensearch OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) runserver $(HOST):$(PORT)
+# Production, as docs/deployment.md describes: static files, the deploy checks, migrations, then
+# gunicorn (config/gunicorn.py). Needs DJANGO_SETTINGS_MODULE=config.settings.production and
+# SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL (and the rest of the table in docs/deployment.md).
+serve-production: deps
+	@test "$$DJANGO_SETTINGS_MODULE" = config.settings.production || \
+	  { echo "error: set DJANGO_SETTINGS_MODULE=config.settings.production (see docs/deployment.md)" >&2; exit 2; }
+	$(MANAGE) collectstatic --no-input -v 0
+	$(MANAGE) check --deploy --fail-level WARNING
+	$(MANAGE) migrate --no-input
+	$(MANAGE) search_index ensure
+	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi

@@ -18,6 +18,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument(
+        "--skip-opensearch",
+        action="store_true",
+        help="Leave out the OpenSearch engine (it starts its own node per size).",
+    )
+    parser.add_argument(
         "--wagtail-max-size",
         type=int,
         default=10_000,
@@ -31,9 +36,14 @@ def main():
         command = [sys.executable, "-m", "bench.run", "--size", str(size)]
         if size > options.wagtail_max_size:
             command.append("--skip-wagtail")
+        if options.skip_opensearch:
+            command.append("--skip-opensearch")
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
     print(table(results))
+    for r in results:
+        if r.get("opensearch_skipped"):
+            print(f"OpenSearch not benchmarked at {r['size']:,}: {r['opensearch_skipped']}")
     for line in target_lines(results):
         print(line)
 
@@ -97,6 +107,17 @@ def table(results):
     add("peak RSS after embedded phase / MB", lambda r: r["peak_rss_mb_after_embedded"], 0)
     add("peak RSS incl. Wagtail phase / MB", lambda r: r["peak_rss_mb_total"], 0)
     add("median matches per query", lambda r: r["matches_per_query"][10], 0)
+    add("OpenSearch search p50 / ms", lambda r: r["opensearch"]["p50_ms"])
+    add("OpenSearch search p95 / ms", lambda r: r["opensearch"]["p95_ms"])
+    add("OpenSearch + 3 facet filters p50 / ms", lambda r: r["opensearch_faceted"]["p50_ms"])
+    add("OpenSearch + 3 facet filters p95 / ms", lambda r: r["opensearch_faceted"]["p95_ms"])
+    add("OpenSearch rebuild / s", lambda r: r["opensearch_rebuild_s"], 2)
+    add("OpenSearch rebuild / docs per s", lambda r: r["opensearch_rebuild_docs_per_s"], 0)
+    add("OpenSearch index size (primary store) / MB", lambda r: r["opensearch_index_mb"])
+    add("OpenSearch JVM RSS after searches / MB", lambda r: r["opensearch_rss_mb"], 0)
+    add("OpenSearch JVM peak RSS / MB", lambda r: r["opensearch_peak_rss_mb"], 0)
+    add("OpenSearch node start / s", lambda r: r["opensearch_start_s"])
+    add("OpenSearch median matches per query", lambda r: r["opensearch_matches_per_query"][10], 0)
     return "\n".join(lines)
 
 

@@ -1,7 +1,8 @@
-"""One corpus size: the embedded engine, the bare FTS5 floor and Wagtail's database search.
+"""One corpus size: the embedded engine, the bare FTS5 floor, the OpenSearch engine on a live
+node, and Wagtail's database search.
 
 Run by `python -m bench`; prints one JSON object. Everything lives in a temporary directory (a
-fresh SQLite database and index) that is removed afterwards.
+fresh SQLite database and index, the node's data) that is removed afterwards.
 """
 
 from __future__ import annotations
@@ -91,6 +92,63 @@ def embedded_phase(workdir, documents, filters, queries):
     results["peak_rss_mb_after_embedded"] = rss_mb()
     engine.close()
     return results
+
+
+def opensearch_phase(workdir, documents, filters, queries):
+    """The cluster engine on its own single node (services/opensearch/), same corpus and queries.
+
+    The node is started here and stopped at the end (its stdin closes with this process, so it
+    never outlives the benchmark). Memory is the JVM's resident set, read from /proc.
+    """
+    from bench.corpus import Shapes
+    from search.engines.base import SearchRequest
+    from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
+    from services.opensearch.node import OpenSearchNode, why_unavailable
+
+    try:
+        from search.engines import cluster, dialects, es_query
+    except ImportError as error:  # a checkout from before the OpenSearch engine
+        return {"opensearch_skipped": f"no OpenSearch engine here ({error})"}
+
+    reason = why_unavailable()
+    if reason:
+        return {"opensearch_skipped": reason}
+    # The same thesaurus as the embedded phase: the cluster engine expands synonyms from it.
+    thesaurus = build_thesaurus(
+        parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")), Shapes().glossary
+    )
+    spelling = es_query.SpellingRules.from_thesaurus(thesaurus)
+    node = OpenSearchNode(workdir / "opensearch").start()
+    try:
+        engine = cluster.ClusterEngine(
+            dialects.build_dialect("opensearch", node.url),
+            prefix="kb-bench",
+            spelling_rules=lambda: spelling,
+        )
+        results = {"opensearch_start_s": node.start_seconds}
+        started = time.perf_counter()
+        count = engine.rebuild(documents)
+        seconds = time.perf_counter() - started
+        stats = node.call(f"/{engine.alias}/_stats/store,docs")["_all"]["primaries"]
+        results.update(
+            opensearch_documents=count,
+            opensearch_rebuild_s=seconds,
+            opensearch_rebuild_docs_per_s=count / seconds,
+            opensearch_index_mb=stats["store"]["size_in_bytes"] / 2**20,
+            opensearch_index_docs=stats["docs"]["count"],
+        )
+        plain = [SearchRequest.build(query=q) for q in queries]
+        faceted = [SearchRequest.build(query=q, filters=filters) for q in queries]
+        results["opensearch"] = timed(engine.search, plain)
+        results["opensearch_faceted"] = timed(engine.search, faceted)
+        results["opensearch_matches_per_query"] = sorted(engine.search(r).total for r in plain)
+        memory = node.memory_mb()
+        results["opensearch_rss_mb"] = memory["rss"]
+        results["opensearch_peak_rss_mb"] = memory["peak"]
+        results["opensearch_heap"] = os.environ.get("OPENSEARCH_HEAP", "512m")
+        return results
+    finally:
+        node.stop()
 
 
 def create_pages(documents):
@@ -296,6 +354,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--skip-wagtail", action="store_true")
+    parser.add_argument("--skip-opensearch", action="store_true")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     try:
@@ -306,6 +365,8 @@ def main():
         filters = three_filters(documents)
         result = {"size": options.size, "filters": filters}
         result.update(embedded_phase(workdir, documents, filters, QUERIES))
+        if not options.skip_opensearch:
+            result.update(opensearch_phase(workdir, documents, filters, QUERIES))
         if not options.skip_wagtail:
             result.update(wagtail_phase(documents, filters, QUERIES))
         result["peak_rss_mb_total"] = rss_mb()

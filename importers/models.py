@@ -30,3 +30,60 @@ class ImportedItem(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.key}"
+
+
+class PageImport(models.Model):
+    """Where an imported page came from, when it was fetched, and what was mapped where.
+
+    One row per source (a web address, or a file's name): importing it again updates this row
+    and the same draft, never a second page.
+    """
+
+    source = models.CharField(max_length=1000, unique=True)
+    source_url = models.CharField(
+        max_length=1000, blank=True, help_text="The web address fetched (empty for a file)."
+    )
+    page = models.ForeignKey(
+        "wagtailcore.Page", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    page_type = models.CharField(max_length=40)
+    fetched_at = models.DateTimeField()
+    mapped = models.JSONField(default=list, help_text="[field, heading, characters] per field.")
+    left_out = models.JSONField(default=list, help_text="Headings and text not mapped.")
+    links = models.JSONField(default=list)
+    dates = models.JSONField(default=list)
+    last_outcome = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["-fetched_at"]
+
+    def __str__(self):
+        return self.source
+
+
+class LinkCheck(models.Model):
+    """The last check of one web address held by a resource or case study."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Works"
+        REDIRECTED = "redirected", "Works, redirected"
+        BROKEN = "broken", "Broken"
+        UNREACHABLE = "unreachable", "Unreachable"
+
+    url = models.CharField(max_length=1000, unique=True, help_text="The address as held.")
+    checked_url = models.CharField(max_length=1000, help_text="What was requested.")
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    redirect_to = models.CharField(max_length=1000, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self):
+        return f"{self.url}: {self.outcome}"
+
+    @property
+    def works(self):
+        return self.outcome in (self.Outcome.OK, self.Outcome.REDIRECTED)

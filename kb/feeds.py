@@ -17,6 +17,19 @@ from .page_context import theme_search_url
 FEED_SIZE = 50
 
 
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom with `<summary type="text">`: summaries are plain text an editor typed.
+
+    Django's Atom1Feed always says type="html", so a feed reader would render any markup in a
+    summary instead of showing it.
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 def newest_case_studies_and_resources(theme=None, limit=FEED_SIZE):
     """Newest first by first publication; both kinds merged into one list.
 
@@ -37,7 +50,7 @@ def newest_case_studies_and_resources(theme=None, limit=FEED_SIZE):
 
 
 class LatestFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtomFeed
     title = "New case studies and resources"
     subtitle = (
         "New local practice and resources in the infant and maternal health inequalities "

@@ -21,10 +21,14 @@ TARGET = ROOT / "static" / "css" / "nhsuk-frontend-local.min.css"
 
 REMOTE_FONT_FACE = re.compile(r"@font-face\{[^}]*url\((?:https?:)?//[^}]*\}")
 PACKAGE_ASSET = re.compile(r"url\(/assets/")
+# The package's source map is not copied with this file, and WhiteNoise's manifest storage
+# refuses to build when a stylesheet names a file that does not exist.
+SOURCE_MAP = re.compile(r"\s*/\*# sourceMappingURL=[^*]*\*/\s*$")
 
 
 def localise(css: str) -> str:
     css = REMOTE_FONT_FACE.sub("", css)
+    css = SOURCE_MAP.sub("\n", css)
     # static/css/ -> static/nhsuk/assets/, relative so hashed static storage can rewrite it.
     return PACKAGE_ASSET.sub("url(../nhsuk/assets/", css)
 

@@ -20,7 +20,7 @@ from .models.pages import (
     NewsPage,
     ResourcePage,
 )
-from .models.taxonomy import Area, Intervention, Theme
+from .models.taxonomy import Intervention, Theme
 
 LATEST_CASE_STUDIES = 4
 RELATED_LIMIT = 4
@@ -348,15 +348,21 @@ def case_study_context(page, request):
         .order_by("title")[:RELATED_LIMIT]
     )
     return {
-        "areas": area_links(
-            Area.objects.filter(pk__in=page.areas.values("pk")).select_related("page"), request
-        ),
+        "areas": area_links(page.areas.select_related("page"), request),
         "themes": theme_links(themes, hub_urls),
-        "interventions": list(page.interventions.all()),
+        "interventions": [
+            {"intervention": intervention, "url": search_url(intervention=intervention.slug)}
+            for intervention in page.interventions.all()
+        ],
         "organisations": list(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
         "contacts": list(page.contacts.all()),
-        "related_resources": list(page.related_resources.live().exclude(private_q(request))),
+        # By ids, not a join: in preview the draft's choices live only in memory.
+        "related_resources": list(
+            public(ResourcePage, request)
+            .filter(pk__in=[resource.pk for resource in page.related_resources.all()])
+            .order_by("title")
+        ),
         "related_case_studies": related_case_studies,
     }
 
@@ -419,9 +425,7 @@ def news_context(page, request):
     hub_urls = hub_urls_by_theme(request)
     return {
         "themes": theme_links(list(page.themes.prefetch_related("children")), hub_urls),
-        "areas": area_links(
-            Area.objects.filter(pk__in=page.areas.values("pk")).select_related("page"), request
-        ),
+        "areas": area_links(page.areas.select_related("page"), request),
         "quotes": list(page.quotes.all()),
     }
 

@@ -9,11 +9,18 @@ from __future__ import annotations
 import logging
 from typing import Literal
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
 
-from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.engines import (
+    EngineUnavailable,
+    IndexUnavailable,
+    InvalidSearchRequest,
+    SearchRequest,
+    get_engine,
+)
 from search.engines.base import search_within_pages
 from search.facets import FACETS, MAX_QUERY_LENGTH
 
@@ -50,7 +57,7 @@ class SearchOut(Schema):
     total: int
     page: int
     pages: int
-    engine: Literal["embedded", "elasticsearch"]
+    engine: Literal["embedded", "opensearch", "elasticsearch"]
     results: list[ResultOut]
     facets: dict[str, list[FacetValueOut]]
     suggestion: str | None
@@ -67,9 +74,30 @@ class SuggestOut(Schema):
     suggestions: list[str]
 
 
+@api.exception_handler(SuspiciousOperation)
+def refused_request(request, error):
+    """Too many parameters, or a body over the limit: the same 400 as the rest of the site."""
+    return api.create_response(request, {"detail": "Bad request."}, status=400)
+
+
 @api.exception_handler(ValidationError)
 def bad_parameters(request, error):
     return api.create_response(request, {"detail": "Invalid parameters."}, status=400)
+
+
+def unavailable(request, error: EngineUnavailable):
+    """JSON 503 with Retry-After, whatever made search unavailable."""
+    from search.views import retry_after
+
+    logger.warning("search unavailable; answered 503: %s", error)
+    detail = (
+        "The search index is being rebuilt; try again shortly."
+        if isinstance(error, IndexUnavailable)
+        else "Search is unavailable; try again shortly."
+    )
+    response = api.create_response(request, {"detail": detail}, status=503)
+    response["Retry-After"] = str(retry_after(error))
+    return response
 
 
 class SearchParams(Schema):
@@ -111,9 +139,8 @@ def search(request: HttpRequest, params: Query[SearchParams]):
         response = search_within_pages(get_engine(), search_request)
     except InvalidSearchRequest as error:
         return Status(400, {"detail": error.message, "field": error.field})
-    except EngineUnavailable:
-        logger.exception("search engine unavailable")
-        return Status(503, {"detail": "Search is unavailable; try again shortly."})
+    except EngineUnavailable as error:
+        return unavailable(request, error)
     return Status(200, response.to_api())
 
 
@@ -125,6 +152,6 @@ def suggest(request: HttpRequest, params: Query[SuggestParams]):
         prefix += " "  # the last word is finished: match it whole, not as a prefix
     try:
         suggestions = get_engine().suggest(prefix)
-    except EngineUnavailable:
-        return Status(503, {"detail": "Search is unavailable; try again shortly."})
+    except EngineUnavailable as error:
+        return unavailable(request, error)
     return Status(200, {"query": prefix, "suggestions": suggestions})

@@ -13,6 +13,7 @@ from kb.models import (
     EvidenceSummaryPage,
     NewsPage,
     ResourcePage,
+    Theme,
 )
 
 TYPE_KEYS = {
@@ -129,16 +130,18 @@ def current_documents(page_ids) -> tuple[list[dict], list[int]]:
 def _with_relations(model, queryset):
     if model is CaseStudyPage:
         return queryset.prefetch_related(
-            "themes", "areas", "interventions", "organisations", "outcomes", "contacts"
+            "themes__parent", "areas", "interventions", "organisations", "outcomes", "contacts"
         )
     if model is ResourcePage:
-        return queryset.select_related("publisher").prefetch_related("themes", "interventions")
+        return queryset.select_related("publisher").prefetch_related(
+            "themes__parent", "interventions"
+        )
     if model is EvidenceSummaryPage:
-        return queryset.select_related("theme").prefetch_related(
+        return queryset.select_related("theme__parent").prefetch_related(
             "interventions", "key_statistics", "recommendation_rows"
         )
     if model is NewsPage:
-        return queryset.prefetch_related("themes", "areas", "quotes")
+        return queryset.prefetch_related("themes__parent", "areas", "quotes")
     if model is AreaPage:
         return queryset.select_related("area")
     return queryset
@@ -201,7 +204,7 @@ def build_document(page: Page) -> dict:
                 " ".join(org.name for org in page.organisations.all()),
                 _lines(*(_contact_text(c) for c in page.contacts.all())),
             ),
-            themes=_taxonomy(page.themes.all()),
+            themes=_taxonomy(Theme.with_parents(page.themes.all())),
             areas=_taxonomy(areas),
             regions=sorted({area.region for area in areas if area.region}),
             interventions=_taxonomy(page.interventions.all()),
@@ -211,7 +214,7 @@ def build_document(page: Page) -> dict:
     elif isinstance(page, ResourcePage):
         doc.update(
             body=_paragraphs(page.audience, page.how_to_obtain, page.languages, page.order_code),
-            themes=_taxonomy(page.themes.all()),
+            themes=_taxonomy(Theme.with_parents(page.themes.all())),
             interventions=_taxonomy(page.interventions.all()),
             publisher=[_term(page.publisher.slug, page.publisher.label)] if page.publisher else [],
             resource_type=[_term(page.resource_type, page.get_resource_type_display())],
@@ -231,7 +234,7 @@ def build_document(page: Page) -> dict:
                 page.references,
             ),
             rows=rows,
-            themes=_taxonomy([theme]) if theme else [],
+            themes=_taxonomy(Theme.with_parents([theme])) if theme else [],
             interventions=_taxonomy(page.interventions.all()),
         )
     elif isinstance(page, AreaPage):
@@ -247,7 +250,7 @@ def build_document(page: Page) -> dict:
             body=_paragraphs(
                 page.publication, page.body, _lines(*(_quote_text(q) for q in page.quotes.all()))
             ),
-            themes=_taxonomy(page.themes.all()),
+            themes=_taxonomy(Theme.with_parents(page.themes.all())),
             areas=_taxonomy(areas),
             regions=sorted({area.region for area in areas if area.region}),
             year=page.date.year if page.date else None,

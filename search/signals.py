@@ -1,4 +1,4 @@
-"""Index maintenance on Wagtail's page signals and taxonomy changes.
+"""Index maintenance on Wagtail's page signals, view restrictions and taxonomy changes.
 
 Wagtail's own post-save indexing runs before modelcluster has saved many-to-many relations, so
 a page's new themes would be missed; `page_published` fires after they are saved. Updates run on
@@ -13,7 +13,7 @@ import threading
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from search import indexing, synonyms
@@ -91,6 +91,20 @@ def on_post_page_move(sender, instance, **kwargs):
     _safely(lambda: indexing.sync_page_ids(ids), f"move page {instance.pk}")
 
 
+def on_view_restriction_changed(sender, instance, **kwargs):
+    """A restriction added, changed or removed: the page and everything under it.
+
+    Only public pages are indexed (`searchable_pages` uses `.public()`), so re-syncing the
+    section removes restricted pages and puts back those no restriction covers any more.
+    """
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is None:  # the page itself is being deleted; its own signal removes it
+        return
+    ids = indexing.searchable_descendant_ids(page)
+    if ids:
+        _safely(lambda: indexing.sync_page_ids(ids), f"view restriction on page {page.pk}")
+
+
 # What search documents show of each taxonomy model; saving anything else needs no reindex.
 INDEXED_TAXONOMY_FIELDS = {
     "Theme": ("name", "slug"),
@@ -139,6 +153,12 @@ def connect():
     post_delete.connect(on_page_deleted, sender=Page, dispatch_uid="search-page-deleted")
     pre_page_move.connect(on_pre_page_move, dispatch_uid="search-pre-page-move")
     post_page_move.connect(on_post_page_move, dispatch_uid="search-post-page-move")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            on_view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"search-view-restriction-{signal is post_save}",
+        )
     for model in (Theme, Area, Intervention, Organisation):
         uid = f"search-{model.__name__}"
         pre_save.connect(on_taxonomy_pre_save, sender=model, dispatch_uid=f"{uid}-pre-save")

@@ -13,11 +13,27 @@ from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils.http import urlencode
 
-from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.engines import (
+    EngineUnavailable,
+    IndexUnavailable,
+    InvalidSearchRequest,
+    SearchRequest,
+    get_engine,
+)
 from search.engines.base import search_within_pages
 from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
 
 logger = logging.getLogger(__name__)
+
+REBUILDING_NOTICE = (
+    "The search index is being rebuilt. Please try again in a minute, or browse the case "
+    "studies and resources from the home page."
+)
+
+
+def retry_after(error: EngineUnavailable) -> int:
+    """Seconds a client should wait before asking again (the Retry-After header)."""
+    return getattr(error, "retry_after", 30)
 
 
 def filters_from(params) -> dict[str, list[str]]:
@@ -77,10 +93,14 @@ def search_page(request: HttpRequest):
     engine = get_engine()
     try:
         response = search_within_pages(engine, search_request, lenient=True)
-    except EngineUnavailable:
-        logger.exception("search engine unavailable")
+    except EngineUnavailable as error:
+        logger.warning("search unavailable; answered 503: %s", error)
         context["unavailable"] = True
-        return render(request, "search/search.html", context, status=503)
+        if isinstance(error, IndexUnavailable):
+            context["unavailable_message"] = REBUILDING_NOTICE
+        page = render(request, "search/search.html", context, status=503)
+        page["Retry-After"] = str(retry_after(error))
+        return page
     context.update(present(response.request, response, engine))
     return render(request, "search/search.html", context)
 

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -21,6 +22,10 @@ INSTALLED_APPS = [
     "kb",
     "search.apps.SearchConfig",
     "importers",
+    "editorial",
+    "support.apps.SupportConfig",
+    "axes",
+    "csp",
     "ninja",  # so /api/docs serves Swagger UI from our static files, not a CDN
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -48,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -56,7 +63,52 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login before the view runs.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# --- security headers ---
+# Only our own assets: no inline script (templates load JS from static files), no other host.
+# The Wagtail admin sets style attributes in its markup, hence 'unsafe-inline' for styles only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- login throttling (django-axes) ---
+# 5 failures for one user name, or from one address, within 15 minutes lock that user name or
+# address out for 15 minutes (HTTP 429). A success resets the count. Lockouts are logged by
+# config.security without the user name or address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_USE_ATTEMPT_EXPIRATION = True  # the 5 failures must fall within those 15 minutes
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_TEMPLATE = "errors/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+AXES_VERBOSE = False  # its log lines name the user and the address
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login either
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
+# How many proxies of ours add to X-Forwarded-For (production sets 1: the load balancer).
+KB_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "config.urls"
 
@@ -85,6 +137,14 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Dev and small installs: WAL lets pages be read while an editor publishes, and writers
+    # queue (IMMEDIATE transactions, up to 20 s) instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -117,24 +177,71 @@ WAGTAIL_SITE_NAME = "Infant and maternal health inequalities knowledge base"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's own search index is only used inside the admin; the public search is `search/`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The admin must not call releases.wagtail.org from editors' browsers (nothing from another host).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No avatars from gravatar.com: nothing loads from another host, and no user's email hash leaves.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
 
-# Public search: which engine answers, and where the embedded index lives.
+# Public search: which engine answers (embedded, opensearch or elasticsearch) and where the
+# embedded index lives (also the cluster engines' fallback). Flat settings, one per environment
+# variable, so a test can override each; docs/deployment.md lists them.
 KB_SEARCH_ENGINE = os.environ.get("KB_SEARCH_ENGINE", "embedded")
 KB_SEARCH_INDEX_PATH = Path(
     os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3")
 )
+OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")  # user:password@ allowed (basic auth)
+OPENSEARCH_API_KEY = os.environ.get("OPENSEARCH_API_KEY", "")
+OPENSEARCH_CA_CERTS = os.environ.get("OPENSEARCH_CA_CERTS", "")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_API_KEY = os.environ.get("ELASTICSEARCH_API_KEY", "")
 ELASTICSEARCH_CA_CERTS = os.environ.get("ELASTICSEARCH_CA_CERTS", "")
 KB_ENVIRONMENT = os.environ.get("KB_ENVIRONMENT", "dev")
-KB_ELASTICSEARCH_INDEX_PREFIX = os.environ.get(
-    "KB_ELASTICSEARCH_INDEX_PREFIX", f"kb-{KB_ENVIRONMENT}"
+# The cluster alias; versioned indices are named <prefix>-<timestamp>.
+KB_SEARCH_INDEX_PREFIX = (
+    os.environ.get("KB_SEARCH_INDEX_PREFIX")
+    or os.environ.get("KB_ELASTICSEARCH_INDEX_PREFIX")  # its name before OpenSearch
+    or f"kb-{KB_ENVIRONMENT}"
 )
 
+# Email: SMTP configured from the environment (dev uses the console, tests locmem).
+# Wagtail's moderation notifications go out through this. See docs/deployment.md.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "true").lower() == "true"
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "false").lower() == "true"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "knowledge-base@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Moderators review, so submissions go to them, not to every superuser as well.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# Under DEBUG, a refused request body (too many fields, too big) stays a 400 (config/debug.py).
+DEFAULT_EXCEPTION_REPORTER = "config.debug.RefusedBodyExceptionReporter"
+
+# One line per event on stderr: `LOG_FORMAT=json` (production's default) for log collectors,
+# `plain` for people. Fallbacks, outbox replays, lockouts and index repairs log at WARNING with
+# an `event` field; nothing personal (no user names, addresses or search terms) is logged.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # Its handler logs every failed login with the user name: personal data.
+        "axes": {"level": "ERROR"},
+    },
 }
+
+# Importers and the link checker: "public" refuses addresses that resolve to private or loopback
+# IPs; "loopback" (test settings) fetches only from this machine.
+KB_FETCH_ADDRESSES = "public"

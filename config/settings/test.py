@@ -18,4 +18,7 @@ KB_SEARCH_INDEX_PATH = Path(
     or Path(tempfile.mkdtemp(prefix="kb-test-index-")) / "search-index.sqlite3"
 )
 KB_ENVIRONMENT = "test"
-KB_ELASTICSEARCH_INDEX_PREFIX = "kb-test"
+KB_SEARCH_INDEX_PREFIX = "kb-test"
+# Tests serve pages from 127.0.0.1 and must never reach a real address.
+KB_FETCH_ADDRESSES = "loopback"
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

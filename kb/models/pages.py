@@ -4,17 +4,60 @@ Long text is plain text with blank lines between paragraphs, so fixtures, search
 read the same words an editor typed.
 """
 
+import datetime
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from kb import widgets
+from kb.forms import CaseStudyPageForm, KnowledgePageForm
+
 from .taxonomy import Area, Intervention, Organisation, Theme
 
 TEXT_HELP = "Plain text. Leave a blank line between paragraphs."
 LINES_HELP = "One per line."
+
+# How long a page stays current before someone checks it again: NICE reviews its shared
+# learning examples after two years.
+REVIEW_INTERVAL_YEARS = 2
+EARLIEST_YEAR = 1900
+SUMMARY_MAX = 1000
+LONG_TEXT_MAX = 20_000
+MEDIUM_TEXT_MAX = 5_000
+
+
+def latest_plausible_year():
+    """Next year: a project may be written up just before it starts; nothing later."""
+    return timezone.localdate().year + 1
+
+
+def year_validators():
+    return [
+        MinValueValidator(EARLIEST_YEAR, f"Enter a year from {EARLIEST_YEAR} onwards."),
+        MaxValueValidator(latest_plausible_year, "Enter a year no later than next year."),
+    ]
+
+
+def percent_validators():
+    return [
+        MinValueValidator(0, "A share cannot be below 0%."),
+        MaxValueValidator(100, "A share cannot be above 100%."),
+    ]
+
+
+def add_years(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 def split_lines(text):
@@ -22,22 +65,107 @@ def split_lines(text):
 
 
 class KnowledgePage(Page):
-    """Shared behaviour: a summary, where in the report it came from, and a listing label."""
+    """Shared behaviour: a summary, where it came from, and a listing label.
+
+    `from_report` marks content loaded from the 2010 report: only those pages may say their
+    details are "as published in 2010" or cite the report. Editors never set it.
+    """
 
     summary = models.TextField(
-        blank=True, help_text="One to three sentences shown in listings and search results."
+        blank=True,
+        max_length=SUMMARY_MAX,
+        help_text="One to three sentences saying what this is and why it matters. Shown in "
+        "listings, search results and feeds.",
     )
     source_reference = models.CharField(
+        "source",
         max_length=200,
         blank=True,
-        help_text="Where this comes from in the report, e.g. 'Section 4.1 Housing, case study'.",
+        help_text="Where the information comes from, if it was published elsewhere, e.g. "
+        "'Local evaluation report, 2023'. Leave empty for a write-up of your own.",
+    )
+    from_report = models.BooleanField(
+        "from the 2010 report",
+        default=False,
+        editable=False,
+        help_text="Loaded from the 2010 report; set by the loader only.",
     )
 
     type_label = ""
     search_fields = Page.search_fields + [index.SearchField("summary")]
+    base_form_class = KnowledgePageForm
 
     class Meta:
         abstract = True
+
+
+def review_overdue_q(today=None):
+    """Pages whose next review date has passed: the one rule behind the panel, report and command.
+
+    The review-due date an editor set wins; otherwise it is two years after the last review, or
+    after first publication for a page never reviewed.
+    """
+    today = today or timezone.localdate()
+    cutoff = add_years(today, -REVIEW_INTERVAL_YEARS)
+    cutoff_moment = datetime.datetime.combine(cutoff, datetime.time.min, tzinfo=datetime.UTC)
+    return (
+        Q(review_due__lt=today)
+        | Q(review_due__isnull=True, last_reviewed__lt=cutoff)
+        | Q(
+            review_due__isnull=True,
+            last_reviewed__isnull=True,
+            first_published_at__lt=cutoff_moment,
+        )
+    )
+
+
+class ReviewedPage(KnowledgePage):
+    """Knowledge that goes out of date: when it was last checked, when it is next due, and by whom."""
+
+    last_reviewed = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When someone last checked this page is still right. Set it when you review.",
+    )
+    review_due = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text=f"Leave empty for the default: {REVIEW_INTERVAL_YEARS} years after the last "
+        "review, or after first publication.",
+    )
+    review_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who checks this page when it is due. They get the reminder email.",
+    )
+
+    review_panels = [
+        MultiFieldPanel(
+            [FieldPanel("last_reviewed"), FieldPanel("review_due"), FieldPanel("review_owner")],
+            heading="Review",
+        )
+    ]
+
+    class Meta:
+        abstract = True
+
+    def next_review_due(self):
+        """The date this page should next be checked, or None before it is first published."""
+        if self.review_due:
+            return self.review_due
+        if self.last_reviewed:
+            return add_years(self.last_reviewed, REVIEW_INTERVAL_YEARS)
+        if self.first_published_at:
+            return add_years(timezone.localdate(self.first_published_at), REVIEW_INTERVAL_YEARS)
+        return None
+
+    def review_overdue(self, today=None):
+        due = self.next_review_due()
+        return due is not None and due < (today or timezone.localdate())
 
 
 def taxonomy_field(model, help_text):
@@ -160,7 +288,7 @@ class GlossaryPage(Page):
         return context
 
 
-class CaseStudyPage(KnowledgePage):
+class CaseStudyPage(ReviewedPage):
     """Local practice: what an area did, for whom, and what happened."""
 
     class EvaluationStatus(models.TextChoices):
@@ -169,41 +297,66 @@ class CaseStudyPage(KnowledgePage):
         EXTERNAL_PLANNED = "external_planned", "External evaluation planned"
         EXTERNAL_DONE = "external_done", "Externally evaluated"
 
-    aims = models.TextField(blank=True, help_text="What the project set out to do. " + TEXT_HELP)
-    what_was_done = models.TextField(blank=True, help_text="How it was delivered. " + TEXT_HELP)
+    aims = models.TextField(
+        blank=True,
+        max_length=MEDIUM_TEXT_MAX,
+        help_text="What the project set out to change, and for whom. " + TEXT_HELP,
+    )
+    what_was_done = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        help_text="What the team did, who delivered it and how, so another area could do the "
+        "same. " + TEXT_HELP,
+    )
     evaluation_status = models.CharField(
-        max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.NONE
+        max_length=20,
+        choices=EvaluationStatus.choices,
+        default=EvaluationStatus.NONE,
+        help_text="How far the results have been checked.",
     )
     evaluation = models.TextField(
-        blank=True, help_text="What is known about evaluation, as the source says. " + TEXT_HELP
+        blank=True,
+        max_length=MEDIUM_TEXT_MAX,
+        help_text="How the results were measured and by whom. Say if no evaluation was done. "
+        + TEXT_HELP,
     )
     started = models.CharField(
-        max_length=60, blank=True, help_text="Start date exactly as the source prints it."
+        max_length=60,
+        blank=True,
+        help_text="When it started, in words, e.g. 'Spring 2023' or 'April 2023'.",
     )
     start_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year it started, for sorting. Only if the source says."
+        null=True,
+        blank=True,
+        validators=year_validators(),
+        help_text="The year it started, as four digits, e.g. 2023. Used to sort newest first.",
     )
-    awards = models.TextField(blank=True, help_text="Awards won, as printed. " + LINES_HELP)
-    themes = taxonomy_field(Theme, "Topics this practice addresses.")
-    areas = taxonomy_field(Area, "Where it happened.")
-    interventions = taxonomy_field(Intervention, "What kind of intervention it is.")
+    awards = models.TextField(
+        blank=True,
+        max_length=MEDIUM_TEXT_MAX,
+        help_text="Any awards the project won. " + LINES_HELP,
+    )
+    themes = taxonomy_field(Theme, "Tick every topic this practice addresses.")
+    areas = taxonomy_field(Area, "Tick the areas where it happened.")
+    interventions = taxonomy_field(Intervention, "Tick the kinds of intervention it is.")
     organisations = taxonomy_field(Organisation, "Who led or delivered it.")
     related_resources = ParentalManyToManyField(
         "kb.ResourcePage",
         blank=True,
         related_name="case_studies",
-        help_text="Resources the project used or produced.",
+        help_text="Tick the resources in the knowledge base that the project used or produced.",
     )
 
     type_label = "Case study"
+    base_form_class = CaseStudyPageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
             [
-                FieldPanel("themes"),
-                FieldPanel("areas"),
-                FieldPanel("interventions"),
-                FieldPanel("organisations"),
+                FieldPanel("themes", widget=widgets.themes()),
+                FieldPanel("areas", widget=widgets.areas()),
+                FieldPanel("interventions", widget=widgets.interventions()),
+                FieldPanel("organisations", widget=widgets.organisations()),
             ],
             heading="Tagging (drives search facets)",
         ),
@@ -222,9 +375,15 @@ class CaseStudyPage(KnowledgePage):
             [FieldPanel("started"), FieldPanel("start_year"), FieldPanel("awards")],
             heading="Dates and awards",
         ),
-        InlinePanel("contacts", heading="Contacts", label="Contact"),
-        FieldPanel("related_resources"),
+        InlinePanel(
+            "contacts",
+            heading="Contacts",
+            label="Contact",
+            help_text="Publish a named person's email or phone only with their agreement.",
+        ),
+        FieldPanel("related_resources", widget=widgets.resources()),
         FieldPanel("source_reference"),
+        *ReviewedPage.review_panels,
     ]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("aims"),
@@ -247,12 +406,16 @@ class CaseStudyPage(KnowledgePage):
 
 class CaseStudyOutcome(Orderable):
     page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="outcomes")
-    measure = models.CharField(max_length=255, help_text="What the figure measures.")
+    measure = models.CharField(
+        max_length=255, help_text="What the figure measures, e.g. 'Women smoking at delivery'."
+    )
     value = models.DecimalField(
-        max_digits=14, decimal_places=3, null=True, blank=True, help_text="The number as printed."
+        max_digits=14, decimal_places=3, null=True, blank=True, help_text="The number, e.g. 12.5."
     )
     unit = models.CharField(max_length=60, blank=True, help_text="e.g. %, women, babies.")
-    period = models.CharField(max_length=60, blank=True, help_text="e.g. 2008-09.")
+    period = models.CharField(
+        max_length=60, blank=True, help_text="When it was measured, e.g. 2023-24."
+    )
     note = models.CharField(max_length=255, blank=True)
 
     panels = [
@@ -271,6 +434,12 @@ class CaseStudyContact(Orderable):
     organisation = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=60, blank=True)
+    consent_confirmed = models.BooleanField(
+        "this person agreed to publication",
+        default=False,
+        help_text="Tick only if the person named agreed to their email and phone number "
+        "being published on this site.",
+    )
 
     panels = [
         FieldPanel("name"),
@@ -278,14 +447,24 @@ class CaseStudyContact(Orderable):
         FieldPanel("organisation"),
         FieldPanel("email"),
         FieldPanel("phone"),
+        FieldPanel("consent_confirmed"),
     ]
+
+    CONSENT_MESSAGE = (
+        "Confirm that this person agreed to their email or phone number being published, "
+        "or remove those details."
+    )
 
     def clean(self):
         if not (self.name or self.email or self.phone):
             raise ValidationError("Give at least a name, an email or a phone number.")
 
+    def needs_consent(self):
+        """A named person's own email or phone: publish it only with their agreement."""
+        return bool(self.name and (self.email or self.phone) and not self.consent_confirmed)
 
-class ResourcePage(KnowledgePage):
+
+class ResourcePage(ReviewedPage):
     """Guidance, tools, DVDs and reports an area can use."""
 
     class ResourceType(models.TextChoices):
@@ -305,23 +484,31 @@ class ResourcePage(KnowledgePage):
     )
     resource_type = models.CharField(max_length=30, choices=ResourceType.choices)
     year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of publication, only if the source gives it."
+        null=True,
+        blank=True,
+        validators=year_validators(),
+        help_text="Year of publication, as four digits. Leave empty if you do not know it.",
     )
     url_as_published = models.CharField(
-        "web address as published",
+        "web address",
         max_length=500,
         blank=True,
-        help_text="Exactly as printed in the 2010 report. Do not replace with a newer address.",
+        help_text="Where to find it, e.g. https://www.example.org/guide. Shown as text, not a "
+        "link. On report pages this is the 2010 address: do not replace it.",
     )
-    order_code = models.CharField(max_length=120, blank=True, help_text="Order reference.")
+    order_code = models.CharField(
+        max_length=120, blank=True, help_text="Order reference, if it must be ordered."
+    )
     phone = models.CharField(max_length=60, blank=True, help_text="Phone number to order it.")
-    how_to_obtain = models.TextField(blank=True, help_text="Any other ordering details.")
+    how_to_obtain = models.TextField(
+        blank=True, max_length=1000, help_text="Any other ordering details."
+    )
     languages = models.CharField(
         max_length=500, blank=True, help_text="Languages it is available in, comma-separated."
     )
     audience = models.CharField(max_length=255, blank=True, help_text="Who it is for.")
-    themes = taxonomy_field(Theme, "Topics it covers.")
-    interventions = taxonomy_field(Intervention, "Interventions it supports.")
+    themes = taxonomy_field(Theme, "Tick every topic it covers.")
+    interventions = taxonomy_field(Intervention, "Tick the interventions it supports.")
 
     type_label = "Resource"
     content_panels = Page.content_panels + [
@@ -331,8 +518,8 @@ class ResourcePage(KnowledgePage):
                 FieldPanel("publisher"),
                 FieldPanel("resource_type"),
                 FieldPanel("year"),
-                FieldPanel("themes"),
-                FieldPanel("interventions"),
+                FieldPanel("themes", widget=widgets.themes()),
+                FieldPanel("interventions", widget=widgets.interventions()),
             ],
             heading="About (drives search facets)",
         ),
@@ -348,6 +535,7 @@ class ResourcePage(KnowledgePage):
         ),
         FieldPanel("audience"),
         FieldPanel("source_reference"),
+        *ReviewedPage.review_panels,
     ]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("audience"),
@@ -368,7 +556,7 @@ class ResourcePage(KnowledgePage):
         return context
 
 
-class EvidenceSummaryPage(KnowledgePage):
+class EvidenceSummaryPage(ReviewedPage):
     """A theme's evidence: background, statistics, NST recommendation categories, key messages.
 
     It is the theme hub: the page a practitioner lands on for a topic.
@@ -382,26 +570,47 @@ class EvidenceSummaryPage(KnowledgePage):
         related_name="evidence_summaries",
         help_text="The theme this summarises. Leave empty for the national picture.",
     )
-    background = models.TextField(blank=True, help_text=TEXT_HELP)
-    key_messages = models.TextField(blank=True, help_text="Key messages. " + LINES_HELP)
-    references = models.TextField(blank=True, help_text="References cited. " + LINES_HELP)
+    background = models.TextField(
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        help_text="Why this topic matters for infant and maternal health. " + TEXT_HELP,
+    )
+    key_messages = models.TextField(
+        blank=True,
+        max_length=MEDIUM_TEXT_MAX,
+        help_text="What a practitioner should take away. " + LINES_HELP,
+    )
+    references = models.TextField(
+        blank=True, max_length=LONG_TEXT_MAX, help_text="References cited. " + LINES_HELP
+    )
     table_number = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Number of the report's recommendation table (1-7)."
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(1, "The report's recommendation tables are numbered 1 to 7."),
+            MaxValueValidator(7, "The report's recommendation tables are numbered 1 to 7."),
+        ],
+        help_text="Only for the report's recommendation tables (1-7). Leave empty otherwise.",
     )
     table_title = models.CharField(max_length=255, blank=True)
     table_total_count = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The total as printed under the table."
+        null=True, blank=True, help_text="The total printed under the table."
     )
     table_total_share = models.DecimalField(
-        max_digits=6, decimal_places=2, null=True, blank=True, help_text="Printed total share (%)."
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators(),
+        help_text="The total share printed under the table (%).",
     )
-    interventions = taxonomy_field(Intervention, "Interventions this evidence supports.")
+    interventions = taxonomy_field(Intervention, "Tick the interventions this evidence supports.")
 
     type_label = "Evidence summary"
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("theme"),
-        FieldPanel("interventions"),
+        FieldPanel("interventions", widget=widgets.interventions()),
         FieldPanel("background"),
         InlinePanel("key_statistics", heading="Key statistics", label="Statistic"),
         MultiFieldPanel(
@@ -417,6 +626,7 @@ class EvidenceSummaryPage(KnowledgePage):
         FieldPanel("key_messages"),
         FieldPanel("references"),
         FieldPanel("source_reference"),
+        *ReviewedPage.review_panels,
     ]
     search_fields = KnowledgePage.search_fields + [
         index.SearchField("background"),
@@ -486,7 +696,12 @@ class RecommendationRow(Orderable):
     sub_category = models.CharField(max_length=255, blank=True)
     count = models.PositiveIntegerField(null=True, blank=True)
     share = models.DecimalField(
-        max_digits=6, decimal_places=2, null=True, blank=True, help_text="Percent as printed."
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=percent_validators(),
+        help_text="Percent of all recommendations.",
     )
 
     panels = [
@@ -522,9 +737,9 @@ class AreaPage(Page):
 class NewsPage(KnowledgePage):
     date = models.DateField(null=True, blank=True, help_text="Publication date, if known.")
     publication = models.CharField(max_length=200, blank=True, help_text="Where it was published.")
-    body = models.TextField(blank=True, help_text=TEXT_HELP)
-    themes = taxonomy_field(Theme, "Topics the story covers.")
-    areas = taxonomy_field(Area, "Areas the story names.")
+    body = models.TextField(blank=True, max_length=LONG_TEXT_MAX, help_text=TEXT_HELP)
+    themes = taxonomy_field(Theme, "Tick the topics the story covers.")
+    areas = taxonomy_field(Area, "Tick the areas the story names.")
 
     type_label = "News"
     content_panels = Page.content_panels + [
@@ -533,8 +748,8 @@ class NewsPage(KnowledgePage):
         FieldPanel("summary"),
         FieldPanel("body"),
         InlinePanel("quotes", heading="Quotes", label="Quote"),
-        FieldPanel("themes"),
-        FieldPanel("areas"),
+        FieldPanel("themes", widget=widgets.themes()),
+        FieldPanel("areas", widget=widgets.areas()),
         FieldPanel("source_reference"),
     ]
     search_fields = KnowledgePage.search_fields + [index.SearchField("body")]

@@ -12,7 +12,7 @@ class Theme(index.Indexed, models.Model):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     description = models.TextField(
-        blank=True, help_text="One or two sentences, in the report's words."
+        blank=True, help_text="One or two sentences saying what the topic covers."
     )
     is_core = models.BooleanField(
         "core NST topic",
@@ -63,6 +63,20 @@ class Theme(index.Indexed, models.Model):
         Uses prefetched `children` when the caller fetched them (themes nest one level).
         """
         return [self, *self.children.all()]
+
+    @staticmethod
+    def with_parents(themes):
+        """The themes a page counts under: its own and the theme each sits under.
+
+        The same rule as family(), seen from the page: a page tagged breastfeeding counts for
+        maternal and infant nutrition too, in search facets as on tiles, hubs and feeds.
+        """
+        counted = {}
+        for theme in themes:
+            for member in (theme, theme.parent):
+                if member is not None:
+                    counted.setdefault(member.pk, member)
+        return sorted(counted.values(), key=lambda theme: (theme.sort_order, theme.name))
 
 
 class Area(index.Indexed, models.Model):
@@ -134,7 +148,7 @@ class Intervention(index.Indexed, models.Model):
         help_text="When the impact is expected (Figure 4). Leave empty if the report is silent.",
     )
     evidence = models.TextField(
-        blank=True, help_text="The evidence behind it, as the report gives."
+        blank=True, help_text="The evidence that it works, with where that evidence comes from."
     )
     is_modelled = models.BooleanField(
         "modelled intervention",

@@ -7,13 +7,15 @@ from .base import (  # noqa: F401
     EngineUnavailable,
     FacetValue,
     Hit,
+    IndexUnavailable,
     InvalidSearchRequest,
     SearchEngine,
     SearchRequest,
     SearchResponse,
 )
 
-ENGINE_NAMES = ("embedded", "elasticsearch")
+CLUSTER_ENGINES = ("opensearch", "elasticsearch")
+ENGINE_NAMES = ("embedded", *CLUSTER_ENGINES)
 
 
 def get_engine(name: str | None = None) -> SearchEngine:
@@ -23,8 +25,8 @@ def get_engine(name: str | None = None) -> SearchEngine:
         from .embedded import EmbeddedEngine
 
         return EmbeddedEngine(settings.KB_SEARCH_INDEX_PATH)
-    if name == "elasticsearch":
-        from .resilient import build_elasticsearch_engine
+    if name in CLUSTER_ENGINES:
+        from .resilient import build_cluster_engine
 
-        return build_elasticsearch_engine()
+        return build_cluster_engine(name)
     raise ValueError(f"unknown search engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

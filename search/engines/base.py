@@ -26,6 +26,16 @@ class EngineUnavailable(RuntimeError):
     """The engine cannot answer (e.g. a cluster is unreachable); callers may fall back."""
 
 
+class IndexUnavailable(EngineUnavailable):
+    """The local index file is missing, corrupt or not built yet: a rebuild brings it back.
+
+    Pages say "search is being rebuilt" and the API answers 503 with Retry-After; the scheduled
+    `search_index update` rebuilds it.
+    """
+
+    retry_after = 60
+
+
 @dataclass(frozen=True)
 class SearchRequest:
     query: str = ""
@@ -200,6 +210,10 @@ class SearchEngine(abc.ABC):
     @abc.abstractmethod
     def check(self, documents: list[dict]) -> CheckReport:
         """Compare the index with the documents the published pages produce now."""
+
+    def health(self) -> dict:
+        """Cheap facts for /healthz (e.g. the document count); raises EngineUnavailable."""
+        return {}
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         """Titles that complete a prefix, for suggestions as you type.

@@ -18,9 +18,11 @@ disjunctive count is one AND and one popcount per value, in C, however many docu
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import html
 import json
+import logging
+import os
 import sqlite3
 import threading
 import uuid
@@ -29,11 +31,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from search import policy
 from search import text as textmod
 from search.engines.base import (
     CheckReport,
     FacetValue,
     Hit,
+    IndexUnavailable,
     SearchEngine,
     SearchRequest,
     SearchResponse,
@@ -41,41 +45,11 @@ from search.engines.base import (
 from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Concept, Thesaurus, get_thesaurus
 
+logger = logging.getLogger(__name__)
+
 SCHEMA_VERSION = "2"
-# BM25 weights per FTS column, in column order: title > summary > taxonomy labels > body.
-COLUMN_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
-TAXONOMY_FIELDS = (
-    "type",
-    "themes",
-    "areas",
-    "interventions",
-    "publisher",
-    "resource_type",
-    "evaluation_status",
-)
-# A prior by type, multiplied into BM25: local practice and the theme evidence hubs are what the
-# knowledge base exists for, so on equal text they come before listings of external resources.
-# Area pages hold little more than a place name, so they only match place names: there, the
-# area page itself should come first.
-TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource": 1.0, "news": 0.8}
+# Ranking, retry, spelling, drift and sort rules are search/policy.py's, shared with the cluster.
 SNIPPET_WORDS = 32
-# Partial matches, the one rule both engines share (it moves to search/policy.py with the other
-# shared rules): a query of PARTIAL_FROM_CONCEPTS concepts or more lists every page matching all
-# of them first, then the best pages missing just one, so the best page is found even when it
-# never uses one of the words typed ("cousin marriage genetics": the genetics service never says
-# "cousin"). Only when no page matches every concept does the page say so.
-PARTIAL_FROM_CONCEPTS = 2
-PARTIAL_NOTICE = "No page matched every word you typed, so these pages match all but one."
-
-
-def partial_matches(concept_count: int, exact_total: int | None = None, total: int = 0):
-    """The partial-match rule. Without `exact_total`: whether pages missing one concept are
-    listed (after every page matching all). With it: the notice a response carries, or None."""
-    if exact_total is None:
-        return concept_count >= PARTIAL_FROM_CONCEPTS
-    return PARTIAL_NOTICE if exact_total == 0 and total > 0 else None
-
-
 BATCH_SIZE = 2000
 
 SCHEMA = """
@@ -117,28 +91,8 @@ DATA_TABLES = ("docs", "fts", "titles", "facet_values", "doc_facets", "words")
 # --- documents -> rows -------------------------------------------------------------------------
 
 
-def checksum(document: dict) -> str:
-    """A fingerprint of a document, to tell whether the indexed copy is stale."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha1(canonical.encode()).hexdigest()
-
-
-def title_key(title: str) -> str:
-    """Sort key for "Title A to Z": case and accents ignored, leading quotes and 'The ' too."""
-    key = " ".join(textmod.words(title))
-    return key[4:] if key.startswith("the ") else key
-
-
-def sort_date(document: dict) -> str | None:
-    if document.get("date"):
-        return str(document["date"])
-    if document.get("year"):
-        return f"{int(document['year']):04d}"
-    return None
-
-
 def taxonomy_text(document: dict) -> str:
-    labels = [term["label"] for name in TAXONOMY_FIELDS for term in document.get(name) or []]
+    labels = [term["label"] for name in policy.TAXONOMY_FIELDS for term in document.get(name) or []]
     labels.extend(document.get("regions") or [])
     return "\n".join(labels)
 
@@ -193,10 +147,10 @@ def prepare(document: dict) -> PreparedDocument:
     type_key = (document.get("type") or [{"value": ""}])[0]["value"]
     doc_row = (
         doc_id,
-        title_key(document.get("title") or ""),
-        sort_date(document),
-        TYPE_BOOST.get(type_key, 1.0),
-        checksum(document),
+        policy.title_key(document.get("title") or ""),
+        policy.sort_date(document),
+        policy.type_boost(type_key),
+        policy.checksum(document),
         pack(document),
     )
     return PreparedDocument(
@@ -271,7 +225,7 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
     expressions = [concept_expression(c) for c in concepts]
     strict = " AND ".join(expressions)
     partial = partial_only = None
-    if partial_matches(len(concepts)):
+    if policy.partial_matches(len(concepts)):
         subsets = [
             " AND ".join(expressions[:skip] + expressions[skip + 1 :])
             for skip in range(len(expressions))
@@ -389,25 +343,6 @@ def matched_row(document: dict, plan: QueryPlan, exact: bool = True) -> tuple[st
 # --- spelling ----------------------------------------------------------------------------------
 
 
-def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2 = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = ca != cb
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -424,15 +359,15 @@ class Speller:
                     self.by_delete.setdefault(key, []).append(word)
 
     def correct(self, word: str) -> str | None:
-        limit = 1 if len(word) <= 5 else 2
+        limit = policy.edit_limit(word)
         keys = {word} | _deletes(word)
         if limit > 1:
             keys |= {d2 for d1 in _deletes(word) for d2 in _deletes(d1)}
         candidates = {c for key in keys for c in self.by_delete.get(key, ())}
         scored = []
         for candidate in candidates:
-            distance = edit_distance(word, candidate, limit)
-            if distance <= limit:
+            distance = policy.correction_distance(word, candidate)
+            if distance is not None:
                 scored.append((distance, -self.frequencies[candidate], candidate))
         return min(scored)[2] if scored else None
 
@@ -468,6 +403,47 @@ _state_cache: dict[str, IndexState] = {}
 _state_lock = threading.Lock()
 _local = threading.local()
 
+REBUILD_HINT = "run `manage.py search_index rebuild`"
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path` now, or None when there is none."""
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+    # A rollback journal, not WAL: `rebuild` renames a new file over the old one, and a WAL
+    # file left beside the old one must never be replayed into its replacement.
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA cache_size = -65536")
+    conn.execute("PRAGMA mmap_size = 268435456")
+    return conn
+
+
+def _guarded(method):
+    """Turn SQLite's errors on a damaged or busy file into IndexUnavailable, never a 500.
+
+    The thread's connection is dropped, so the next call opens the file afresh (a rebuild may
+    have replaced it meanwhile).
+    """
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            self.close()
+            raise self._unavailable(error) from None
+
+    return wrapper
+
 
 class EmbeddedEngine(SearchEngine):
     name = "embedded"
@@ -480,68 +456,173 @@ class EmbeddedEngine(SearchEngine):
     def thesaurus(self) -> Thesaurus:
         return self._thesaurus or get_thesaurus()
 
-    # --- connection and schema ---
+    # --- the index file: opening, checking and swapping ---
+    #
+    # Each thread keeps one connection per index file, with the (device, inode) it opened.
+    # Every call compares that with the file on disk now (one stat): a file replaced by a
+    # rebuild is reopened; a missing one is reported, never recreated empty; a corrupt one
+    # raises IndexUnavailable. Only `rebuild` creates the file, so a half-empty index is never
+    # served as if it were complete.
+
+    def _unavailable(self, error) -> IndexUnavailable:
+        text = str(error)
+        if isinstance(error, sqlite3.OperationalError) and "locked" in text:
+            problem = f"is busy ({text})"
+        elif isinstance(error, sqlite3.DatabaseError):
+            problem = f"is corrupt ({text}); {REBUILD_HINT}"
+        else:
+            problem = text
+        return IndexUnavailable(f"the embedded index at {self.path} {problem}")
 
     def connect(self) -> sqlite3.Connection:
-        """One connection per thread per index file, created with the schema if missing."""
+        """This thread's connection to the index file on disk now; IndexUnavailable if none."""
         connections = getattr(_local, "connections", None)
         if connections is None:
             connections = _local.connections = {}
         key = str(self.path)
-        conn = connections.get(key)
-        if conn is not None and self.path.exists():
-            return conn
-        if conn is not None:
+        identity = _file_identity(self.path)
+        cached = connections.get(key)
+        if cached is not None:
+            conn, opened = cached
+            if opened == identity:
+                return conn
             conn.close()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA cache_size = -65536")
-        conn.execute("PRAGMA mmap_size = 268435456")
-        self._ensure_schema(conn)
-        connections[key] = conn
+            del connections[key]
+            if identity is not None:
+                logger.info("search index file replaced; reopening %s", self.path)
+        if identity is None:
+            raise IndexUnavailable(f"the embedded index at {self.path} is missing; {REBUILD_HINT}")
+        try:
+            conn = _open(self.path)
+            self._check_layout(conn)
+        except sqlite3.DatabaseError as error:
+            raise self._unavailable(error) from None
+        connections[key] = (conn, identity)
         return conn
 
     def close(self):
         connections = getattr(_local, "connections", {})
-        conn = connections.pop(str(self.path), None)
-        if conn is not None:
-            conn.close()
+        cached = connections.pop(str(self.path), None)
+        if cached is not None:
+            cached[0].close()
 
-    def _ensure_schema(self, conn):
-        version = None
-        has_meta = conn.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-        ).fetchone()
-        if has_meta:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            version = row[0] if row else None
-        if version == SCHEMA_VERSION:
+    def _check_layout(self, conn):
+        row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        if not row or row[0] != SCHEMA_VERSION:
+            conn.close()
+            raise IndexUnavailable(
+                f"the embedded index at {self.path} was built by another version; {REBUILD_HINT}"
+            )
+
+    def _write_transaction(self, work) -> None:
+        """Run `work(conn)` in a write transaction on the file that is on disk now.
+
+        The inode is checked again once the write lock is held: a rebuild that renamed a new
+        file in meanwhile would otherwise receive this write in the replaced file, and lose it.
+        A missing index is left alone: the next rebuild (or `search_index update`) builds it
+        from the database, which already holds this change.
+        """
+        for _attempt in range(5):
+            try:
+                conn = self.connect()
+            except IndexUnavailable as error:
+                if _file_identity(self.path) is None:
+                    logger.info("search index write skipped: %s", error)
+                    return
+                raise
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as error:
+                self.close()
+                raise self._unavailable(error) from None
+            if _file_identity(self.path) != _local.connections[str(self.path)][1]:
+                conn.execute("ROLLBACK")
+                continue  # replaced while we waited for the lock: write to the new file
+            try:
+                work(conn)
+                self._bump_generation(conn)
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                self.close()
+                raise self._unavailable(error) from None
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
             return
-        conn.execute("BEGIN IMMEDIATE")
+        raise IndexUnavailable(f"the embedded index at {self.path} keeps being replaced")
+
+    def _build_file(self, documents) -> tuple[Path, int]:
+        """A complete new index file beside the live one, not yet in place."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        building = self.path.with_name(f".{self.path.name}.{uuid.uuid4().hex}.building")
+        conn = sqlite3.connect(building, isolation_level=None)
         try:
-            if version is not None:  # an older layout: start again (the next rebuild refills it)
-                self._drop_data_tables(conn)
-                conn.execute("DROP TABLE meta")
+            conn.execute("PRAGMA journal_mode = DELETE")
+            conn.execute("PRAGMA synchronous = OFF")  # fsynced once, below, before the swap
+            conn.execute("BEGIN")
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             self._configure_fts(conn)
             conn.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema', ?), ('index_id', ?), "
-                "('generation', '0')",
+                "INSERT INTO meta VALUES ('schema', ?), ('index_id', ?), ('generation', '1')",
                 (SCHEMA_VERSION, uuid.uuid4().hex),
             )
+            frequencies: Counter = Counter()
+            count = 0
+            batch = []
+            for document in documents:
+                batch.append(prepare(document))
+                if len(batch) >= BATCH_SIZE:
+                    count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+                    batch = []
+            count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
+            conn.executemany("INSERT INTO words VALUES (?, ?)", frequencies.items())
+            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            conn.close()
+            building.unlink(missing_ok=True)
             raise
+        conn.close()
+        with open(building, "rb") as handle:
+            os.fsync(handle.fileno())
+        return building, count
+
+    def _swap_in(self, building: Path) -> None:
+        """Rename the new file over the live one while holding the live file's write lock.
+
+        Writers wait for that lock, then see the new inode and write to the new file.
+        """
+        old = None
+        if _file_identity(self.path) is not None:
+            try:
+                old = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                old.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError:  # corrupt or not SQLite at all: nothing to protect
+                if old is not None:
+                    old.close()
+                old = None
+        try:
+            os.replace(building, self.path)
+            directory = os.open(self.path.parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+        finally:
+            if old is not None:
+                old.execute("ROLLBACK")
+                old.close()
+        self.close()
+        for leftover in (Path(f"{self.path}-wal"), Path(f"{self.path}-shm")):
+            leftover.unlink(missing_ok=True)  # from a WAL-mode file this one replaced
 
     @staticmethod
     def _configure_fts(conn):
-        weights = ", ".join(str(w) for w in COLUMN_WEIGHTS.values())
+        weights = ", ".join(str(w) for w in policy.FIELD_WEIGHTS.values())
         conn.execute("INSERT INTO fts (fts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
 
     @staticmethod
@@ -559,58 +640,29 @@ class EmbeddedEngine(SearchEngine):
         documents = list(documents)
         if not documents:
             return
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_ids(conn, [int(d["id"]) for d in documents])
-            self._insert(conn, [prepare(d) for d in documents], fresh=False)
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        prepared = [prepare(d) for d in documents]
+
+        def work(conn):
+            self._delete_ids(conn, [p.id for p in prepared])
+            self._insert(conn, prepared, fresh=False)
+
+        self._write_transaction(work)
 
     def delete(self, ids: list[int]) -> None:
         ids = [int(i) for i in ids]
         if not ids:
             return
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._delete_ids(conn, ids)
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        self._write_transaction(lambda conn: self._delete_ids(conn, ids))
 
     def rebuild(self, documents) -> int:
-        """Replace everything in one transaction; readers see the old index until it commits."""
-        conn = self.connect()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._drop_data_tables(conn)
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    conn.execute(statement)
-            self._configure_fts(conn)
-            frequencies: Counter = Counter()
-            count = 0
-            batch = []
-            for document in documents:
-                batch.append(prepare(document))
-                if len(batch) >= BATCH_SIZE:
-                    count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
-                    batch = []
-            count += self._insert(conn, batch, fresh=True, frequencies=frequencies)
-            conn.executemany("INSERT INTO words VALUES (?, ?)", frequencies.items())
-            conn.execute("INSERT INTO fts (fts) VALUES ('optimize')")
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'index_id'", (uuid.uuid4().hex,))
-            self._bump_generation(conn)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+        """Build a complete new file, then rename it over the live one.
+
+        Readers see the old index until the rename, then the new one (each checks the inode on
+        its next call), with no restart. A corrupt or missing file is simply replaced.
+        """
+        building, count = self._build_file(documents)
+        self._swap_in(building)
+        logger.info("search index rebuilt: %s documents swapped into %s", count, self.path.name)
         return count
 
     def _insert(self, conn, prepared, fresh, frequencies=None) -> int:
@@ -711,6 +763,7 @@ class EmbeddedEngine(SearchEngine):
             state._words = dict(conn.execute("SELECT word, docs FROM words"))
         return state._words
 
+    @_guarded
     def search(self, request: SearchRequest) -> SearchResponse:
         conn = self.connect()
         conn.execute("BEGIN")
@@ -730,7 +783,9 @@ class EmbeddedEngine(SearchEngine):
                         retry.suggestion = correction
                         retry.corrected_from = request.query
                         response = retry
-            notice = partial_matches(len(plan.concepts), response.exact_total, response.total)
+            notice = policy.partial_matches(
+                len(plan.concepts), response.exact_total, response.total
+            )
             response.warnings = [*warnings, *([notice] if notice else [])]
         finally:
             conn.execute("COMMIT")
@@ -744,7 +799,7 @@ class EmbeddedEngine(SearchEngine):
             for value in values:
                 value_id = state.value_ids.get((name, value))
                 if value_id is None:
-                    warnings.append(f"Ignored unknown {facet.label.lower()} \u201c{value}\u201d.")
+                    warnings.append(policy.unknown_value_notice(facet.label, value))
                 else:
                     selections.setdefault(name, []).append(value_id)
         return selections, warnings
@@ -817,7 +872,7 @@ class EmbeddedEngine(SearchEngine):
                 if count or value_id in selected:
                     _facet, value, label = state.values[value_id]
                     listed.append(FacetValue(value, label, count, value_id in selected))
-            listed.sort(key=lambda v: (-v.count, v.label.casefold(), v.value))
+            listed.sort(key=policy.facet_value_order)
             facets[facet.name] = listed
         return facets
 
@@ -838,16 +893,12 @@ class EmbeddedEngine(SearchEngine):
             source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
             where.append("fts MATCH ?")
             params.append(match)
-            order = "fts.rank * docs.boost, fts.rowid"
         else:
             source = "docs"
             if use_fts:
                 where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
                 params.append(filter_match)
-            if request.sort == "title":
-                order = "docs.title_key, docs.id"
-            else:  # newest, and relevance when there is nothing to rank by
-                order = "docs.sort_date IS NULL, docs.sort_date DESC, docs.title_key, docs.id"
+        order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
         for value_ids in selections.values():
             marks = ",".join("?" * len(value_ids))
             # The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
@@ -912,6 +963,7 @@ class EmbeddedEngine(SearchEngine):
 
     # --- spelling and suggestions ---
 
+    @_guarded
     def correct(self, query: str, conn=None, state=None) -> str | None:
         """The query with unknown words replaced by the nearest index words, or None.
 
@@ -932,10 +984,7 @@ class EmbeddedEngine(SearchEngine):
             typed = match.group()
             for word in textmod.words(typed):
                 keep = (
-                    len(word) < 4
-                    or not word.isalpha()
-                    or (typed.isupper() and len(typed) >= 2)
-                    or word in thesaurus.known_words
+                    not policy.may_correct(typed, word, thesaurus.known_words)
                     or word in frequencies
                     or textmod.stem(word) in state._known_stems
                 )
@@ -945,6 +994,7 @@ class EmbeddedEngine(SearchEngine):
                 output.append(replacement or word)
         return " ".join(output) if changed else None
 
+    @_guarded
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         typed = textmod.words(prefix)
         if not typed:
@@ -962,10 +1012,16 @@ class EmbeddedEngine(SearchEngine):
 
     # --- checking and explaining ---
 
+    @_guarded
     def check(self, documents: list[dict]) -> CheckReport:
         conn = self.connect()
+        # A damaged page that no query happens to read is still found here.
+        problems = [row for (row,) in conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            self.close()
+            raise self._unavailable(sqlite3.DatabaseError("; ".join(problems)))
         indexed = dict(conn.execute("SELECT id, checksum FROM docs"))
-        expected = {int(d["id"]): checksum(d) for d in documents}
+        expected = {int(d["id"]): policy.checksum(d) for d in documents}
         return CheckReport(
             engine=self.name,
             indexed=len(indexed),
@@ -976,6 +1032,11 @@ class EmbeddedEngine(SearchEngine):
             details={"path": str(self.path), "size_bytes": self.size_bytes()},
         )
 
+    @_guarded
+    def health(self) -> dict:
+        conn = self.connect()
+        return {"documents": conn.execute("SELECT count(*) FROM docs").fetchone()[0]}
+
     def size_bytes(self) -> int:
         return sum(
             p.stat().st_size
@@ -983,6 +1044,7 @@ class EmbeddedEngine(SearchEngine):
             if p.exists()
         )
 
+    @_guarded
     def explain(self, request: SearchRequest) -> dict:
         """What a search would run: the expanded query, the FTS5 expression and the SQL."""
         conn = self.connect()
@@ -1005,9 +1067,24 @@ class EmbeddedEngine(SearchEngine):
             "facet_filters": {
                 name: [state.values[v][1] for v in ids] for name, ids in selections.items()
             },
-            "rank": f"bm25 weights {COLUMN_WEIGHTS}",
+            "rank": f"bm25 weights {policy.FIELD_WEIGHTS}",
             "warnings": warnings,
         }
+
+
+def order_by(keys, id_column: str) -> str:
+    """policy.SORT_KEYS as an ORDER BY clause (FTS5's rank is lower for better matches)."""
+    clauses = []
+    for key, direction in keys:
+        if key == "score":
+            clauses.append("fts.rank * docs.boost")  # best first: ascending
+        elif key == "id":
+            clauses.append(f"{id_column}{' DESC' if direction == 'desc' else ''}")
+        elif direction == "desc":
+            clauses.append(f"docs.{key} IS NULL, docs.{key} DESC")
+        else:
+            clauses.append(f"docs.{key}")
+    return ", ".join(clauses)
 
 
 def _chunks(items, size=500):

@@ -1,9 +1,11 @@
-"""Search requests as Elasticsearch request bodies (built with elasticsearch.dsl), and back.
+"""Search requests as cluster request bodies (built with elasticsearch.dsl), and back.
 
-The body mirrors the embedded engine's rules so both engines answer alike:
+One body for OpenSearch and Elasticsearch (dialects.py holds what differs). It follows the
+shared rules (search/policy.py) and the embedded engine's query plan, so both engines answer alike:
 
-- Text: every word (or a synonym phrase for it) must appear in some field. `combined_fields`
-  scores the four fields as one (BM25F) with the embedded engine's column weights as boosts.
+- Text: the query is split into the thesaurus's concepts, as the embedded engine splits it; each
+  concept matches its typed words (`combined_fields`, every word in some field: BM25F over the
+  four fields with policy.FIELD_WEIGHTS as boosts) or any synonym as an exact phrase.
 - Facets are disjunctive: selected values go in `post_filter`, so hits are filtered but the
   aggregations are not; each facet's counts are a filter aggregation under every *other*
   facet's selection, so a facet never hides its own alternatives.
@@ -18,35 +20,20 @@ from dataclasses import dataclass, field
 
 from elasticsearch.dsl import A, Q, Search
 
+from search import policy
 from search import text as textmod
 from search.facets import FACETS, FACETS_BY_NAME
-from search.synonyms import Thesaurus
+from search.synonyms import Concept, Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
-from .embedded import (
-    COLUMN_WEIGHTS,
-    TYPE_BOOST,
-    edit_distance,
-    matched_row,
-    partial_matches,
-    plan_query,
-)
-from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, split_facet_key
+from .embedded import matched_row, plan_query
+from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, STEMS_ANALYZER, split_facet_key
 
-# The embedded engine's BM25 column weights as field boosts (imported, not copied).
-FIELD_BOOSTS = COLUMN_WEIGHTS
-QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in FIELD_BOOSTS.items()]
+QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.items()]
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
 FACET_TERMS_SIZE = 1000
 SNIPPET_CHARACTERS = 200  # about the embedded engine's 32 words
-MIN_CORRECTED_LENGTH = 4  # the embedded speller leaves shorter words alone
 SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
-NEWEST_FIRST = [
-    {"sort_date": {"order": "desc", "missing": "_last"}},
-    {"title_key": {"order": "asc"}},
-    {"id": {"order": "asc"}},
-]
-TITLE_ORDER = [{"title_key": {"order": "asc"}}, {"id": {"order": "asc"}}]
 # Partial matches: a full match scores this much on top of its text score, more than any text
 # score reaches, so every full match is listed before the pages missing a concept. (Scores are
 # float32: at 10,000 the step is 0.001, fine enough to keep the text order within each group.)
@@ -78,57 +65,65 @@ class SpellingRules:
         return cls(frozenset(thesaurus.acronyms), frozenset(thesaurus.known_words), thesaurus)
 
     def may_correct(self, typed: str) -> bool:
-        """False for acronyms (known or typed in capitals), numbers, short and thesaurus words."""
-        if typed.isupper() and len(typed) >= 2:
-            return False
+        """policy.may_correct for one whitespace-separated token as typed."""
         folded = textmod.words(typed)
         if len(folded) != 1:
             return False
-        word = folded[0]
-        return (
-            len(word) >= MIN_CORRECTED_LENGTH
-            and word.isalpha()
-            and word not in self.acronyms
-            and word not in self.known_words
-        )
+        return policy.may_correct(typed, folded[0], self.known_words | self.acronyms)
 
 
 # --- request bodies ----------------------------------------------------------------------------
 
 
-def may_relax(query_text: str, rules: SpellingRules) -> bool:
-    """Whether the partial-match rule lists pages missing one concept for this query.
+def concept_count(query_text: str, rules: SpellingRules) -> int:
+    """Concepts as the embedded engine counts them, for policy.partial_matches: a known synonym
+    phrase is one ("cot death support" is two concepts in three words)."""
+    return len(rules.thesaurus.concepts(query_text or ""))
 
-    Concepts as the embedded engine counts them: a known synonym phrase is one ("cot death
-    support" is two concepts in three words).
+
+def concept_query(concept: Concept) -> Q:
+    """One concept, as the embedded engine matches it: every typed word (stemmed, in any field,
+    any order) or any synonym of the whole concept as an exact phrase.
+
+    Synonyms are expanded here from the thesaurus, not by a synonym filter in the analyzer:
+    under `operator: and`, OpenSearch's combined_fields makes every same-position synonym
+    required ("father" became +dad +father and found nothing). Alternatives are thesaurus
+    stems, matched with an analyzer that does not stem again.
     """
-    return partial_matches(len(rules.thesaurus.concepts(query_text or "")))
+    typed = Q("combined_fields", query=" ".join(concept.words), fields=QUERY_FIELDS, operator="and")
+    if not concept.alternatives:
+        return typed
+    phrases = [
+        Q(
+            "multi_match",
+            query=" ".join(stems),
+            fields=QUERY_FIELDS,
+            type="phrase",
+            analyzer=STEMS_ANALYZER,
+        )
+        for stems in concept.alternatives
+    ]
+    return Q("bool", should=[typed, *phrases], minimum_should_match=1)
 
 
-def _matches(query_text: str, relaxed: bool):
-    matching = {"operator": "or", "minimum_should_match": "-1"} if relaxed else {"operator": "and"}
-    return Q(
-        "combined_fields",
-        query=query_text,
-        fields=QUERY_FIELDS,
-        auto_generate_synonyms_phrase_query=True,
-        zero_terms_query="none",  # only punctuation typed: nothing matches, as embedded
-        **matching,
-    )
+def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False, by_score: bool = True):
+    """What matches, plus the shared ranking rules (search/policy.py).
 
-
-def text_query(query_text: str, relaxed: bool = False, by_score: bool = True):
-    """What matches, plus the embedded engine's ranking rules.
-
-    Pages with the typed words together (as a phrase, anywhere and again in the title) score
-    higher without changing what matches, and a per-type prior multiplies the score
-    (embedded.TYPE_BOOST). `relaxed` (the partial-match rule) also matches pages missing one
-    concept, with every full match scoring EXACT_FIRST_BOOST more, so it comes first; with
-    `by_score` False (sorting by date or title) full matches score 1 and the rest 0.
+    Every concept must match (or, `relaxed`, all but one: the "most words" retry). Pages with
+    the typed words together (as a phrase, anywhere and again in the title) score higher
+    without changing what matches, and the type prior multiplies the score.
     """
     if not query_text:
         return Q("match_all")
-    matches = _matches(query_text, relaxed)
+    concepts = thesaurus.concepts(query_text)
+    if not concepts:
+        return Q("match_none")  # only punctuation or emoji typed: nothing matches, as embedded
+    clauses = [concept_query(concept) for concept in concepts]
+    strict = Q("bool", must=clauses)
+    if relaxed:
+        matches = Q("bool", should=clauses, minimum_should_match=len(clauses) - 1)
+    else:
+        matches = strict
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": query_text})
@@ -138,22 +133,30 @@ def text_query(query_text: str, relaxed: bool = False, by_score: bool = True):
         query=matches,
         functions=[
             {"filter": Q("term", **{"type.value": type_key}), "weight": weight}
-            for type_key, weight in TYPE_BOOST.items()
+            for type_key, weight in policy.TYPE_BOOST.items()
         ],
         score_mode="first",
         boost_mode="multiply",
     )
     if not relaxed:
         return scored
+    # The partial-match rule (policy.partial_matches): pages missing one concept match too,
+    # and every full match gets EXACT_FIRST_BOOST (1 against 0 when sorting by date or title,
+    # where `_score` is the first sort key), so full matches come first.
     exact = Q(
         "constant_score",
-        filter=_matches(query_text, relaxed=False),
+        filter=strict,
         boost=EXACT_FIRST_BOOST if by_score else 1.0,
         _name=EXACT_QUERY_NAME,
     )
     if by_score:
         return Q("bool", must=[scored], should=[exact])
-    return Q("bool", filter=[_matches(query_text, relaxed=True)], should=[exact])
+    return Q("bool", filter=[matches], should=[exact])
+
+
+def exact_query(query_text: str, thesaurus: Thesaurus):
+    """Pages matching every concept (for the count the partial-match notice needs)."""
+    return Q("bool", must=[concept_query(c) for c in thesaurus.concepts(query_text)])
 
 
 def facet_filter(facet_name: str, values) -> Q:
@@ -182,8 +185,9 @@ def build_search(
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
     by_score = request.sort == "relevance" and bool(text)
-    search = Search().query(text_query(text, relaxed=relaxed, by_score=by_score))
-    search = search.extra(track_total_hits=True)
+    relaxed = relaxed and bool(rules.thesaurus.concepts(text or ""))
+    query = text_query(text, rules.thesaurus, relaxed=relaxed, by_score=by_score)
+    search = Search().query(query).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
     for facet in FACETS:
@@ -203,17 +207,15 @@ def build_search(
             known.bucket(name, "filter", facet_filter(name, values)).bucket(
                 "values", "terms", field=f"facet_keys.{name}", size=FACET_TERMS_SIZE
             )
-    if relaxed and text:
+    full_first = []
+    if relaxed:
         # How many pages match every concept, under every filter (the notice needs it).
-        exact = [_matches(text, relaxed=False), *_filters_except(request, None)]
+        exact = [exact_query(text, rules.thesaurus), *_filters_except(request, None)]
         search.aggs.bucket(EXACT_QUERY_NAME, "filter", Q("bool", filter=exact))
-    full_first = [{"_score": {"order": "desc"}}] if relaxed and text else []
-    if request.sort == "title":
-        search = search.sort(*full_first, *TITLE_ORDER)
-    elif request.sort == "newest" or not text:
-        search = search.sort(*full_first, *NEWEST_FIRST)
-    else:
-        search = search.sort("_score", {"id": {"order": "asc"}})
+        if not by_score:
+            full_first = [{"_score": {"order": "desc"}}]
+    keys = sort_clauses(policy.sort_keys(request.sort, has_text=bool(text)))
+    search = search.sort(*full_first, *keys)
     # Snippets: the best passage with matches in <mark>, text HTML-escaped; without a match
     # (or without text) the start of the field, as the embedded engine shows.
     search = search.highlight_options(
@@ -233,9 +235,9 @@ def build_search(
                 term={
                     "field": "spelling",
                     "suggest_mode": "missing",
-                    "max_edits": 2,
+                    "max_edits": policy.MAX_EDITS,
                     "prefix_length": 0,
-                    "min_word_length": MIN_CORRECTED_LENGTH,
+                    "min_word_length": policy.MIN_CORRECTED_LENGTH,
                     "string_distance": "damerau_levenshtein",
                     "sort": "score",
                     "size": 3,
@@ -247,6 +249,19 @@ def build_search(
         # Beyond Elasticsearch's result window: counts and facets only, like a page past the end.
         return search.extra(from_=0, size=0)
     return search[start : start + request.page_size]
+
+
+def sort_clauses(keys) -> list:
+    """policy.SORT_KEYS as sort clauses; descending keys put missing values last."""
+    clauses = []
+    for key, direction in keys:
+        if key == "score":
+            clauses.append("_score")
+        elif direction == "desc":
+            clauses.append({key: {"order": "desc", "missing": "_last"}})
+        else:
+            clauses.append({key: {"order": direction}})
+    return clauses
 
 
 def build_autocomplete(prefix: str, limit: int) -> Search | None:
@@ -287,15 +302,15 @@ def parse_response(
         plan = plan_query(text, rules.thesaurus)
     total = _total(raw)
     aggregations = raw.get("aggregations", {})
-    exact = aggregations.get(EXACT_QUERY_NAME, {}).get("doc_count", total)
+    partial = EXACT_QUERY_NAME in aggregations
     response = SearchResponse(
         request=request,
         engine="elasticsearch",
         total=total,
-        hits=[_hit(hit, plan, EXACT_QUERY_NAME in aggregations) for hit in raw_hits],
+        hits=[_hit(hit, plan, partial) for hit in raw_hits],
         facets=_facets(request, aggregations, unknown),
         suggestion=_suggestion(request.query, raw.get("suggest", {}), rules),
-        exact_total=exact,
+        exact_total=aggregations.get(EXACT_QUERY_NAME, {}).get("doc_count", total),
     )
     return response
 
@@ -386,7 +401,7 @@ def _facets(request: SearchRequest, aggregations: dict, unknown: dict) -> dict:
         for value in selected - set(counts):
             label = selected_labels.get((facet.name, value), value)
             counts[value] = FacetValue(value, label, 0, True)
-        listed = sorted(counts.values(), key=lambda v: (-v.count, v.label.casefold(), v.value))
+        listed = sorted(counts.values(), key=policy.facet_value_order)
         facets[facet.name] = listed
     return facets
 
@@ -398,11 +413,10 @@ def _suggestion(query: str, suggest: dict, rules: SpellingRules) -> str | None:
     for entry in entries:
         start, length = entry.get("offset", 0), entry.get("length", 0)
         typed = query[start : start + length]
-        limit = 1 if len(typed) <= 5 else 2  # fuzziness AUTO for words of four or more letters
         if not rules.may_correct(typed):
             continue
         for option in entry.get("options") or []:
-            if edit_distance(typed.casefold(), option["text"], limit) <= limit:
+            if policy.within_edit_limit(typed.casefold(), option["text"]):
                 replacements.append((start, length, option["text"]))
                 break
     if not replacements:

@@ -1,10 +1,10 @@
 """The Elasticsearch index: analysis, mapping and the indexed form of the flat search document.
 
 Text is analysed like the embedded engine's (search/text.py): words are folded to lower case
-without accents and stemmed with Snowball English ("porter2" in Elasticsearch, the same algorithm
-PyStemmer runs). Synonyms apply at search time only, through a `synonym_graph` filter placed after
-the stemmer: rules are parsed through the same chain, so like the embedded engine they match on
-stems ("fathers" finds the group "dad, father").
+without accents and stemmed with Snowball English ("porter2", the same algorithm PyStemmer
+runs). Synonyms are not in the analysis: the query expands them from the thesaurus at search
+time (es_query.concept_query), as the embedded engine does, so a changed synonyms file or
+glossary needs no rebuild. The same index serves OpenSearch and Elasticsearch.
 
 Every facet is a keyword field (`<field>.value`) for filtering, plus a keyword under
 `facet_keys` that holds "value<US>label" so one terms aggregation returns the label too, without
@@ -25,15 +25,16 @@ from elasticsearch.dsl import (
     Text,
     analyzer,
     token_filter,
+    tokenizer,
 )
 
+from search import policy
 from search.facets import FACETS
 
-from . import embedded
-
 INDEX_ANALYZER = "kb_english"
-SEARCH_ANALYZER = "kb_english_synonyms"  # the same chain plus the synonym graph
 SPELL_ANALYZER = "kb_spelling"  # unstemmed words, for "did you mean"
+# Thesaurus alternatives arrive as stems already (search.text), so they are only folded.
+STEMS_ANALYZER = SPELL_ANALYZER
 AUTOCOMPLETE_ANALYZER = "kb_autocomplete"  # edge n-grams of title words, for as-you-type
 AUTOCOMPLETE_SEARCH_ANALYZER = "kb_autocomplete_search"
 
@@ -42,43 +43,30 @@ AUTOCOMPLETE_MAX_GRAM = 25
 
 _folding = token_filter("kb_folding", "asciifolding")
 _stemmer = token_filter("kb_stemmer", "stemmer", language="porter2")
-_possessive = token_filter("kb_possessive", "stemmer", language="possessive_english")
+# Words are runs of letters and digits, split on everything else, exactly as search.text.WORD_RE
+# splits them for the embedded engine and for the query's concepts: "mother's" is "mother" and
+# "s" in both (the standard tokenizer kept it whole, and the query then needed an "s").
+_words = tokenizer("kb_words", "pattern", pattern="[^\\p{L}\\p{N}]+")
 _edge_ngrams = token_filter(
     "kb_edge_ngrams", "edge_ngram", min_gram=1, max_gram=AUTOCOMPLETE_MAX_GRAM
 )
 
 english = analyzer(
     INDEX_ANALYZER,
-    tokenizer="standard",
-    filter=[_possessive, "lowercase", _folding, _stemmer],
+    tokenizer=_words,
+    filter=["lowercase", _folding, _stemmer],
 )
-spelling = analyzer(SPELL_ANALYZER, tokenizer="standard", filter=["lowercase", _folding])
+spelling = analyzer(SPELL_ANALYZER, tokenizer=_words, filter=["lowercase", _folding])
 autocomplete = analyzer(
-    AUTOCOMPLETE_ANALYZER, tokenizer="standard", filter=["lowercase", _folding, _edge_ngrams]
+    AUTOCOMPLETE_ANALYZER, tokenizer=_words, filter=["lowercase", _folding, _edge_ngrams]
 )
 autocomplete_search = analyzer(
-    AUTOCOMPLETE_SEARCH_ANALYZER, tokenizer="standard", filter=["lowercase", _folding]
+    AUTOCOMPLETE_SEARCH_ANALYZER, tokenizer=_words, filter=["lowercase", _folding]
 )
-
-
-def english_with_synonyms(synonym_rules: list[str]):
-    """The search analyzer: the index chain, then the synonym graph.
-
-    Elasticsearch parses each rule with the filters before the graph, so rules are written in
-    plain words and become stems, matching whatever form, case or accents a user types.
-    """
-    synonyms = token_filter(
-        "kb_synonyms", "synonym_graph", synonyms=list(synonym_rules), lenient=False
-    )
-    return analyzer(
-        SEARCH_ANALYZER,
-        tokenizer="standard",
-        filter=[_possessive, "lowercase", _folding, _stemmer, synonyms],
-    )
 
 
 def _english_text(**kwargs):
-    return Text(analyzer=INDEX_ANALYZER, search_analyzer=SEARCH_ANALYZER, **kwargs)
+    return Text(analyzer=INDEX_ANALYZER, **kwargs)
 
 
 class Term(InnerDoc):
@@ -127,11 +115,11 @@ class KnowledgeDocument(Document):
     # Recommendation rows ({"anchor", "text"}): kept for linking a matched row, never searched
     # (their words are in `body`).
     rows = Object(enabled=False)
-    # Derived by to_source(), with the embedded engine's own functions, so sorts agree.
+    # Derived by to_source() with search/policy.py's functions, so sorts agree with embedded.
     facet_keys = Object(FacetKeys)
     sort_date = Keyword()
     title_key = Keyword()
-    # embedded.checksum() of the flat document: drift checks read only this, never searched.
+    # policy.checksum() of the flat document: drift checks read only this, never searched.
     checksum = Keyword(index=False, doc_values=False)
     # Filled by copy_to only, never in _source: the embedded engine's "taxonomy" column (facet
     # labels and regions) and every word for "did you mean".
@@ -144,8 +132,8 @@ class KnowledgeDocument(Document):
         dynamic = MetaField(False)
 
 
-def build_index(name: str, synonym_rules: list[str]) -> Index:
-    """The definition of one versioned index, with today's synonyms."""
+def build_index(name: str) -> Index:
+    """The definition of one versioned index."""
     index = Index(name)
     index.settings(
         number_of_shards=1,  # one shard: exact corpus statistics, and the corpus is small
@@ -154,7 +142,6 @@ def build_index(name: str, synonym_rules: list[str]) -> Index:
     )
     for definition in (
         english,
-        english_with_synonyms(synonym_rules),
         spelling,
         autocomplete,
         autocomplete_search,
@@ -164,9 +151,9 @@ def build_index(name: str, synonym_rules: list[str]) -> Index:
     return index
 
 
-def index_body(synonym_rules: list[str]) -> dict:
+def index_body() -> dict:
     """The settings and mappings sent when creating an index (also the golden-file subject)."""
-    return build_index("unused", synonym_rules).to_dict()
+    return build_index("unused").to_dict()
 
 
 def facet_key(term: dict) -> str:
@@ -188,7 +175,7 @@ def to_source(document: dict) -> dict:
         facet.name: [facet_key(term) for term in document.get(facet.field) or []]
         for facet in FACETS
     }
-    source["sort_date"] = embedded.sort_date(document)
-    source["title_key"] = embedded.title_key(document.get("title") or "")
-    source["checksum"] = embedded.checksum(document)
+    source["sort_date"] = policy.sort_date(document)
+    source["title_key"] = policy.title_key(document.get("title") or "")
+    source["checksum"] = policy.checksum(document)
     return source

@@ -1,8 +1,11 @@
-"""Elasticsearch with the embedded engine behind it, so search survives a cluster's bad day.
+"""The cluster engine with the embedded engine behind it, so search survives a cluster's bad day.
 
-- Writes go to the embedded engine first (it is always current), then to Elasticsearch. A write
-  Elasticsearch refuses or cannot receive is recorded in the outbox (search.models) by page id.
-- Reads come from Elasticsearch. When it fails, the embedded engine answers and the response
+The same for OpenSearch and Elasticsearch: nothing here depends on the server.
+
+- Writes go to the embedded engine first (it is always current), then to the cluster. A write
+  the cluster refuses or cannot receive, for whatever reason, is recorded in the outbox
+  (search.models) by page id.
+- Reads come from the cluster. When it fails, the embedded engine answers and the response
   says so in `warnings`, which the page shows as a notice and the API returns as is.
 - The outbox is replayed in full by `search_index update`. A successful contact with the cluster
   (at most every REPLAY_CHECK_SECONDS per process) also replays one batch of it; any error there
@@ -25,15 +28,14 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from search import policy
+
 from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
-from .elasticsearch import DocumentsRejected, ElasticsearchEngine, FacetsIncomplete
+from .cluster import ClusterEngine, DocumentsRejected, FacetsIncomplete
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_WARNING = (
-    "Search is running in reduced mode: Elasticsearch is unavailable, so these results come "
-    "from the built-in index."
-)
+FALLBACK_WARNING = policy.FALLBACK_NOTICE
 RETRY_AFTER_SECONDS = 30.0
 REPLAY_CHECK_SECONDS = 10.0
 REPLAY_BATCH_SIZE = 200
@@ -80,7 +82,7 @@ class CircuitBreaker:
 
 
 def record_failed_update(page_ids, action: str, error: str) -> None:
-    """Remember pages whose Elasticsearch copy is out of date (one row per page).
+    """Remember pages whose cluster copy is out of date (one row per page).
 
     An existing row counts one more attempt and moves to the back of the queue (updated_at).
     """
@@ -104,7 +106,7 @@ def record_failed_update(page_ids, action: str, error: str) -> None:
 class ReplayResult:
     indexed: int = 0
     deleted: int = 0
-    rejected: int = 0  # refused by Elasticsearch document by document; kept in the outbox
+    rejected: int = 0  # refused by the cluster document by document; kept in the outbox
     remaining: int = 0
     error: str = ""  # the cluster failed; the batch stays in the outbox
 
@@ -113,15 +115,14 @@ class ReplayResult:
 
 
 class ResilientEngine(SearchEngine):
-    name = "elasticsearch"
-
     def __init__(
         self,
-        primary: ElasticsearchEngine,
+        primary: ClusterEngine,
         fallback: SearchEngine,
         breaker: CircuitBreaker | None = None,
     ):
         self.primary = primary
+        self.name = primary.name
         self.fallback = fallback
         self.breaker = breaker or CircuitBreaker.for_url(primary.url)
 
@@ -151,8 +152,15 @@ class ResilientEngine(SearchEngine):
                 return titles
         return self.fallback.suggest(prefix, limit)
 
+    def health(self) -> dict:
+        """The fallback's count and whether the cluster is in use; never contacts the cluster."""
+        return {
+            **self.fallback.health(),
+            "cluster": "in use" if self.breaker.allows_request() else "failing, using fallback",
+        }
+
     def explain(self, request: SearchRequest) -> dict:
-        """Elasticsearch's request body; building it never contacts the cluster."""
+        """The cluster's request body; building it never contacts the cluster."""
         return self.primary.explain(request)
 
     # -- writing --------------------------------------------------------------------------------
@@ -169,7 +177,7 @@ class ResilientEngine(SearchEngine):
         self._write("delete", ids, lambda: self.primary.delete(ids))
 
     def _write_fallback(self, action: str, send) -> None:
-        """The local index first; its failure must not keep the update from Elasticsearch.
+        """The local index first; its failure must not keep the update from the cluster.
 
         A fallback index that missed an update is repaired by the scheduled
         `search_index update --engine embedded` (its drift check compares checksums).
@@ -178,7 +186,7 @@ class ResilientEngine(SearchEngine):
             send()
         except Exception as error:  # noqa: BLE001 - e.g. a full disk or a locked SQLite file
             logger.error(
-                "fallback index %s failed; Elasticsearch is still updated: %s",
+                "fallback index %s failed; the cluster is still updated: %s",
                 action,
                 error,
                 exc_info=error,
@@ -197,19 +205,19 @@ class ResilientEngine(SearchEngine):
         except DocumentsRejected as error:
             # The cluster answered and took the rest: no fallback, the breaker stays closed.
             self._succeeded(replay)  # before recording: a replay now would be refused again
-            logger.error("elasticsearch %s: %s; kept in the search outbox", action, error)
+            logger.error("%s %s: %s; kept in the search outbox", self.name, action, error)
             for page_id, reason in error.rejected.items():
                 record_failed_update([page_id], action, reason)
-        except EngineUnavailable as error:
+        except Exception as error:  # noqa: BLE001 - whatever the cause, the page is kept
             self._failed(action, error)
-            record_failed_update(ids, action, str(error))
+            record_failed_update(ids, action, str(error) or type(error).__name__)
         else:
             self._succeeded(replay)
 
     def rebuild(self, documents) -> int:
         """Rebuild both indexes from one snapshot, then catch up with edits made meanwhile.
 
-        Raises EngineUnavailable (one line, naming the URL) when Elasticsearch cannot be
+        Raises EngineUnavailable (one line, naming the URL) when the cluster cannot be
         rebuilt; the embedded index is rebuilt first either way, so the fallback stays current.
         """
         from search.documents import all_documents
@@ -220,7 +228,7 @@ class ResilientEngine(SearchEngine):
         count = self.primary.rebuild(snapshot, version=version)
         self._succeeded(replay=False)
         # Pages published, changed or withdrawn while the new index loaded went to the old one.
-        # The fallback has them already (live writes reach it first); only Elasticsearch needs
+        # The fallback has them already (live writes reach it first); only the cluster needs
         # them, and the outbox is replayed once, below.
         before = {document["id"]: document for document in snapshot}
         now = list(all_documents())
@@ -237,12 +245,12 @@ class ResilientEngine(SearchEngine):
     def replay_outbox(
         self, batch_size: int | None = None, max_batches: int | None = None
     ) -> ReplayResult:
-        """Bring Elasticsearch up to date for the pages in the outbox, from the database.
+        """Bring the cluster up to date for the pages in the outbox, from the database.
 
         Rows recorded before the replay started are taken in order (oldest attempt first), a
         batch at a time, each batch claimed with SELECT ... FOR UPDATE SKIP LOCKED so two
         replays never send the same rows (on SQLite, which has no row locks, writes are
-        serialised anyway). Per row: done -> deleted; refused by Elasticsearch on its own ->
+        serialised anyway). Per row: done -> deleted; refused by the cluster on its own ->
         kept with one more attempt and moved to the back; cluster failing -> the batch is kept
         and the replay stops.
         """
@@ -283,7 +291,7 @@ class ResilientEngine(SearchEngine):
         documents, gone = current_documents(entry.page_id for entry in entries)
         try:
             rejected = self.primary.write(documents, gone, version=version)
-        except EngineUnavailable as error:
+        except Exception as error:  # noqa: BLE001 - whatever the cause, the batch is kept
             self._failed("replay", error)
             untouched.filter(pk__in=[entry.pk for entry in entries]).update(
                 attempts=F("attempts") + 1, last_error=str(error)[:2000], updated_at=timezone.now()
@@ -296,7 +304,8 @@ class ResilientEngine(SearchEngine):
         ).delete()
         if rejected:
             logger.error(
-                "elasticsearch refused %s outbox page(s) on replay; kept in the outbox: %s",
+                "%s refused %s outbox page(s) on replay; kept in the outbox: %s",
+                self.name,
                 len(rejected),
                 "; ".join(f"page {page_id}: {reason}" for page_id, reason in rejected.items()),
             )
@@ -325,7 +334,7 @@ class ResilientEngine(SearchEngine):
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, documents: list[dict]) -> CheckReport:
-        """Elasticsearch's drift and cluster state, plus the fallback's drift and the outbox.
+        """The cluster's drift and state, plus the fallback's drift and the outbox.
 
         Drift in either index counts, so `search_index update` repairs both. Raises
         EngineUnavailable when the cluster cannot be checked: a check must not report "no
@@ -353,9 +362,9 @@ class ResilientEngine(SearchEngine):
             else "kept in the search outbox"
         )
         if isinstance(error, FacetsIncomplete) or not isinstance(error, EngineUnavailable):
-            logger.error("elasticsearch %s failed; %s", action, consequence, exc_info=error)
+            logger.error("%s %s failed; %s", self.name, action, consequence, exc_info=error)
         else:
-            logger.warning("elasticsearch %s failed; %s: %s", action, consequence, error)
+            logger.warning("%s %s failed; %s: %s", self.name, action, consequence, error)
 
     def _succeeded(self, replay: bool = True) -> None:
         """Close the breaker; now and then replay one outbox batch, never failing the caller."""
@@ -379,11 +388,11 @@ class ResilientEngine(SearchEngine):
             )
 
 
-def build_elasticsearch_engine() -> ResilientEngine:
-    """The engine for KB_SEARCH_ENGINE=elasticsearch (see search/engines/__init__.py)."""
+def build_cluster_engine(server: str) -> ResilientEngine:
+    """The engine for KB_SEARCH_ENGINE=opensearch or elasticsearch (search/engines/__init__.py)."""
     from .embedded import EmbeddedEngine
 
     return ResilientEngine(
-        primary=ElasticsearchEngine.from_settings(),
+        primary=ClusterEngine.from_settings(server),
         fallback=EmbeddedEngine(settings.KB_SEARCH_INDEX_PATH),
     )

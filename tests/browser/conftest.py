@@ -34,6 +34,12 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 60
+ADMIN_USER = ("browser-admin", "browser-admin-password")
+CREATE_ADMIN = (
+    "from django.contrib.auth.models import User; "
+    f"User.objects.create_superuser({ADMIN_USER[0]!r}, password={ADMIN_USER[1]!r})"
+)
+SITE = {}  # the served copy's environment, for tests that run manage.py against it
 
 
 def find_chromium():
@@ -132,8 +138,21 @@ def site_url(tmp_path_factory):
         "PYTHONUNBUFFERED": "1",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
-    for command in (["migrate", "--no-input", "-v", "0"], ["load_initial_data", "-v", "0"]):
+    SITE["env"] = env
+    for command in (
+        ["migrate", "--no-input", "-v", "0"],
+        ["load_initial_data", "-v", "0"],
+        ["shell", "-c", CREATE_ADMIN],  # for the admin journeys (tests/browser/test_admin_*.py)
+    ):
         subprocess.run([*manage, *command], cwd=ROOT, env=env, check=True)
+    # An admin account for the browser tests that sign in (test_csp.py).
+    subprocess.run(
+        [*manage, "createsuperuser", "--no-input", "--username", "csp-admin", "--email", ""],
+        cwd=ROOT,
+        env={**env, "DJANGO_SUPERUSER_PASSWORD": "csp-admin-password-1"},
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     log_path = workdir / "server.log"
     with open(log_path, "w") as log:

@@ -81,7 +81,7 @@ def test_a_long_query_missing_one_word_says_it_relaxed(client):
 
 @pytest.mark.django_db
 def test_a_query_no_page_fully_matches_says_so(client):
-    from search.engines.embedded import PARTIAL_NOTICE
+    from search.policy import PARTIAL_NOTICE
 
     body = client.get("/api/search/", {"q": "genetics zebra"}).json()
     urls = [result["url"] for result in body["results"]]

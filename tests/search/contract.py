@@ -32,6 +32,7 @@ import itertools
 
 import pytest
 
+from search import policy
 from search.documents import new_document
 from search.engines.base import SearchRequest
 from search.facets import FACETS, FACETS_BY_NAME
@@ -256,8 +257,11 @@ def counts(response, facet_name):
     return {v.value: v.count for v in response.facets[facet_name]}
 
 
-class EngineContract:
-    """Tests any engine must pass. Provide an `engine` fixture (see the module docstring)."""
+class _BehaviourContract:
+    """Tests any engine must pass. Provide an `engine` fixture (see the module docstring).
+
+    The shared rules' tests (SharedRulesContract, below) come with it.
+    """
 
     @pytest.fixture
     def loaded(self, engine):
@@ -300,7 +304,7 @@ class EngineContract:
         assert response.warnings == []  # some page matched every concept: no notice
 
     def test_notice_only_when_no_page_matches_every_concept(self, loaded):
-        from search.engines.embedded import PARTIAL_NOTICE
+        from search.policy import PARTIAL_NOTICE
 
         response = loaded.search(request("overcrowding zebras"))
         assert ids(response) == [110]
@@ -631,3 +635,120 @@ class EngineContract:
         assert report.stale == [101]
         assert report.orphaned == [removed["id"]]
         assert report.missing == [160]
+
+
+class SharedRulesContract:
+    """search/policy.py's rules, followed by every engine: a rule changed there changes every
+    engine at once, and an engine that restated or ignored a rule fails here.
+
+    Mixed into EngineContract; each test loads its own small corpus.
+    """
+
+    def test_type_prior_orders_pages_with_the_same_text(self, engine):
+        types = list(policy.TYPE_BOOST)
+        engine.rebuild(
+            [
+                doc(300 + n, "Kangaroo care", type_key, summary="Kangaroo care for newborns.")
+                for n, type_key in enumerate(types)
+            ]
+        )
+        hits = engine.search(request("kangaroo")).hits
+        assert [hit.type_key for hit in hits] == sorted(types, key=policy.type_boost, reverse=True)
+
+    def test_field_weights_order_title_summary_taxonomy_body(self, engine):
+        weights = policy.FIELD_WEIGHTS
+        assert list(weights) == sorted(weights, key=weights.get, reverse=True)
+        engine.rebuild(
+            [
+                doc(311, "Zephyr", "resource", summary="Blankets", body="Cots"),
+                doc(312, "Blankets", "resource", summary="Zephyr", body="Cots"),
+                doc(313, "Blankets", "resource", summary="Cots", themes=[("z", "Zephyr")]),
+                doc(314, "Blankets", "resource", summary="Cots", body="Zephyr"),
+            ]
+        )
+        assert ids(engine.search(request("zephyr"))) == [311, 312, 313, 314]
+
+    def test_shortest_corrected_word(self, engine):
+        engine.rebuild([doc(321, "Soap and a tap", "resource", summary="Soap by the tap.")])
+        shortest = "soab"  # one edit from "soap"
+        assert len(shortest) == policy.MIN_CORRECTED_LENGTH
+        assert engine.search(request(shortest)).suggestion == "soap"
+        shorter = "tep"  # one edit from "tap"
+        assert len(shorter) == policy.MIN_CORRECTED_LENGTH - 1
+        assert engine.search(request(shorter)).suggestion is None
+
+    def test_edit_distance_limit_grows_with_the_word(self, engine):
+        engine.rebuild([doc(331, "Nappy and cradle", "resource", summary="A nappy, a cradle.")])
+        five, six = "nxapp", "cxradl"  # two edits from "nappy" and from "cradle"
+        assert (policy.edit_limit(five), policy.edit_limit(six)) == (1, 2)
+        assert policy.edit_distance(five, "nappy", 2) == policy.edit_distance(six, "cradle", 2) == 2
+        assert engine.search(request(five)).suggestion is None
+        assert engine.search(request(six)).suggestion == "cradle"
+        # Two edits that change the first letter are not a correction.
+        assert policy.edit_distance("xcradl", "cradle", 2) == 2
+        assert engine.search(request("xcradl")).suggestion is None
+
+    @staticmethod
+    def _partial_corpus(full):
+        words = ["kangaroo", "lullaby", "hammock"]
+        documents = [
+            doc(340 + n, f"Page {n}", "resource", summary=" ".join(words)) for n in range(full)
+        ]
+        documents.append(doc(349, "Partial page", "resource", summary=" ".join(words[:-1])))
+        return words, documents
+
+    def test_partial_page_follows_the_full_ones_without_a_notice(self, engine):
+        words, documents = self._partial_corpus(full=3)
+        engine.rebuild(documents)
+        response = engine.search(request(" ".join(words)))
+        assert (response.total, response.exact_total) == (4, 3)
+        assert ids(response)[-1] == 349
+        assert response.warnings == []
+
+    def test_partial_pages_alone_carry_the_notice(self, engine):
+        words, documents = self._partial_corpus(full=0)
+        engine.rebuild(documents)
+        response = engine.search(request(" ".join(words)))
+        assert (ids(response), response.exact_total) == ([349], 0)
+        assert response.warnings == [policy.PARTIAL_NOTICE]
+
+    def test_title_sort_uses_the_shared_key(self, engine):
+        titles = ["The Zoo visit", "apple pressing", "Ésprit de corps", '"Quoted" title', "Bath"]
+        engine.rebuild([doc(351 + n, t, "resource") for n, t in enumerate(titles)])
+        response = engine.search(request(sort="title"))
+        assert [hit.title for hit in response.hits] == sorted(titles, key=policy.title_key)
+
+    def test_newest_sort_uses_the_shared_key(self, engine):
+        documents = [
+            doc(361, "Dated", "news", date="2010-05-01", year=2010),
+            doc(362, "Year only", "resource", year=2010),
+            doc(363, "Older", "resource", year=2009),
+            doc(364, "Undated", "resource"),
+        ]
+        engine.rebuild(documents)
+        keys = [policy.sort_date(d) for d in documents]
+        assert keys == ["2010-05-01", "2010", "2009", None]  # newest first, undated last
+        assert ids(engine.search(request(sort="newest"))) == [361, 362, 363, 364]
+
+    def test_facet_values_are_listed_in_the_shared_order(self, loaded):
+        for filters in ({}, {"theme": ["breastfeeding"]}, {"type": ["resource", "news"]}):
+            response = loaded.search(request(**filters))
+            for facet in FACETS:
+                listed = response.facets[facet.name]
+                assert listed == sorted(listed, key=policy.facet_value_order), facet.name
+
+    def test_unknown_value_notice_is_the_shared_text(self, loaded):
+        response = loaded.search(request(theme=["housing", "no-such-theme"]))
+        assert response.warnings == [policy.unknown_value_notice("Theme", "no-such-theme")]
+
+    def test_drift_uses_the_shared_checksum(self, loaded):
+        reordered = [dict(reversed(list(d.items()))) for d in corpus()]  # same content
+        assert not loaded.check(reordered).drift
+        changed = corpus()
+        changed[3]["url"] = "/moved/"  # a field no search reads: only the checksum sees it
+        assert policy.checksum(changed[3]) != policy.checksum(corpus()[3])
+        assert loaded.check(changed).stale == [104]
+
+
+class EngineContract(_BehaviourContract, SharedRulesContract):
+    """Everything an engine must pass: behaviour and the shared rules."""

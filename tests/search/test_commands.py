@@ -83,7 +83,7 @@ def test_unknown_engine_is_a_one_line_error(command):
     errors = [line for line in result.stderr.splitlines() if "error" in line.lower()]
     assert errors == [
         f"manage.py {command}: error: argument --engine: invalid choice: 'nope' "
-        "(choose from 'embedded', 'elasticsearch')"
+        "(choose from 'embedded', 'opensearch', 'elasticsearch')"
     ]
 
 

@@ -120,7 +120,7 @@ def test_queries_of_two_concepts_or_more_also_match_pages_missing_one():
 
 
 def test_partial_rule_and_its_notice():
-    from search.engines.embedded import PARTIAL_NOTICE, partial_matches
+    from search.policy import PARTIAL_NOTICE, partial_matches
 
     assert (partial_matches(1), partial_matches(2), partial_matches(5)) == (False, True, True)
     assert partial_matches(2, exact_total=0, total=4) == PARTIAL_NOTICE

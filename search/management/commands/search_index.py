@@ -1,22 +1,33 @@
 """`manage.py search_index rebuild|update|check`: build, refresh or audit the search index."""
 
+import logging
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from search.documents import all_documents
-from search.engines import ENGINE_NAMES, EngineUnavailable, get_engine
+from search.engines import ENGINE_NAMES, EngineUnavailable, IndexUnavailable, get_engine
+
+logger = logging.getLogger("search.repair")
+
+
+def local_index(engine):
+    """The embedded index this server keeps: the engine itself, or the cluster's fallback."""
+    local = getattr(engine, "fallback", engine)
+    return local if local.name == "embedded" else None
 
 
 class Command(BaseCommand):
     help = (
         "rebuild: replace the index with every published page. "
         "update: index what is missing or changed and remove what is no longer published. "
-        "check: compare the index with the published pages; exits 1 when they differ."
+        "check: compare the index with the published pages; exits 1 when they differ. "
+        "ensure: compare, then repair: build the index when there is none or it is unreadable, "
+        "re-send what is missing or changed, leave a complete index alone."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["rebuild", "update", "check"])
+        parser.add_argument("action", choices=["rebuild", "update", "check", "ensure"])
         parser.add_argument(
             "--engine", choices=ENGINE_NAMES, help="Default: the configured KB_SEARCH_ENGINE."
         )
@@ -38,30 +49,91 @@ class Command(BaseCommand):
         count = engine.rebuild(all_documents())
         seconds = time.perf_counter() - started
         self.say(f"Indexed {count} pages with the {engine.name} engine in {seconds:.2f}s.")
+        self.catch_up(local_index(engine))
+
+    def catch_up(self, local):
+        """Pages published while the new file was built went to the old one: re-send them."""
+        if local is None:
+            return
+        documents = list(all_documents())
+        report = local.check(documents)
+        changed = set(report.missing) | set(report.stale)
+        local.index_documents([d for d in documents if d["id"] in changed])
+        local.delete(report.orphaned)
+
+    def repair_local_index(self, engine, documents):
+        """Rebuild this server's embedded index if it is missing, corrupt or incomplete.
+
+        Returns True when it was rebuilt. The scheduled `update` so heals a damaged file.
+        """
+        local = local_index(engine)
+        if local is None:
+            return False
+        try:
+            local.check(documents)
+        except IndexUnavailable as error:
+            logger.warning("search index repair: rebuilding the embedded index: %s", error)
+            count = local.rebuild(documents)
+            logger.warning("search index repair: rebuilt with %s documents", count)
+            self.say(f"Rebuilt the embedded index ({count} pages): {error}")
+            return True
+        return False
 
     def run_update(self, engine):
-        replay_outbox = getattr(engine, "replay_outbox", None)  # Elasticsearch's failed updates
+        replay_outbox = getattr(engine, "replay_outbox", None)  # the cluster's failed updates
         if replay_outbox:
             result = replay_outbox()
             if result.error:  # the cluster is failing: drift repair could not reach it either
                 raise EngineUnavailable(result.error)
             self.say(f"Replayed the outbox: {result.indexed} indexed, {result.deleted} removed.")
             if result.remaining:
-                # Pages Elasticsearch refused one by one (see the log and the outbox's
+                # Pages the cluster refused one by one (see the log and the outbox's
                 # last_error); they stay queued and do not stop the drift repair below.
                 self.stdout.write(
                     f"{result.remaining} page(s) left in the outbox "
-                    f"({result.rejected} refused by Elasticsearch in this replay)."
+                    f"({result.rejected} refused by the cluster in this replay)."
                 )
         documents = list(all_documents())
-        report = engine.check(documents)
+        self.repair_local_index(engine, documents)
+        self.repair(engine, documents, engine.check(documents))
+
+    def repair(self, engine, documents, report):
         changed = set(report.missing) | set(report.stale)
         engine.index_documents([d for d in documents if d["id"] in changed])
         engine.delete(report.orphaned)
+        if report.drift:
+            logger.warning(
+                "search index repair: %s missing, %s stale, %s orphaned (%s engine)",
+                len(report.missing),
+                len(report.stale),
+                len(report.orphaned),
+                engine.name,
+            )
         self.say(
             f"Indexed {len(report.missing)} missing and {len(report.stale)} changed pages; "
             f"removed {len(report.orphaned)} no longer published ({engine.name} engine)."
         )
+
+    def run_ensure(self, engine):
+        """What `load_initial_data` runs: whatever happened before, leave the index complete.
+
+        A load killed after its database commit leaves pages the index never heard of; a
+        re-run of the load changes nothing in the database, so only this comparison finds them.
+        """
+        documents = list(all_documents())
+        try:
+            report = engine.check(documents)
+        except IndexUnavailable as error:
+            if local_index(engine) is not None and local_index(engine).path.exists():
+                logger.warning("search index repair: rebuilding: %s", error)
+            self.run_rebuild(engine)
+            return
+        if report.expected and not report.indexed:
+            self.run_rebuild(engine)
+        elif report.drift:
+            self.repair(engine, documents, report)
+        else:
+            self.say(f"Search index complete: {report.expected} pages ({engine.name} engine).")
 
     def run_check(self, engine):
         report = engine.check(list(all_documents()))

@@ -1,8 +1,17 @@
-"""`manage.py search_relevance`: MRR and success@3 per judged query, ours next to Wagtail's."""
+"""`manage.py search_relevance`: MRR and success@3 per judged query, for each engine side by side
+with Wagtail's database search.
 
-from django.core.management.base import BaseCommand
+A cluster engine (opensearch, elasticsearch) is scored on a throwaway index
+(`<prefix>-relevance-<random>`) built from the published pages now, and deleted afterwards: the
+live alias is never touched, and a cluster that fails is an error, never a silent fallback to
+the embedded engine's answers.
+"""
 
-from search.engines import ENGINE_NAMES, get_engine
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+
+from search.engines import CLUSTER_ENGINES, ENGINE_NAMES, EngineUnavailable, get_engine
 from search.relevance import (
     engine_urls,
     evaluate,
@@ -16,27 +25,66 @@ class Command(BaseCommand):
     help = "Score the judged queries in tests/relevance/judgements.yaml (MRR and success@3)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--engine", choices=ENGINE_NAMES, help="Default: KB_SEARCH_ENGINE.")
+        parser.add_argument(
+            "--engine",
+            action="append",
+            choices=ENGINE_NAMES,
+            help="An engine to score; repeat for several. Default: KB_SEARCH_ENGINE.",
+        )
 
     def handle(self, *args, **options):
-        engine = get_engine(options.get("engine"))
+        from django.conf import settings
+
+        names = options.get("engine") or [settings.KB_SEARCH_ENGINE]
         judgements = load_judgements()
-        ours = evaluate(judgements, lambda q: engine_urls(engine, q))
-        theirs = evaluate(judgements, wagtail_urls)
+        columns = []
+        for name in dict.fromkeys(names):
+            try:
+                with scored_engine(name) as engine:
+                    columns.append((name, evaluate(judgements, lambda q: engine_urls(engine, q))))
+            except EngineUnavailable as error:
+                raise CommandError(f"{name}: {error}") from None
+        columns.append(("wagtail", evaluate(judgements, wagtail_urls)))
         write = self.stdout.write
-        write(
-            f"{'query':<40} {'kind':<22} {engine.name + ' RR':>12} {'@3':>3}  {'wagtail RR':>10} {'@3':>3}"
-        )
-        for mine, other in zip(ours, theirs, strict=True):
-            kind = mine.judgement.kind.split(" (")[0]
-            write(
-                f"{mine.judgement.query[:40]:<40} {kind[:22]:<22} "
-                f"{mine.reciprocal_rank:>12.2f} {'yes' if mine.success_at_3 else 'no':>3}  "
-                f"{other.reciprocal_rank:>10.2f} {'yes' if other.success_at_3 else 'no':>3}"
+        head = "".join(f" {name[:10] + ' RR':>13} {'@3':>3}" for name, _ in columns)
+        write(f"{'query':<40} {'kind':<22}{head}")
+        for row, judgement in enumerate(judgements):
+            kind = judgement.kind.split(" (")[0]
+            cells = "".join(
+                f" {outcomes[row].reciprocal_rank:>13.2f} "
+                f"{'yes' if outcomes[row].success_at_3 else 'no':>3}"
+                for _, outcomes in columns
             )
-        our_mrr, our_success = summary(ours)
-        their_mrr, their_success = summary(theirs)
+            write(f"{judgement.query[:40]:<40} {kind[:22]:<22}{cells}")
         write("")
-        write(f"{'overall':<63} {'MRR':>12} {'success@3':>10}")
-        write(f"{engine.name + ' engine':<63} {our_mrr:>12.3f} {our_success:>10.0%}")
-        write(f"{'wagtail database search':<63} {their_mrr:>12.3f} {their_success:>10.0%}")
+        write(f"{'overall':<40} {'MRR':>12} {'success@3':>10}")
+        for name, outcomes in columns:
+            mrr, success = summary(outcomes)
+            label = "wagtail database search" if name == "wagtail" else f"{name} engine"
+            write(f"{label:<40} {mrr:>12.3f} {success:>10.0%}")
+
+
+class scored_engine:
+    """The engine to score: the embedded index as it is, or a fresh cluster index."""
+
+    def __init__(self, name):
+        self.name = name
+        self.cluster = None
+
+    def __enter__(self):
+        if self.name not in CLUSTER_ENGINES:
+            return get_engine(self.name)
+        from django.conf import settings
+
+        from search.documents import all_documents
+        from search.engines.cluster import ClusterEngine
+        from search.engines.dialects import configured_dialect
+
+        prefix = f"{settings.KB_SEARCH_INDEX_PREFIX}-relevance-{uuid.uuid4().hex[:8]}"
+        self.cluster = ClusterEngine(configured_dialect(self.name), prefix=prefix)
+        self.cluster.rebuild(all_documents())
+        return self.cluster
+
+    def __exit__(self, *exc):
+        if self.cluster is not None:
+            self.cluster.drop()

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines import elasticsearch as es_module
-from search.engines.elasticsearch import ElasticsearchEngine, build_client
+from search.engines import dialects
+from search.engines.cluster import ClusterEngine
+from search.engines.dialects import ElasticsearchDialect, build_client
 from search.engines.es_query import SpellingRules
-from search.engines.es_synonyms import rules_from
 from search.engines.resilient import CircuitBreaker
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 
@@ -23,11 +23,6 @@ def file_groups():
     return parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
 
 
-def file_synonym_rules() -> list[str]:
-    """synonyms.txt only (no glossary), so these tests need no database."""
-    return rules_from(file_groups(), [])
-
-
 def file_spelling_rules() -> SpellingRules:
     return SpellingRules.from_thesaurus(build_thesaurus(file_groups()))
 
@@ -37,11 +32,9 @@ def fixed_clock():
 
 
 def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
-    return ElasticsearchEngine(
-        client,
-        url=url,
+    return ClusterEngine(
+        ElasticsearchDialect(client, url),
         prefix=prefix,
-        synonym_rules=file_synonym_rules,
         spelling_rules=file_spelling_rules,
         clock=clock,
     )
@@ -51,7 +44,7 @@ def make_engine(client, url=FAKE_URL, prefix="kb-test", clock=fixed_clock):
 def fresh_process_state(monkeypatch):
     """Each test starts like a new process: no breaker memory, no cached clients."""
     monkeypatch.setattr(CircuitBreaker, "_by_url", {})
-    monkeypatch.setattr(es_module, "_clients", {})
+    monkeypatch.setattr(dialects, "_shared", {})
 
 
 @pytest.fixture
@@ -80,18 +73,27 @@ def unreachable_url(closed_port):
 
 @pytest.fixture
 def unreachable_engine(unreachable_url):
-    return make_engine(build_client(unreachable_url, max_retries=0), url=unreachable_url)
+    client = build_client("elasticsearch", unreachable_url, max_retries=0)
+    return make_engine(client, url=unreachable_url)
 
 
 def matched_text(body: dict) -> str | None:
-    """The text a request body matches on (its combined_fields query), wherever it sits."""
-    stack = [body.get("query", {})]
-    while stack:
-        node = stack.pop()
+    """The words a request body matches on: its concepts' combined_fields queries, in order
+    (the partial-match rule's named `exact` clause repeats them, so it is skipped)."""
+    found = []
+
+    def walk(node):
         if isinstance(node, dict):
+            if node.get("_name") == "exact":
+                return
             if "combined_fields" in node:
-                return node["combined_fields"]["query"]
-            stack.extend(node.values())
+                found.append(node["combined_fields"]["query"])
+                return
+            for value in node.values():
+                walk(value)
         elif isinstance(node, list):
-            stack.extend(node)
-    return None
+            for item in node:
+                walk(item)
+
+    walk(body.get("query", {}))
+    return " ".join(found) if found else None

@@ -11,7 +11,9 @@ external versioning (`version_type: external_gte`, 409 `version_conflict_engine_
 an older version; a deleted document's version is kept, as Elasticsearch keeps it for
 `index.gc_deletes`, here forever); `update_aliases` applies all its actions or none, and a
 `remove` of an alias the index does not hold fails with 404 `aliases_not_found_exception`.
-`time_out_after` applies a request and then times out, as a slow cluster does.
+`time_out_after` applies a request and then times out, as a slow cluster does. Deleting indices
+by wildcard is refused with 400, as Elasticsearch 8 does by default
+(`action.destructive_requires_name: true`).
 """
 
 from __future__ import annotations
@@ -193,6 +195,13 @@ class FakeCluster:
         }
 
     def _delete_indices(self, parts, params, body):
+        if any(ch in part for part in parts[0].split(",") for ch in "*?") or parts[0] == "_all":
+            # Elasticsearch 8's default, action.destructive_requires_name: true
+            return 400, _error(
+                "illegal_argument_exception",
+                "Wildcard expressions or all indices are not allowed",
+                400,
+            )
         for name in self._resolve(parts[0]):
             del self.indices[name]
         return 200, {"acknowledged": True}

@@ -343,7 +343,7 @@ def test_rebuild_catches_up_with_edits_made_while_it_loaded_and_replays_once(
     db, cluster, embedded, monkeypatch
 ):
     from search.documents import all_documents
-    from search.engines.embedded import checksum
+    from search.policy import checksum
 
     seconds = itertools.count(step=60)  # a slow load: the replay check interval passes
     engine = ResilientEngine(

@@ -18,11 +18,6 @@ from search.engines.es_schema import index_body
 from .conftest import file_spelling_rules, make_engine
 
 GOLDEN = Path(__file__).parent / "golden"
-FIXED_RULES = [
-    "cot death, SUDI, sudden unexpected death in infancy",
-    "FNP, Family Nurse Partnership",
-    "DfE, Department for Children\\, Schools and Families",
-]
 
 
 def assert_golden(name: str, actual: dict):
@@ -54,7 +49,7 @@ def test_request_body(name):
 
 
 def test_index_mapping_and_analysis():
-    assert_golden("index", index_body(FIXED_RULES))
+    assert_golden("index", index_body())
 
 
 def test_page_3_starts_at_the_41st_result():
@@ -81,21 +76,47 @@ def test_acronym_only_query_asks_for_no_spelling_suggestion():
 def test_every_document_field_is_mapped():
     from tests.search.contract import corpus
 
-    mapped = set(index_body([])["mappings"]["properties"])
+    mapped = set(index_body()["mappings"]["properties"])
     assert set(corpus()[0]) <= mapped
 
 
-def test_synonym_rules_come_from_the_file_and_the_glossary(db):
-    from search.engines.es_synonyms import elasticsearch_synonym_rules
+def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
+    body = make_engine(client=None).explain(SearchRequest.build("cot death"))
+    matches = body["query"]["function_score"]["query"]["bool"]["must"][0]  # without phrase boosts
+    concept = matches["bool"]["must"][0]
+    typed, *phrases = concept["bool"]["should"]
+    assert typed["combined_fields"]["query"] == "cot death"
+    assert typed["combined_fields"]["operator"] == "and"
+    assert {p["multi_match"]["query"] for p in phrases} >= {
+        "sudi",
+        "sudden unexpect death in infanc",
+    }
+    assert {p["multi_match"]["analyzer"] for p in phrases} == {"kb_spelling"}  # no re-stemming
+    assert concept["bool"]["minimum_should_match"] == 1
 
-    rules = elasticsearch_synonym_rules()
-    assert "dad, father" in rules  # search/synonyms.txt
-    assert "FNP, Family Nurse Partnership" in rules  # the glossary, from the database
-    assert "DfE, Department for Children\\, Schools and Families" in rules  # comma escaped
+
+def test_bodies_never_carry_parameters_opensearch_refuses():
+    from search.engines.dialects import OpenSearchDialect
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                refused = OpenSearchDialect.REFUSED_QUERY_PARAMETERS.get(key, frozenset())
+                assert not (isinstance(value, dict) and refused & set(value)), (key, value)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for request in [
+        *REQUESTS.values(),
+        SearchRequest.build("genetic services for cousin marriage"),
+    ]:
+        walk(make_engine(client=None).explain(request))
 
 
 def test_ranking_mirrors_the_embedded_engine():
-    from search.engines.embedded import TYPE_BOOST
+    from search.policy import TYPE_BOOST
 
     query = make_engine(client=None).explain(SearchRequest.build("young fathers"))["query"]
     ranking = query["function_score"]
@@ -106,7 +127,7 @@ def test_ranking_mirrors_the_embedded_engine():
     phrase = ranking["query"]["bool"]["should"][0]["multi_match"]
     assert (phrase["type"], phrase["query"]) == ("phrase", "young fathers")
     single = make_engine(client=None).explain(SearchRequest.build("fathers"))["query"]
-    assert "combined_fields" in single["function_score"]["query"]  # no phrase for one word
+    assert "match_phrase" not in json.dumps(single)  # no phrase boost for one word
 
 
 def test_partial_matches_list_full_matches_first():
@@ -114,19 +135,23 @@ def test_partial_matches_list_full_matches_first():
 
     engine = make_engine(client=None)
     request = SearchRequest.build("genetic services for cousin marriage")
+    strict = engine._search_for(request).to_dict()["query"]["function_score"]["query"]
     body = engine._search_for(request, relaxed=True).to_dict()
     relaxed = body["query"]["bool"]["must"][0]["function_score"]["query"]
-    fields = relaxed["bool"]["must"][0]["combined_fields"]
-    assert (fields["operator"], fields["minimum_should_match"]) == ("or", "-1")
+    concepts = strict["bool"]["must"][0]["bool"]["must"]  # genetic, services, for, cousin marriage
+    assert len(concepts) == 4
+    relaxed_concepts = relaxed["bool"]["must"][0]["bool"]
+    assert relaxed_concepts["should"] == concepts
+    assert relaxed_concepts["minimum_should_match"] == 3  # every concept but one
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
     [exact] = body["query"]["bool"]["should"]
     exact = exact["constant_score"]
     assert (exact["boost"], exact["_name"]) == (EXACT_FIRST_BOOST, EXACT_QUERY_NAME)
-    assert exact["filter"]["combined_fields"]["operator"] == "and"
+    assert exact["filter"]["bool"]["must"] == concepts  # every concept: the strict query
     # The notice needs how many pages match every concept: one filter aggregation.
     counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
-    assert counted[0]["combined_fields"]["operator"] == "and"
+    assert counted[0]["bool"]["must"] == concepts
     # Sorted by date, full matches still come first (score 1 against 0), then by date.
     newest = engine._search_for(SearchRequest.build("cousin genetics", sort="newest"), relaxed=True)
     newest = newest.to_dict()
@@ -134,20 +159,23 @@ def test_partial_matches_list_full_matches_first():
     assert newest["query"]["bool"]["should"][0]["constant_score"]["boost"] == 1.0
 
 
-def test_a_single_concept_is_never_partial():
-    strict = make_engine(client=None)._search_for(SearchRequest.build("cot death")).to_dict()
-    assert "function_score" in strict["query"]
-    assert "exact" not in strict["aggs"]
-
-
-def test_partial_rule_counts_concepts_like_the_embedded_engine():
-    from search.engines.embedded import COLUMN_WEIGHTS
-    from search.engines.es_query import FIELD_BOOSTS, may_relax
+def test_most_words_retry_counts_concepts_like_the_embedded_engine():
+    from search.engines.es_query import QUERY_FIELDS, concept_count
 
     rules = file_spelling_rules()
-    assert not may_relax("cot death", rules)  # two words, one concept
-    assert may_relax("cot death support", rules)  # three words, two concepts
-    assert not may_relax("cousin marriage", rules)  # a synonym phrase is one concept
-    assert may_relax("cousin marriage genetics", rules)
-    assert not may_relax("teenage", rules)
-    assert FIELD_BOOSTS is COLUMN_WEIGHTS
+    assert concept_count("cot death support", rules) == 2  # three words, two concepts
+    assert concept_count("cot death support groups", rules) == 3
+    assert concept_count("genetic cousin marriage", rules) == 2  # "cousin marriage" is one
+    assert concept_count("damp housing support", rules) == 3
+    assert QUERY_FIELDS == ["title^10", "summary^5", "taxonomy^2.5", "body^1"]
+
+
+def test_partial_rule_applies_from_two_concepts():
+    from search.engines.es_query import concept_count
+    from search.policy import partial_matches
+
+    rules = file_spelling_rules()
+    assert not partial_matches(concept_count("cot death", rules))  # two words, one concept
+    assert partial_matches(concept_count("cot death support", rules))
+    assert not partial_matches(concept_count("cousin marriage", rules))
+    assert partial_matches(concept_count("cousin marriage genetics", rules))

@@ -10,15 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines.elasticsearch import (
-    REBUILD_TIMEOUT_SECONDS,
-    DocumentsRejected,
-    ElasticsearchError,
-)
+from search.engines.cluster import DocumentsRejected
+from search.engines.dialects import REBUILD_TIMEOUT_SECONDS, ClusterError
 from search.engines.es_schema import to_source
 from tests.search.contract import corpus
 
-from .conftest import FAKE_URL, file_synonym_rules, make_engine
+from .conftest import FAKE_URL, make_engine
 
 NEW_INDEX = "kb-test-20250102030405678901"
 OLD_INDEX = "kb-test-20240101000000000000"
@@ -30,9 +27,8 @@ def test_first_rebuild_creates_a_versioned_index_and_the_alias(cluster, es_engin
 
     assert cluster.alias_holders("kb-test") == [NEW_INDEX]
     created = cluster.indices[NEW_INDEX]["body"]
-    assert created["settings"]["analysis"]["filter"]["kb_synonyms"]["synonyms"] == (
-        file_synonym_rules()
-    )
+    # Synonyms are expanded in queries from the thesaurus, never baked into the index.
+    assert "kb_synonyms" not in created["settings"]["analysis"].get("filter", {})
     assert created["mappings"]["properties"]["facet_keys"]["properties"]["theme"] == {
         "type": "keyword"
     }
@@ -83,7 +79,7 @@ def test_rebuild_replaces_an_index_squatting_on_the_alias_name(cluster, es_engin
 def test_failed_load_leaves_the_alias_alone_and_removes_the_half_built_index(cluster, es_engine):
     cluster.add_index(OLD_INDEX, aliases=["kb-test"])
     cluster.fail("PUT", "/_bulk", 500, "es_rejected_execution_exception", "queue full")
-    with pytest.raises(ElasticsearchError, match="HTTP 500.*es_rejected_execution_exception"):
+    with pytest.raises(ClusterError, match="HTTP 500.*es_rejected_execution_exception"):
         es_engine.rebuild(corpus())
     assert cluster.alias_holders("kb-test") == [OLD_INDEX]
     assert NEW_INDEX not in cluster.indices
@@ -116,7 +112,7 @@ def test_live_updates_write_through_the_alias(cluster, es_engine):
 
 
 def test_live_update_before_any_rebuild_is_refused_not_auto_created(cluster, es_engine):
-    with pytest.raises(ElasticsearchError, match="rejected 1 document.*is not an alias"):
+    with pytest.raises(ClusterError, match="rejected 1 document.*is not an alias"):
         es_engine.index_documents([corpus()[0]])
     assert cluster.indices == {}
 
@@ -133,6 +129,7 @@ def test_check_reports_drift_and_cluster_state(cluster, es_engine):
     (scan,) = [r for r in cluster.sent("POST", "/kb-test/_search") if "scroll" in r.params]
     assert scan.body["_source"] == ["checksum"]  # the checksum only, not whole documents
     assert report.details == {
+        "server": "Elasticsearch",
         "url": FAKE_URL,
         "cluster": "fake-cluster",
         "cluster health": "green",
@@ -140,15 +137,7 @@ def test_check_reports_drift_and_cluster_state(cluster, es_engine):
         "alias": "kb-test",
         "alias points to": NEW_INDEX,
         "documents in alias": len(corpus()),
-        "synonyms": "current",
     }
-
-
-def test_check_notices_synonyms_changed_since_the_rebuild(cluster):
-    make_engine(cluster.client()).rebuild(corpus())
-    engine = make_engine(cluster.client())
-    engine._synonym_rules = lambda: [*file_synonym_rules(), "nappy, diaper"]
-    assert engine.check(corpus()).details["synonyms"].startswith("changed since the last rebuild")
 
 
 def test_check_before_the_first_rebuild(cluster, es_engine):
@@ -158,7 +147,7 @@ def test_check_before_the_first_rebuild(cluster, es_engine):
 
 
 def test_deleting_through_a_missing_alias_is_an_error_not_a_missing_document(cluster, es_engine):
-    with pytest.raises(ElasticsearchError, match="index_not_found_exception"):
+    with pytest.raises(ClusterError, match="index_not_found_exception"):
         es_engine.delete([101])
 
 
@@ -189,7 +178,7 @@ def test_a_swap_that_times_out_after_being_applied_counts_as_done(cluster, es_en
 def test_a_swap_that_fails_deletes_only_the_new_index(cluster, es_engine):
     cluster.add_index(OLD_INDEX, aliases=["kb-test"], docs={"1": {"id": 1}})
     cluster.fail("POST", "/_aliases", 500, "process_cluster_event_timeout_exception", "slow")
-    with pytest.raises(ElasticsearchError, match="HTTP 500 while moving alias kb-test"):
+    with pytest.raises(ClusterError, match="HTTP 500 while moving alias kb-test"):
         es_engine.rebuild(corpus())
     assert cluster.alias_holders("kb-test") == [OLD_INDEX]
     assert sorted(cluster.indices) == [OLD_INDEX]
@@ -201,14 +190,14 @@ def test_a_swap_that_times_out_with_the_cluster_gone_deletes_nothing(
     cluster.add_index(OLD_INDEX, aliases=["kb-test"])
     planned = es_engine._swap_actions
 
-    def then_the_cluster_stops_answering(client, new_index):
-        actions = planned(client, new_index)
+    def then_the_cluster_stops_answering(new_index):
+        actions = planned(new_index)
         cluster.time_out_after("POST", "/_aliases")
         cluster.fail("GET", "/_alias/kb-test", 503, "master_not_discovered_exception", "gone")
         return actions
 
     monkeypatch.setattr(es_engine, "_swap_actions", then_the_cluster_stops_answering)
-    with pytest.raises(ElasticsearchError, match="unreachable while moving alias"):
+    with pytest.raises(ClusterError, match="unreachable while moving alias"):
         es_engine.rebuild(corpus())
     # The swap did happen: the live index must survive, whatever the engine could not tell.
     assert cluster.alias_holders("kb-test") == [NEW_INDEX]
@@ -219,15 +208,15 @@ def test_a_concurrent_rebuild_that_moved_the_alias_first_wins(cluster, es_engine
     cluster.add_index(OLD_INDEX, aliases=["kb-test"])
     planned = es_engine._swap_actions
 
-    def another_rebuild_swaps_in_between(client, new_index):
-        actions = planned(client, new_index)
+    def another_rebuild_swaps_in_between(new_index):
+        actions = planned(new_index)
         cluster.add_index(NEWER_INDEX)
         cluster.indices[OLD_INDEX]["aliases"].discard("kb-test")
         cluster.indices[NEWER_INDEX]["aliases"].add("kb-test")
         return actions
 
     monkeypatch.setattr(es_engine, "_swap_actions", another_rebuild_swaps_in_between)
-    with pytest.raises(ElasticsearchError, match="HTTP 404.*aliases_not_found_exception"):
+    with pytest.raises(ClusterError, match="HTTP 404.*aliases_not_found_exception"):
         es_engine.rebuild(corpus())
     assert cluster.alias_holders("kb-test") == [NEWER_INDEX]
     assert NEW_INDEX not in cluster.indices and NEWER_INDEX in cluster.indices
@@ -253,3 +242,23 @@ def test_a_document_stored_without_a_checksum_counts_as_stale(cluster, es_engine
     es_engine.rebuild(corpus())
     del cluster.indices[NEW_INDEX]["docs"]["105"]["checksum"]  # written before the field existed
     assert es_engine.check(corpus()).stale == [105]
+
+
+def test_indices_are_deleted_by_name_never_by_wildcard(cluster, es_engine):
+    """Elasticsearch 8 refuses `DELETE kb-test-*` (the fake does too); teardown lists, then
+    deletes each index by its name."""
+    cluster.add_index(OLD_INDEX, aliases=["kb-test"])
+    cluster.add_index("kb-test-notes")  # not a versioned index of ours: left alone
+    es_engine.rebuild(corpus())
+    assert es_engine.drop() == [NEW_INDEX]
+    assert sorted(cluster.indices) == ["kb-test-notes"]
+    deletes = [r.path for r in cluster.requests if r.method == "DELETE"]
+    assert deletes and not any("*" in path for path in deletes)
+    with pytest.raises(ValueError, match="name indices one by one"):
+        es_engine.dialect.delete_indices(["kb-test-*"])
+
+
+def test_the_fake_refuses_a_wildcard_delete_as_elasticsearch_8_does(cluster, es_engine):
+    client = cluster.client()
+    with pytest.raises(Exception, match="Wildcard expressions"):
+        client.indices.delete(index="kb-test-*")

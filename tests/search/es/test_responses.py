@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from search.engines.base import SearchRequest
-from search.engines.elasticsearch import ElasticsearchError, FacetsIncomplete
+from search.engines.cluster import FacetsIncomplete
+from search.engines.dialects import ClusterError
 from search.facets import FACETS
 
 from .conftest import matched_text
@@ -309,7 +310,7 @@ def test_truncated_facet_fails_loudly(cluster, es_engine):
 )
 def test_errors_name_the_cluster_and_the_reason(cluster, es_engine, status, error_type, reason):
     cluster.fail("POST", "/kb-test/_search", status, error_type, reason)
-    with pytest.raises(ElasticsearchError) as raised:
+    with pytest.raises(ClusterError) as raised:
         es_engine.search(SearchRequest.build("housing"))
     message = str(raised.value)
     assert message.startswith("Elasticsearch at http://es.test:9200 answered HTTP")
@@ -321,7 +322,7 @@ def test_missing_alias_is_an_error_not_an_empty_result(cluster, es_engine):
     cluster.fail(
         "POST", "/kb-test/_search", 404, "index_not_found_exception", "no such index [kb-test]"
     )
-    with pytest.raises(ElasticsearchError, match="HTTP 404.*index_not_found_exception"):
+    with pytest.raises(ClusterError, match="HTTP 404.*index_not_found_exception"):
         es_engine.search(SearchRequest.build("housing"))
 
 
@@ -349,7 +350,7 @@ def test_autocomplete_titles(cluster, es_engine):
 def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concept(
     cluster, es_engine
 ):
-    from search.engines.embedded import PARTIAL_NOTICE
+    from search.policy import PARTIAL_NOTICE
 
     genetics = hit(
         103,

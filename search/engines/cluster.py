@@ -1,58 +1,47 @@
-"""The Elasticsearch engine: the search contract answered by an Elasticsearch 8 cluster.
+"""The cluster engine: the search contract answered by OpenSearch 3 or Elasticsearch 8.
+
+One engine for both servers. Bodies, mapping and analysis are built once (es_query.py,
+es_schema.py, with elasticsearch.dsl); everything that differs between the servers (client,
+timeouts, error types, response shapes, refused parameters, the wildcard delete) is in
+dialects.py, and this module only calls a dialect's methods.
 
 Reads and writes go through an alias (the index prefix, e.g. `kb-production`). A rebuild loads
 a fresh versioned index (`kb-production-20250101120000000000`) and moves the alias to it in one
 `update_aliases` call, so searches never see a half-built index. Every failure to reach or use
-the cluster is raised as `EngineUnavailable` with the URL in its message; the resilient wrapper
-(resilient.py) turns that into a fallback answer and an outbox entry.
+the cluster is raised as `ClusterError` (an `EngineUnavailable`) with the server and URL in its
+message; the resilient wrapper (resilient.py) turns that into a fallback answer and an outbox
+entry.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
-from django.conf import settings
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
-from elasticsearch.dsl import Search
-
+from search import policy
 from search.facets import FACETS_BY_NAME
 
 from . import es_query
-from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
-from .embedded import checksum, partial_matches
+from .base import CheckReport, SearchEngine, SearchRequest, SearchResponse
+from .dialects import ClusterError, Dialect, bulk_reason
 from .es_schema import index_body, to_source
 
-# elastic_transport logs every failed attempt at WARNING with a traceback. This engine reports
-# each failure once, in one line naming the cluster, so unless LOGGING configures them, only the
-# transport's errors are kept (and a CLI failure stays one line).
 logger = logging.getLogger(__name__)
-_transport_logger = logging.getLogger("elastic_transport")
-if _transport_logger.level == logging.NOTSET:
-    _transport_logger.setLevel(logging.ERROR)
 
 BULK_CHUNK_SIZE = 500
-SEARCH_TIMEOUT_SECONDS = 5
-REBUILD_TIMEOUT_SECONDS = 120
 VERSION_SUFFIX = re.compile(r"^\d{20}$")  # %Y%m%d%H%M%S%f
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 VERSION_CONFLICT = "version_conflict_engine_exception"
 
 
-class ElasticsearchError(EngineUnavailable):
-    """The cluster could not be reached or refused a request; the message names the URL."""
-
-
-class FacetsIncomplete(ElasticsearchError):
+class FacetsIncomplete(ClusterError):
     """A terms aggregation left values out, so facet counts would silently be wrong."""
 
 
-class DocumentsRejected(ElasticsearchError):
+class DocumentsRejected(ClusterError):
     """The cluster answered, took every other document, and refused these (page id -> reason).
 
     A document-level refusal (e.g. a field the mapping cannot parse): the cluster is fine, so
@@ -70,104 +59,37 @@ class DocumentsRejected(ElasticsearchError):
 CLUSTER_ITEM_STATUSES = frozenset({401, 403, 404, 408, 429})
 
 
-def redact_url(url: str) -> str:
-    """The URL without any user:password, safe for logs and command output."""
-    parts = urlsplit(url)
-    if parts.username or parts.password:
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        parts = parts._replace(netloc=host)
-    return urlunsplit(parts)
-
-
-def build_client(url: str, api_key: str = "", ca_certs: str = "", **options) -> Elasticsearch:
-    """A client for one cluster URL. No retries and short timeouts: callers fall back instead."""
-    kwargs = {
-        "request_timeout": SEARCH_TIMEOUT_SECONDS,
-        "max_retries": 0,
-        "retry_on_timeout": False,
-    }
-    if api_key:
-        kwargs["api_key"] = api_key
-    if ca_certs:
-        kwargs["ca_certs"] = ca_certs
-    kwargs.update(options)
-    return Elasticsearch(url, **kwargs)
-
-
-_clients: dict[tuple[str, str, str], Elasticsearch] = {}
-
-
-def shared_client(url: str, api_key: str, ca_certs: str) -> Elasticsearch | None:
-    """One client (and connection pool) per process and configuration; None without a URL."""
-    if not url:
-        return None
-    key = (url, api_key, ca_certs)
-    if key not in _clients:
-        _clients[key] = build_client(url, api_key, ca_certs)
-    return _clients[key]
-
-
-class ElasticsearchEngine(SearchEngine):
-    name = "elasticsearch"
+class ClusterEngine(SearchEngine):
+    """The engine for any server a dialect speaks to (see dialects.py)."""
 
     def __init__(
         self,
-        client: Elasticsearch | None,
+        dialect: Dialect,
         *,
-        url: str,
         prefix: str,
-        synonym_rules: Callable[[], list[str]],
         spelling_rules: Callable[[], es_query.SpellingRules] = es_query.SpellingRules.current,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
-        self.client = client
-        self.url = redact_url(url) if url else "(ELASTICSEARCH_URL is not set)"
+        self.dialect = dialect
+        self.name = dialect.name
+        self.url = dialect.url
         self.alias = prefix
-        self._synonym_rules = synonym_rules
         self._spelling_rules = spelling_rules
         self._clock = clock
 
     @classmethod
-    def from_settings(cls) -> ElasticsearchEngine:
-        from .es_synonyms import elasticsearch_synonym_rules
+    def from_settings(cls, server: str) -> ClusterEngine:
+        from django.conf import settings
 
-        url = settings.ELASTICSEARCH_URL
-        return cls(
-            shared_client(url, settings.ELASTICSEARCH_API_KEY, settings.ELASTICSEARCH_CA_CERTS),
-            url=url,
-            prefix=settings.KB_ELASTICSEARCH_INDEX_PREFIX,
-            synonym_rules=elasticsearch_synonym_rules,
-        )
+        from .dialects import configured_dialect
 
-    # -- errors ---------------------------------------------------------------------------------
+        return cls(configured_dialect(server), prefix=settings.KB_SEARCH_INDEX_PREFIX)
 
-    @contextlib.contextmanager
     def _cluster(self, action: str):
-        """Translate every client failure into one line that names the cluster and the action."""
-        if self.client is None:
-            raise ElasticsearchError("Elasticsearch is not configured: ELASTICSEARCH_URL is empty")
-        try:
-            yield self.client
-        except ElasticsearchError:
-            raise
-        except helpers.BulkIndexError as error:
-            first = error.errors[0] if error.errors else {}
-            raise ElasticsearchError(
-                f"Elasticsearch at {self.url} rejected {len(error.errors)} document(s) while "
-                f"{action}: {_bulk_reason(first)}"
-            ) from error
-        except ApiError as error:
-            raise ElasticsearchError(
-                f"Elasticsearch at {self.url} answered HTTP {error.meta.status} while {action}: "
-                f"{_api_reason(error)}"
-            ) from error
-        except TransportError as error:
-            raise ElasticsearchError(
-                f"Elasticsearch at {self.url} is unreachable while {action}: "
-                f"{type(error).__name__}: {_first_line(error.message)}"
-            ) from error
+        return self.dialect.translated(action)
+
+    def _error(self, message: str) -> ClusterError:
+        return ClusterError(f"{self.dialect.label} at {self.url} {message}")
 
     # -- searching ------------------------------------------------------------------------------
 
@@ -177,7 +99,7 @@ class ElasticsearchEngine(SearchEngine):
 
     def _search_for(
         self, request: SearchRequest, query_text: str | None = None, relaxed: bool = False
-    ) -> Search:
+    ):
         return es_query.build_search(
             request, self._spelling_rules(), query_text=query_text, relaxed=relaxed
         )
@@ -186,12 +108,12 @@ class ElasticsearchEngine(SearchEngine):
         """One request (full matches first, then the partial ones); another only when an unknown
         facet value changes what matches, or to retry a misspelling."""
         rules = self._spelling_rules()
-        partial = es_query.may_relax(request.query, rules)
+        partial = policy.partial_matches(es_query.concept_count(request.query, rules))
         response, unknown = self._execute(request, relaxed=partial)
         warnings = []
         if unknown:
             warnings = [
-                f"Ignored unknown {FACETS_BY_NAME[name].label.lower()} \u201c{value}\u201d."
+                policy.unknown_value_notice(FACETS_BY_NAME[name].label, value)
                 for name, values in unknown.items()
                 for value in values
             ]
@@ -216,14 +138,14 @@ class ElasticsearchEngine(SearchEngine):
             retry, _ = self._execute(
                 request,
                 query_text=response.suggestion,
-                relaxed=es_query.may_relax(response.suggestion, rules),
+                relaxed=policy.partial_matches(es_query.concept_count(response.suggestion, rules)),
             )
             if retry.exact_total:
                 retry.suggestion = response.suggestion
                 retry.corrected_from = request.query
                 response = retry
-        concepts = rules.thesaurus.concepts(request.query)
-        notice = partial_matches(len(concepts), response.exact_total, response.total)
+        concepts = es_query.concept_count(request.query, rules)
+        notice = policy.partial_matches(concepts, response.exact_total, response.total)
         if notice:
             response.warnings.append(notice)
         response.warnings = warnings + response.warnings
@@ -231,27 +153,31 @@ class ElasticsearchEngine(SearchEngine):
 
     def _execute(self, request: SearchRequest, query_text: str | None = None, relaxed=False):
         body = self._search_for(request, query_text, relaxed=relaxed).to_dict()
-        with self._cluster("searching") as client:
-            raw = client.options(request_timeout=SEARCH_TIMEOUT_SECONDS).search(
-                index=self.alias, body=body
-            )
-            raw = raw.body
+        with self._cluster("searching"):
+            raw = self.dialect.search(self.alias, body)
         try:
             unknown = es_query.unknown_selections(request, raw)
             rules = self._spelling_rules()
-            return es_query.parse_response(request, raw, rules, unknown, query_text), unknown
+            response = es_query.parse_response(request, raw, rules, unknown, query_text)
         except es_query.FacetsTruncated as error:
-            raise FacetsIncomplete(f"Elasticsearch at {self.url}: {error}") from error
+            raise FacetsIncomplete(f"{self.dialect.label} at {self.url}: {error}") from error
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise self._error(
+                f"answered a search in an unexpected shape: {type(error).__name__}: {error}"
+            ) from error
+        response.engine = self.name
+        return response, unknown
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
         search = es_query.build_autocomplete(prefix, limit)
         if search is None:
             return []
-        with self._cluster("suggesting titles") as client:
-            raw = client.options(request_timeout=SEARCH_TIMEOUT_SECONDS).search(
-                index=self.alias, body=search.to_dict()
-            )
-        return es_query.parse_autocomplete(raw.body)
+        with self._cluster("suggesting titles"):
+            raw = self.dialect.search(self.alias, search.to_dict())
+        try:
+            return es_query.parse_autocomplete(raw)
+        except (KeyError, TypeError) as error:
+            raise self._error(f"answered suggestions in an unexpected shape: {error}") from error
 
     # -- live updates ---------------------------------------------------------------------------
 
@@ -272,14 +198,14 @@ class ElasticsearchEngine(SearchEngine):
 
         Every item carries `version` with `version_type: external_gte`: a time no later than
         the moment the state was read from the database (a replay takes it before reading; a
-        live write, by default, when it is sent). Elasticsearch keeps the highest version per
+        live write, by default, when it is sent). The server keeps the highest version per
         document, including a deleted one's, so a replay of an older state that arrives after a
         newer live write is refused with 409, which counts as done: the newer state is there.
 
         Items are judged one by one: a success, a 409 version conflict, or deleting a document
         that is not there, is done; a document-level refusal (4xx other than
         CLUSTER_ITEM_STATUSES) is returned as page id -> reason; any other failure raises
-        ElasticsearchError (the cluster is failing).
+        ClusterError (the cluster is failing).
         """
         versioned = {
             "version": self.version_now() if version is None else version,
@@ -302,27 +228,24 @@ class ElasticsearchEngine(SearchEngine):
             return {}
         rejected: dict[int, str] = {}
         failed: list[dict] = []
-        with self._cluster("updating documents") as client:
+        with self._cluster("updating documents"):
             # require_alias: never let a write auto-create a concrete index under the alias name,
             # which would block the first rebuild from creating the alias.
-            for _ok, item in helpers.streaming_bulk(
-                client,
-                actions,
-                chunk_size=BULK_CHUNK_SIZE,
-                raise_on_error=False,
-                refresh="wait_for",
-                require_alias=True,
+            for _ok, item in self.dialect.streaming_bulk(
+                actions, chunk_size=BULK_CHUNK_SIZE, refresh="wait_for", require_alias=True
             ):
+                if not isinstance(item, dict) or len(item) != 1:
+                    raise self._error(f"answered a bulk item in an unexpected shape: {item!r}")
                 ((op, result),) = item.items()
                 outcome = _item_outcome(op, result)
                 if outcome == "rejected":
-                    rejected[int(result["_id"])] = _bulk_reason(item)
+                    rejected[int(result["_id"])] = bulk_reason(item)
                 elif outcome == "failed":
                     failed.append(item)
         if failed:
-            raise ElasticsearchError(
-                f"Elasticsearch at {self.url} rejected {len(failed)} document(s) while updating "
-                f"documents: {_bulk_reason(failed[0])}"
+            raise self._error(
+                f"rejected {len(failed)} document(s) while updating documents: "
+                f"{bulk_reason(failed[0])}"
             )
         return rejected
 
@@ -330,7 +253,7 @@ class ElasticsearchEngine(SearchEngine):
         if rejected:
             first = next(iter(rejected.values()))
             raise DocumentsRejected(
-                f"Elasticsearch at {self.url} rejected {len(rejected)} document(s) while "
+                f"{self.dialect.label} at {self.url} rejected {len(rejected)} document(s) while "
                 f"{action} (page ids {', '.join(map(str, sorted(rejected)))}): {first}",
                 rejected,
             )
@@ -353,20 +276,16 @@ class ElasticsearchEngine(SearchEngine):
         afterwards is best effort: it is logged, never fails a rebuild that went live.
         """
         name = self.new_index_name()
-        with self._cluster(f"creating index {name}") as client:
-            client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.create(
-                index=name, **index_body(self._synonym_rules())
-            )
+        with self._cluster(f"creating index {name}"):
+            self.dialect.create_index(name, index_body())
         try:
             count = self._load(name, documents, version)
         except BaseException:
             self._discard_unless_live(name)
             raise
         try:
-            with self._cluster(f"moving alias {self.alias} to {name}") as client:
-                client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.update_aliases(
-                    actions=self._swap_actions(client, name)
-                )
+            with self._cluster(f"moving alias {self.alias} to {name}"):
+                self.dialect.update_aliases(self._swap_actions(name))
         except Exception as error:
             if self._discard_unless_live(name) != "live":
                 raise
@@ -390,7 +309,8 @@ class ElasticsearchEngine(SearchEngine):
     def _discard_unless_live(self, name: str) -> str:
         """Delete a new index unless the alias points to it: "live", "deleted" or "unknown"."""
         try:
-            holders = self._alias_holders(self.client)
+            with self._cluster("reading the alias"):
+                holders = self.dialect.alias_holders(self.alias)
         except Exception as error:  # noqa: BLE001 - the cluster may be gone; then keep it
             logger.warning(
                 "could not tell whether %s holds the alias %s (%s); left in place, the next "
@@ -402,8 +322,11 @@ class ElasticsearchEngine(SearchEngine):
             return "unknown"
         if name in holders:
             return "live"
-        with contextlib.suppress(Exception):  # best effort: the cluster may be gone
-            self.client.indices.delete(index=name, ignore_unavailable=True)
+        try:  # best effort: the cluster may be gone
+            with self._cluster(f"deleting index {name}"):
+                self.dialect.delete_indices([name])
+        except Exception as error:  # noqa: BLE001
+            logger.warning("could not delete the unfinished index %s: %s", name, error)
         return "deleted"
 
     def _load(self, name: str, documents: Iterable[dict], version: int | None = None) -> int:
@@ -411,11 +334,9 @@ class ElasticsearchEngine(SearchEngine):
             "version": self.version_now() if version is None else version,
             "version_type": "external_gte",
         }
-        with self._cluster(f"loading index {name}") as client:
-            client = client.options(request_timeout=REBUILD_TIMEOUT_SECONDS)
-            client.indices.put_settings(index=name, settings={"refresh_interval": "-1"})
-            count, _ = helpers.bulk(
-                client,
+        with self._cluster(f"loading index {name}"):
+            self.dialect.put_settings(name, {"refresh_interval": "-1"})
+            count = self.dialect.bulk_load(
                 (
                     {
                         "_index": name,
@@ -427,34 +348,26 @@ class ElasticsearchEngine(SearchEngine):
                 ),
                 chunk_size=BULK_CHUNK_SIZE,
             )
-            client.indices.put_settings(index=name, settings={"refresh_interval": None})
-            client.indices.refresh(index=name)
-            stored = client.count(index=name)["count"]
+            self.dialect.put_settings(name, {"refresh_interval": None})
+            self.dialect.refresh(name)
+            stored = self.dialect.count(name)
         if stored != count:
-            raise ElasticsearchError(
-                f"Elasticsearch at {self.url} holds {stored} documents in {name} after loading "
-                f"{count}; the alias was not moved"
+            raise self._error(
+                f"holds {stored} documents in {name} after loading {count}; the alias was not moved"
             )
         return count
 
-    def _alias_holders(self, client) -> list[str]:
-        """The indices the alias points to now ([] before the first rebuild)."""
-        response = client.options(ignore_status=404).indices.get_alias(name=self.alias)
-        if response.meta.status == 404:
-            return []
-        return sorted(response.body)
-
-    def _swap_actions(self, client, new_index: str) -> list[dict]:
+    def _swap_actions(self, new_index: str) -> list[dict]:
         """One atomic list: take the alias off every index, put it on the new one.
 
         A concrete index squatting on the alias name (created by a write before any alias
         existed) is removed in the same call, since an alias cannot share a name with an index.
         """
-        holders = self._alias_holders(client)
+        holders = self.dialect.alias_holders(self.alias)
         actions: list[dict] = [
             {"remove": {"index": index, "alias": self.alias}} for index in holders
         ]
-        if not holders and client.indices.exists(index=self.alias):
+        if not holders and self.dialect.index_exists(self.alias):
             actions.append({"remove_index": {"index": self.alias}})
         actions.append({"add": {"index": new_index, "alias": self.alias}})
         return actions
@@ -464,39 +377,44 @@ class ElasticsearchEngine(SearchEngine):
 
         Newer ones are left alone: they belong to a rebuild running at the same time.
         """
-        with self._cluster(f"listing indices {self.alias}-*") as client:
-            names = client.indices.get(index=f"{self.alias}-*", expand_wildcards="open,closed")
-            holders = set(self._alias_holders(client))
+        with self._cluster(f"listing indices {self.alias}-*"):
+            names = self.dialect.indices_matching(f"{self.alias}-*")
+            holders = set(self.dialect.alias_holders(self.alias))
         old = sorted(
             n for n in names if self.is_versioned_index(n) and n < keep and n not in holders
         )
         if old:
-            with self._cluster("deleting old indices") as client:
-                client.options(request_timeout=REBUILD_TIMEOUT_SECONDS).indices.delete(
-                    index=",".join(old), ignore_unavailable=True
-                )
+            with self._cluster("deleting old indices"):
+                self.dialect.delete_indices(old)
         return old
+
+    def drop(self) -> list[str]:
+        """Delete every versioned index of this prefix, by name (tests and teardown)."""
+        with self._cluster(f"deleting indices {self.alias}-*"):
+            names = [
+                n
+                for n in self.dialect.indices_matching(f"{self.alias}-*")
+                if self.is_versioned_index(n)
+            ]
+            self.dialect.delete_indices(names)
+        return names
 
     # -- checking -------------------------------------------------------------------------------
 
     def check(self, documents: list[dict]) -> CheckReport:
         """Drift between the published pages and the index, plus the cluster's own state."""
-        expected = {int(doc["id"]): checksum(doc) for doc in documents}
-        with self._cluster("checking the index") as client:
-            health = client.cluster.health().body
-            holders = self._alias_holders(client)
+        expected = {int(doc["id"]): policy.checksum(doc) for doc in documents}
+        with self._cluster("checking the index"):
+            health = self.dialect.health()
+            holders = self.dialect.alias_holders(self.alias)
             indexed = {}
-            built_with = None
             if holders:
                 # Only the stored checksum: a document written before the field existed has
                 # none, counts as stale, and is rewritten by `search_index update`.
                 indexed = {
-                    int(hit["_id"]): hit.get("_source", {}).get("checksum")
-                    for hit in helpers.scan(
-                        client, index=self.alias, query={**MATCH_ALL, "_source": ["checksum"]}
-                    )
+                    int(hit["_id"]): (hit.get("_source") or {}).get("checksum")
+                    for hit in self.dialect.scan(self.alias, {**MATCH_ALL, "_source": ["checksum"]})
                 }
-                built_with = _synonyms_in(client.indices.get_settings(index=self.alias).body)
         missing = sorted(set(expected) - set(indexed))
         orphaned = sorted(set(indexed) - set(expected))
         stale = sorted(
@@ -504,12 +422,6 @@ class ElasticsearchEngine(SearchEngine):
             for page_id in set(expected) & set(indexed)
             if expected[page_id] != indexed[page_id]
         )
-        if not holders:
-            synonyms = "no index yet"
-        elif built_with == self._synonym_rules():
-            synonyms = "current"
-        else:
-            synonyms = "changed since the last rebuild (run: manage.py search_index rebuild)"
         return CheckReport(
             engine=self.name,
             indexed=len(indexed),
@@ -518,6 +430,7 @@ class ElasticsearchEngine(SearchEngine):
             stale=stale,
             orphaned=orphaned,
             details={
+                "server": self.dialect.label,
                 "url": self.url,
                 "cluster": health.get("cluster_name"),
                 "cluster health": health.get("status"),
@@ -526,31 +439,11 @@ class ElasticsearchEngine(SearchEngine):
                 "alias points to": ", ".join(holders)
                 or "nothing (run: manage.py search_index rebuild)",
                 "documents in alias": len(indexed),
-                "synonyms": synonyms,
             },
         )
 
 
 MATCH_ALL = {"query": {"match_all": {}}}
-
-
-def _synonyms_in(settings_body: dict) -> list[str] | None:
-    for index_settings in settings_body.values():
-        analysis = index_settings.get("settings", {}).get("index", {}).get("analysis", {})
-        return analysis.get("filter", {}).get("kb_synonyms", {}).get("synonyms")
-    return None
-
-
-def _first_line(text) -> str:
-    return str(text).strip().splitlines()[0][:300] if str(text).strip() else "no detail"
-
-
-def _api_reason(error: ApiError) -> str:
-    body = error.body
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        err = body["error"]
-        return _first_line(f"{err.get('type', 'error')}: {err.get('reason', '')}")
-    return _first_line(error.message)
 
 
 def _item_outcome(op: str, result: dict) -> str:
@@ -565,13 +458,3 @@ def _item_outcome(op: str, result: dict) -> str:
     if 400 <= status < 500 and status not in CLUSTER_ITEM_STATUSES:
         return "rejected"
     return "failed"
-
-
-def _bulk_reason(item: dict) -> str:
-    for result in item.values():
-        error = result.get("error") if isinstance(result, dict) else None
-        if isinstance(error, dict):
-            return _first_line(f"{error.get('type', 'error')}: {error.get('reason', '')}")
-        if error:
-            return _first_line(error)
-    return "no detail"

@@ -1,0 +1,122 @@
+"""Who may do what, and the one moderation workflow: created idempotently, never by hand.
+
+- Editors draft and submit pages in the knowledge sections, and may propose an organisation.
+- Moderators approve, publish and edit the taxonomy.
+- "Review and publish" (one moderator approval) covers every knowledge section.
+
+Groups and permissions are ensured after every `migrate` (a fresh database has no permission
+rows until migrate ends, and no pages yet). A knowledge section created later (by
+`load_initial_data`, or by hand) is given the workflow and the groups' page permissions as it is
+saved.
+"""
+
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from kb.models import CaseStudyIndexPage, EvidenceIndexPage, NewsIndexPage, ResourceIndexPage
+
+EDITORS = "Editors"
+MODERATORS = "Moderators"
+WORKFLOW_NAME = "Review and publish"
+TASK_NAME = "Moderator approval"
+KNOWLEDGE_SECTIONS = (CaseStudyIndexPage, ResourceIndexPage, EvidenceIndexPage, NewsIndexPage)
+TAXONOMY = ("theme", "area", "intervention", "organisation", "glossaryterm")
+
+MODEL_PERMISSIONS = {
+    EDITORS: [("wagtailadmin", "access_admin"), ("kb", "add_organisation")],
+    MODERATORS: [("wagtailadmin", "access_admin")]
+    + [("kb", f"{action}_{model}") for model in TAXONOMY for action in ("add", "change", "delete")],
+}
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    MODERATORS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+
+
+def _permission(app_label, codename):
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def ensure_groups():
+    groups = {}
+    for name, wanted in MODEL_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        group.permissions.add(*(_permission(app, code) for app, code in wanted))
+        groups[name] = group
+    return groups
+
+
+def ensure_workflow():
+    moderators = Group.objects.get_or_create(name=MODERATORS)[0]
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME, active=True)
+    task.groups.add(moderators)
+    if not WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+        WorkflowTask.objects.create(
+            workflow=workflow, task=task, sort_order=workflow.workflow_tasks.count()
+        )
+    return workflow
+
+
+def ensure_section(page):
+    """The workflow and both groups' page permissions on one knowledge section (idempotent)."""
+    workflow = ensure_workflow()
+    groups = ensure_groups()
+    WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
+    for name, codenames in PAGE_PERMISSIONS.items():
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=groups[name], page=page, permission=_permission("wagtailcore", codename)
+            )
+
+
+def retire_wagtail_defaults():
+    """Wagtail's first migration puts a "Moderators approval" workflow and Editors' edit rights on
+    the root, i.e. on every page. Ours are per knowledge section, so that default is taken off
+    the root (the workflow itself is kept, inactive, with its history)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        return
+    ours = Workflow.objects.filter(name=WORKFLOW_NAME)
+    for assignment in WorkflowPage.objects.filter(page=root).exclude(workflow__in=ours):
+        workflow = assignment.workflow
+        assignment.delete()
+        if not workflow.workflow_pages.exists() and workflow.active:
+            workflow.active = False
+            workflow.save(update_fields=["active"])
+    GroupPagePermission.objects.filter(group__name=EDITORS, page=root).delete()
+
+
+def ensure_all():
+    ensure_groups()
+    ensure_workflow()
+    retire_wagtail_defaults()
+    for model in KNOWLEDGE_SECTIONS:
+        for page in model.objects.all():
+            ensure_section(Page.objects.get(pk=page.pk))
+
+
+def on_post_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
+    # Permissions for every app exist only once each app's own post_migrate ran; make sure.
+    from django.apps import apps as global_apps
+
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using)
+    with transaction.atomic(using=using):
+        ensure_all()
+
+
+def on_page_saved(sender, instance, created=False, raw=False, **kwargs):
+    if created and not raw and isinstance(instance, KNOWLEDGE_SECTIONS):
+        ensure_section(Page.objects.get(pk=instance.pk))

@@ -1,0 +1,131 @@
+"""The overdue-for-review report in the admin, with a CSV export of the same rows."""
+
+import csv
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from .reviews import overdue, owner_label
+
+CSV_HEADINGS = ["Title", "Type", "Next review due", "Last reviewed", "Review owner", "Edit link"]
+
+
+def can_see_reviews(user):
+    """Anyone who may edit pages sees what is due; others (e.g. the support team) do not."""
+    return PagePermissionPolicy().user_has_any_permission(user, ["change", "publish"])
+
+
+def overdue_report(request):
+    if not can_see_reviews(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    pages = overdue(today)
+    if request.GET.get("export") == "csv":
+        return overdue_csv(request, pages, today)
+    return render(
+        request,
+        "editorial/overdue_report.html",
+        {"pages": pages, "today": today, "owner_label": owner_label},
+    )
+
+
+def overdue_csv(request, pages, today):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="overdue-for-review-{today}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADINGS)
+    for page in pages:
+        writer.writerow(
+            [
+                page.title,
+                page.type_label,
+                page.next_review_due().isoformat(),
+                page.last_reviewed.isoformat() if page.last_reviewed else "",
+                owner_label(page),
+                request.build_absolute_uri(reverse("wagtailadmin_pages:edit", args=[page.pk])),
+            ]
+        )
+    return response
+
+
+GUIDE_PATH = settings.BASE_DIR / "docs" / "editing.md"
+
+
+def guide_blocks(text):
+    """docs/editing.md as headings, paragraphs and lists: the few shapes the guide uses."""
+    blocks, paragraph, items = [], [], []
+
+    def flush():
+        if paragraph:
+            blocks.append({"kind": "p", "text": " ".join(paragraph)})
+            paragraph.clear()
+        if items:
+            blocks.append({"kind": "ul", "items": list(items)})
+            items.clear()
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line.startswith("#"):
+            flush()
+            level = min(len(line) - len(line.lstrip("#")) + 1, 4)
+            blocks.append({"kind": f"h{level}", "text": line.lstrip("#").strip()})
+        elif line.startswith(("- ", "* ")) or line[:3].rstrip(".").isdigit():
+            if paragraph:
+                flush()
+            items.append(line.split(" ", 1)[1] if " " in line else line)
+        elif items and raw.startswith("  "):
+            items[-1] += " " + line
+        else:
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+def editing_guide(request):
+    text = GUIDE_PATH.read_text(encoding="utf-8") if GUIDE_PATH.exists() else ""
+    return render(request, "editorial/editing_guide.html", {"blocks": guide_blocks(text)})
+
+
+def add_subpage(request, parent_page_id):
+    """Wagtail's "Add child page", but saying why when the page-type rules allow nothing here.
+
+    Wagtail answers "Sorry, you do not have permission" even to a superuser when a page may
+    have no children (an area page) or every allowed child exists already (one of each section
+    under Home). Where a user could add something, Wagtail's own view runs unchanged.
+    """
+    from django.contrib.auth.views import redirect_to_login
+    from django.shortcuts import get_object_or_404
+    from wagtail.admin.views.pages.create import AddSubpageView
+    from wagtail.models import Page
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
+    parent = get_object_or_404(Page, id=parent_page_id).specific
+    allowed = type(parent).allowed_subpage_models()
+    creatable = [model for model in allowed if model.can_create_at(parent)]
+    if creatable or not request.user.has_perm("wagtailadmin.access_admin"):
+        return AddSubpageView.as_view()(request, parent_page_id=parent_page_id)
+    if allowed:
+        names = ", ".join(model.get_verbose_name() for model in allowed)
+        reason = (
+            f"“{parent.get_admin_display_title()}” holds one of each of these sections, and "
+            f"they all exist already: {names}. Add new pages inside those sections."
+        )
+    else:
+        reason = (
+            f"A {parent.get_verbose_name().lower()} has no pages under it. To add a case study "
+            "for this area, add it under Case studies and tick the area."
+        )
+    return render(
+        request,
+        "editorial/no_child_pages.html",
+        {"parent": parent, "reason": reason},
+        status=200,
+    )

@@ -1,0 +1,230 @@
+"""Suggestions for an editor's draft: pages that may already be in the knowledge base, and tags.
+
+Duplicates come through the search engine interface (search/engines/base.py), so they follow the
+configured engine. Tags come from the text: areas from place names the taxonomy holds; themes
+and interventions from the taxonomy's own words (names, descriptions, the interventions each
+theme's evidence summary lists), widened by the search thesaurus. Suggestions only: nothing is
+ever applied or blocked without the editor.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from kb.models import Area, EvidenceSummaryPage, Intervention, Theme
+from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.facets import MAX_QUERY_LENGTH
+from search.synonyms import get_thesaurus
+from search.text import stems
+
+# Words too common in this field to tell one theme from another.
+STOP_STEMS = set(
+    stems(
+        "a an and are as at be been by for from has have in infant infants infancy into is it its "
+        "of on or that the their this to was were which with health inequalities inequality "
+        "mortality reducing reduce reduction improve improving services service local women woman "
+        "maternal mothers mother pregnancy pregnant early care support supporting key areas area "
+        "including such can other all more most than also between among"
+    )
+)
+# Single words that name part of a theme but say little alone ("Management of the feverish...").
+GENERIC_STEMS = set(stems("management access antenatal neonatal approaches strategic young care"))
+FUNCTION_WORDS = re.compile(r"\b(?:and|in|of|to|the|for|with|on|supporting)\b|[/,;]", re.IGNORECASE)
+THEME_THRESHOLD = 0.40
+MIN_MENTIONS = 1
+MIN_WEAK_WORDS = 3  # share of a theme's best possible evidence the text must reach
+INTERVENTION_THRESHOLD = 0.5
+
+
+@dataclass
+class Suggestion:
+    kind: str  # theme | area | intervention
+    pk: int
+    name: str
+    why: str  # the words in the text that suggest it
+    score: float = 0.0
+
+
+@dataclass
+class Profile:
+    obj: object
+    phrases: list[tuple[str, ...]] = field(default_factory=list)  # stemmed phrases, strong cues
+    words: Counter = field(default_factory=Counter)  # stemmed words, weak cues
+
+
+def _phrase_variants(text, thesaurus):
+    """The stemmed phrase and its thesaurus synonyms."""
+    phrase = tuple(s for s in stems(text) if s)
+    variants = [phrase] if phrase else []
+    variants.extend(thesaurus.synonyms_of(phrase))
+    return variants
+
+
+def _name_cues(name, thesaurus):
+    """A taxonomy name as the phrases that signal it: the whole name, each part between function
+    words without the field's common words ("Reducing maternal smoking" -> "smoking"), and the
+    thesaurus synonyms of each. A lone generic word is no cue."""
+    cues = _phrase_variants(name, thesaurus)
+    for chunk in FUNCTION_WORDS.split(name):
+        for variant in _phrase_variants(chunk, thesaurus):
+            kept = tuple(s for s in variant if s not in STOP_STEMS)
+            if kept and not (len(kept) == 1 and kept[0] in GENERIC_STEMS):
+                cues.append(kept)
+                cues.extend(thesaurus.synonyms_of(kept))
+    return list(dict.fromkeys(cues))
+
+
+def _occurrences(text_stems, phrase):
+    n = len(phrase)
+    return sum(tuple(text_stems[i : i + n]) == phrase for i in range(len(text_stems) - n + 1))
+
+
+def _contains(text_stems, phrase):
+    return _occurrences(text_stems, phrase) > 0
+
+
+class TagSuggester:
+    """Built once per request (or per benchmark run): the taxonomy's words, read once."""
+
+    def __init__(self):
+        thesaurus = get_thesaurus()
+        self.areas = list(Area.objects.all())
+        interventions = {i.pk: i for i in Intervention.objects.all()}
+        hub_interventions = {}
+        for hub in EvidenceSummaryPage.objects.exclude(theme=None).prefetch_related(
+            "interventions"
+        ):
+            hub_interventions.setdefault(hub.theme_id, []).extend(hub.interventions.all())
+        themes = list(Theme.objects.all())
+        children = {}
+        for theme in themes:
+            if theme.parent_id:
+                children.setdefault(theme.parent_id, []).append(theme)
+        self.themes = []
+        for theme in themes:
+            profile = Profile(theme)
+            sources = [theme.name] + [child.name for child in children.get(theme.pk, [])]
+            for source in sources:
+                profile.phrases.extend(_name_cues(source, thesaurus))
+            weak_text = " ".join(
+                [theme.name, theme.description]
+                + [i.name for i in hub_interventions.get(theme.pk, [])]
+            )
+            profile.words.update(s for s in stems(weak_text) if s not in STOP_STEMS)
+            self.themes.append(profile)
+        self.interventions = []
+        for intervention in interventions.values():
+            profile = Profile(intervention)
+            profile.phrases.extend(_phrase_variants(intervention.name, thesaurus))
+            profile.words.update(s for s in stems(intervention.name) if s not in STOP_STEMS)
+            self.interventions.append(profile)
+        # Inverse document frequency over theme profiles: a word every theme uses tells nothing.
+        counts = Counter(word for profile in self.themes for word in set(profile.words))
+        total = len(self.themes) or 1
+        self.idf = {word: math.log((1 + total) / (1 + n)) for word, n in counts.items()}
+
+    def suggest(self, text: str) -> list[Suggestion]:
+        return self.areas_in(text) + self.themes_in(text) + self.interventions_in(text)
+
+    def areas_in(self, text):
+        """Areas the text names ("Stoke on Trent" finds Stoke-on-Trent). A national area only
+        when no local one is named: "the highest in England" does not make a local project
+        national, and a text that names no place describes national practice."""
+        found, national = [], []
+        for area in self.areas:
+            words = [re.escape(w) for w in re.split(r"[\s-]+", area.name) if w]
+            pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
+            match = re.search(pattern, text, re.IGNORECASE)
+            if area.kind == Area.Kind.NATIONAL:
+                national.append((area, match))
+            elif match:
+                found.append(Suggestion("area", area.pk, area.name, match.group(0), 1.0))
+        if not found:
+            for area, match in national:
+                why = match.group(0) if match else "no local area is named"
+                found.append(Suggestion("area", area.pk, area.name, why, 0.5))
+        return found
+
+    def _score(self, profile, text_stems, text_words):
+        strong = [p for p in profile.phrases if _occurrences(text_stems, p) >= MIN_MENTIONS]
+        matched = [w for w in profile.words if w in text_words]
+        best = sum(self.idf.get(w, 0) for w in profile.words) or 1
+        weak = sum(self.idf.get(w, 0) for w in matched) / best
+        return strong, matched, weak
+
+    def themes_in(self, text):
+        text_stems = stems(text)
+        text_words = set(text_stems)
+        found = []
+        for profile in self.themes:
+            strong, matched, weak = self._score(profile, text_stems, text_words)
+            if strong or (weak >= THEME_THRESHOLD and len(matched) >= MIN_WEAK_WORDS):
+                why = " ".join(strong[0]) if strong else ", ".join(sorted(matched)[:6])
+                found.append(
+                    Suggestion("theme", profile.obj.pk, profile.obj.name, why, weak + len(strong))
+                )
+        return sorted(found, key=lambda s: -s.score)
+
+    def interventions_in(self, text):
+        text_stems = stems(text)
+        found = []
+        for profile in self.interventions:
+            strong = [p for p in profile.phrases if len(p) and _contains(text_stems, p)]
+            if strong:
+                found.append(
+                    Suggestion(
+                        "intervention", profile.obj.pk, profile.obj.name, " ".join(strong[0]), 1.0
+                    )
+                )
+        return found
+
+
+@dataclass
+class Duplicate:
+    id: int
+    title: str
+    url: str
+    type: str
+    reasons: list[str]
+    score: float
+
+
+def similar_pages(
+    *, title="", summary="", type_key="case_study", themes=(), areas=(), exclude_id=None, limit=5
+):
+    """Pages that may already hold this one: similar title, similar summary, or the same area
+    and theme, best first. Empty when the engine cannot answer (a warning must never block)."""
+    engine = get_engine()
+    found: dict[int, Duplicate] = {}
+
+    def add(query, filters, reason, weight):
+        try:
+            request = SearchRequest.build(query=query[:MAX_QUERY_LENGTH], filters=filters)
+            response = engine.search(request)
+        except (EngineUnavailable, InvalidSearchRequest):
+            return
+        for rank, hit in enumerate(response.hits[: limit * 2]):
+            if hit.id == exclude_id:
+                continue
+            entry = found.setdefault(
+                hit.id, Duplicate(hit.id, hit.title, hit.url, hit.type, [], 0.0)
+            )
+            entry.reasons.append(reason)
+            entry.score += weight / (rank + 1)
+
+    type_filter = {"type": [type_key]}
+    if title.strip():
+        add(title, type_filter, "similar title", 3.0)
+    if summary.strip():
+        add(" ".join(summary.split()[:30]), type_filter, "similar summary", 1.0)
+    if themes and areas:
+        add(
+            "",
+            {**type_filter, "theme": list(themes), "area": list(areas)},
+            "same area and theme",
+            0.5,
+        )
+    return sorted(found.values(), key=lambda d: -d.score)[:limit]

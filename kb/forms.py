@@ -1,0 +1,65 @@
+"""Admin forms for the page types: messages an editor can act on, and checks across inlines."""
+
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.models import Page
+
+
+class KnowledgePageForm(WagtailAdminPageForm):
+    """Points an editor at the draft they already started instead of a bare slug clash.
+
+    Autosave keeps a half-filled new page as a draft; starting the same page again would otherwise
+    end in "The slug … is already in use" with no way to find that draft.
+    """
+
+    def clean(self):
+        slug = self.cleaned_data.get("slug")  # read first: a clash takes it out of cleaned_data
+        cleaned_data = super().clean()
+        if "slug" in self.errors and slug and self.parent_page is not None:
+            clash = (
+                Page.objects.child_of(self.parent_page)
+                .filter(slug=slug)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if clash is not None and not clash.live:
+                self.errors["slug"] = self.error_class(
+                    [
+                        format_html(
+                            "A draft called “{}” already uses this address. "
+                            '<a href="{}">Carry on with that draft</a>, or change the slug.',
+                            clash.get_admin_display_title(),
+                            reverse("wagtailadmin_pages:edit", args=[clash.pk]),
+                        )
+                    ]
+                )
+        return cleaned_data
+
+
+class CaseStudyPageForm(KnowledgePageForm):
+    """Refuses a named person's email or phone unless the editor confirms they agreed.
+
+    Contacts loaded from the 2010 report were published there; they pass while nobody edits them.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        contacts = self.formsets.get("contacts")
+        if contacts is None or not contacts.is_valid():
+            return cleaned_data
+        from_report = getattr(self.instance, "from_report", False)
+        for form in contacts.forms:
+            if not hasattr(form, "cleaned_data") or form.cleaned_data.get("DELETE"):
+                continue
+            contact = form.instance
+            if contact.needs_consent() and not (from_report and not form.has_changed()):
+                form.add_error("consent_confirmed", contact.CONSENT_MESSAGE)
+                self.add_error(
+                    None,
+                    forms.ValidationError(
+                        f"Contact {contact.name}: {contact.CONSENT_MESSAGE}", code="consent"
+                    ),
+                )
+        return cleaned_data

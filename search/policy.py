@@ -1,0 +1,181 @@
+"""The search rules every engine shares, in one place.
+
+The embedded engine (SQLite FTS5) and the cluster engine (OpenSearch or Elasticsearch) each
+turn these rules into their own query language, and read nothing else for them: a rule changed
+here changes both, and the shared contract (tests/search/contract.py) checks that each engine
+follows it. Nothing here knows about an engine, a server or a database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from search import text as textmod
+
+# --- ranking -----------------------------------------------------------------------------------
+
+# Per-field weights, in the embedded engine's column order: title > summary > taxonomy labels >
+# body. BM25 column weights in FTS5; field boosts in the cluster's combined_fields (BM25F).
+FIELD_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
+# The document fields whose facet labels make up the "taxonomy" field, plus `regions`.
+TAXONOMY_FIELDS = (
+    "type",
+    "themes",
+    "areas",
+    "interventions",
+    "publisher",
+    "resource_type",
+    "evaluation_status",
+)
+# A prior by type, multiplied into the text score: local practice and the theme evidence hubs are
+# what the knowledge base exists for, so on equal text they come before listings of external
+# resources. Area pages hold little more than a place name, so they only match place names:
+# there, the area page itself should come first.
+TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource": 1.0, "news": 0.8}
+DEFAULT_TYPE_BOOST = 1.0
+
+
+def type_boost(type_key: str) -> float:
+    return TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)
+
+
+# --- partial matches ---------------------------------------------------------------------------
+
+# A query of PARTIAL_FROM_CONCEPTS concepts or more lists every page matching all of them first,
+# then the best pages missing just one, so the best page is found even when it never uses one
+# of the words typed ("cousin marriage genetics": the genetics service never says "cousin").
+# Only when no page matches every concept does the response say so (PARTIAL_NOTICE).
+PARTIAL_FROM_CONCEPTS = 2
+
+
+def partial_matches(concept_count: int, exact_total: int | None = None, total: int = 0):
+    """The partial-match rule. Without `exact_total`: whether pages missing one concept are
+    listed (after every page matching all). With it: the notice a response carries, or None."""
+    if exact_total is None:
+        return concept_count >= PARTIAL_FROM_CONCEPTS
+    return PARTIAL_NOTICE if exact_total == 0 and total > 0 else None
+
+
+# --- spelling ----------------------------------------------------------------------------------
+
+# Shorter words are never corrected: too many real words lie one edit from them.
+MIN_CORRECTED_LENGTH = 4
+# Words up to this length may be one edit away from their correction; longer words two.
+ONE_EDIT_UP_TO = 5
+MAX_EDITS = 2
+
+
+def edit_limit(word: str) -> int:
+    """How many edits a correction of `word` may make (fuzziness AUTO for words of 4 or more)."""
+    return 1 if len(word) <= ONE_EDIT_UP_TO else MAX_EDITS
+
+
+def may_correct(typed: str, word: str, thesaurus_words) -> bool:
+    """Whether `word` (one folded word of the token `typed`, as the user typed it) may be
+    replaced by a spelling correction.
+
+    Never: words typed in capitals (acronyms, known or not), numbers and words with digits,
+    short words, and words the thesaurus knows (every word of the synonyms file and the
+    glossary, so every acronym in either, however it is typed). Engines add one more rule of
+    their own data: a word the index holds is not misspelt.
+    """
+    if typed.isupper() and len(typed) >= 2:
+        return False
+    return len(word) >= MIN_CORRECTED_LENGTH and word.isalpha() and word not in thesaurus_words
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (adjacent transpositions), giving up above `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2 = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = ca != cb
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def correction_distance(word: str, candidate: str) -> int | None:
+    """The edits from `word` to `candidate` if that is an acceptable correction, else None.
+
+    Within edit_limit(word); and a correction of more than one edit keeps the first letter
+    (Lucene's spell checker, which the cluster's suggester runs, only looks there).
+    """
+    limit = edit_limit(word)
+    distance = edit_distance(word, candidate, limit)
+    if distance > limit or (distance > 1 and word[:1] != candidate[:1]):
+        return None
+    return distance
+
+
+def within_edit_limit(word: str, candidate: str) -> bool:
+    return correction_distance(word, candidate) is not None
+
+
+# --- drift -------------------------------------------------------------------------------------
+
+
+def checksum(document: dict) -> str:
+    """A fingerprint of a flat document; an indexed copy whose fingerprint differs is stale."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha1(canonical.encode()).hexdigest()
+
+
+# --- sorting -----------------------------------------------------------------------------------
+
+
+def title_key(title: str) -> str:
+    """Sort key for "Title A to Z": case and accents ignored, leading quotes and 'The ' too."""
+    key = " ".join(textmod.words(title))
+    return key[4:] if key.startswith("the ") else key
+
+
+def sort_date(document: dict) -> str | None:
+    """Sort key for "Newest first": the date, else the year; None sorts last."""
+    if document.get("date"):
+        return str(document["date"])
+    if document.get("year"):
+        return f"{int(document['year']):04d}"
+    return None
+
+
+# Each sort as (key, direction) pairs, ties broken left to right; "score" is the text score.
+# Descending keys put documents without a value last. Relevance without text means newest.
+SORT_KEYS = {
+    "relevance": (("score", "desc"), ("id", "asc")),
+    "newest": (("sort_date", "desc"), ("title_key", "asc"), ("id", "asc")),
+    "title": (("title_key", "asc"), ("id", "asc")),
+}
+
+
+def sort_keys(sort: str, has_text: bool) -> tuple[tuple[str, str], ...]:
+    if sort == "relevance" and not has_text:
+        sort = "newest"
+    return SORT_KEYS[sort]
+
+
+def facet_value_order(value) -> tuple:
+    """How a facet's values are listed: most pages first, then by label, then by slug."""
+    return (-value.count, value.label.casefold(), value.value)
+
+
+# --- notices -----------------------------------------------------------------------------------
+
+PARTIAL_NOTICE = "No page matched every word you typed, so these pages match all but one."
+FALLBACK_NOTICE = (
+    "Search is running in reduced mode: the search cluster is unavailable, so these results "
+    "come from the built-in index."
+)
+
+
+def unknown_value_notice(facet_label: str, value: str) -> str:
+    return f"Ignored unknown {facet_label.lower()} \u201c{value}\u201d."

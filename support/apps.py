@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class SupportConfig(AppConfig):
+    name = "support"
+    verbose_name = "Support team workspace"
+
+    def ready(self):
+        from django.db.models.signals import post_delete
+        from wagtail.signals import page_published, page_unpublished
+
+        from kb.models import EvidenceSummaryPage
+
+        from .topics import forget_tables
+
+        for signal in (page_published, page_unpublished, post_delete):
+            signal.connect(
+                forget_tables, sender=EvidenceSummaryPage, dispatch_uid=f"support-{id(signal)}"
+            )

@@ -1,0 +1,246 @@
+"""Admin forms for the workspace: choices that come from the report, and the rules a form checks.
+
+Choices for every inline row (theme, category, owner) are worked out once per form, not once per
+row, so a visit with many recommendations costs no extra query per row.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.validators import validate_email
+from django.db.models import Q
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.models import Page
+
+from kb.models import Theme
+
+from .models import SUPPORT_GROUP_NAME, PersonSeen, validate_chosen_topics
+from .topics import OPTIONAL_TOPIC_SLUGS, category_choices, recommendation_themes, theme_choices
+
+MAX_RECIPIENTS = 50
+
+
+def support_members():
+    """Users who may be on a visit or own a follow-up: the team and superusers."""
+    return (
+        get_user_model()
+        .objects.filter(Q(groups__name=SUPPORT_GROUP_NAME) | Q(is_superuser=True), is_active=True)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def person_label(user):
+    return user.get_full_name() or user.get_username()
+
+
+def member_choices():
+    return [("", "---------")] + [(user.pk, person_label(user)) for user in support_members()]
+
+
+def plain_area_select(form):
+    """A select of the areas (a short list) rather than the snippet chooser's pop-up."""
+    if "area" in form.fields:
+        field = form.fields["area"]
+        field.widget = forms.Select(choices=field.choices)
+
+
+class ChoicesFromReportMixin:
+    """Theme and category from the report's tables; owners from the team (choices given)."""
+
+    owner_choices: list = []
+    topic_choices: list = []
+    page_value_data: dict | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "theme" in self.fields and "category" in self.fields:
+            theme_field = self.fields["theme"]
+            theme_field.queryset = Theme.objects.filter(pk__in=list(recommendation_themes()))
+            theme_field.choices = theme_choices()
+            # A plain select, not the snippet chooser, which reads its theme once per row.
+            theme_field.widget = forms.Select(choices=theme_field.choices)
+            theme_field.help_text = "The report's theme, or Strategic for Table 1."
+            self.fields["category"] = forms.ChoiceField(
+                choices=category_choices(),
+                label="Category",
+                help_text="From the chosen theme's table in the report.",
+                error_messages={
+                    "required": "Choose a category from the theme's table.",
+                    "invalid_choice": "Choose a category from the report's tables.",
+                },
+            )
+        if "text" in self.fields:
+            self.fields["text"].error_messages["required"] = "Write the recommendation."
+        if "owner" in self.fields and self.owner_choices:
+            self.fields["owner"].choices = self.owner_choices
+        if "page" in self.fields and self.page_value_data is not None:
+            widget = self.fields["page"].widget
+            known, fallback = self.page_value_data, widget.get_value_data
+
+            def value_data(value, known=known, fallback=fallback):
+                key = getattr(value, "pk", value)
+                return known.get(str(key)) or fallback(value)
+
+            widget.get_value_data = value_data
+        if "topic" in self.fields and self.topic_choices:
+            self.fields["topic"].choices = self.topic_choices
+            self.fields["topic"].widget = forms.Select(choices=self.topic_choices)
+
+
+class VisitForm(WagtailAdminModelForm):
+    people_seen = forms.MultipleChoiceField(
+        choices=PersonSeen.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Roles seen",
+        help_text="The roles the report lists; add anyone else below.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_area_select(self)
+        members = member_choices()
+        for name in ("lead", "team"):
+            if name in self.fields:
+                self.fields[name].queryset = support_members()
+                self.fields[name].choices = members[1:] if name == "team" else members
+        if "team" in self.fields:
+            self.fields["team"].widget = forms.CheckboxSelectMultiple(choices=members[1:])
+        if "chosen_topics" in self.fields:
+            field = self.fields["chosen_topics"]
+            field.queryset = Theme.objects.filter(slug__in=OPTIONAL_TOPIC_SLUGS)
+            field.widget = forms.CheckboxSelectMultiple()
+            field.widget.choices = field.choices
+        for formset in self.formsets.values():
+            formset.form = type(
+                formset.form.__name__,
+                (ChoicesFromReportMixin, formset.form),
+                {"owner_choices": members},
+            )
+
+    def clean_chosen_topics(self):
+        topics = self.cleaned_data.get("chosen_topics")
+        error = validate_chosen_topics(topics or [])
+        if error:
+            raise forms.ValidationError(error)
+        return topics
+
+
+class RecommendationForm(ChoicesFromReportMixin, WagtailAdminModelForm):
+    pass
+
+
+class FollowUpForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = support_members()
+
+
+class PackForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        plain_area_select(self)
+        topics = [("", "---------")] + [
+            (theme.pk, theme.name) for theme in Theme.objects.order_by("sort_order", "name")
+        ]
+        for formset in self.formsets.values():
+            formset.form = type(
+                formset.form.__name__,
+                (ChoicesFromReportMixin, formset.form),
+                {"topic_choices": topics, "page_value_data": chosen_page_data(self.instance)},
+            )
+        if "topics" in self.fields:
+            self.fields["topics"].widget = forms.CheckboxSelectMultiple()
+            self.fields["topics"].widget.choices = self.fields["topics"].choices
+
+
+def chosen_page_data(pack) -> dict:
+    """What the page chooser shows for each item already in the pack, read in two queries
+    rather than three per item (the page, its specific page, its parent)."""
+    if not pack.pk:
+        return {}
+    ids = [item.page_id for item in pack.items.all() if item.page_id]
+    pages = list(Page.objects.filter(pk__in=ids))
+    parents = {
+        page.path: page.pk
+        for page in Page.objects.filter(
+            path__in={p.path[: -Page.steplen] for p in pages if p.depth > 1}
+        )
+    }
+    return {
+        str(page.pk): {
+            "id": page.pk,
+            "edit_url": "",
+            "display_title": page.get_admin_display_title(),
+            "parent_id": parents.get(page.path[: -Page.steplen]),
+        }
+        for page in pages
+    }
+
+
+def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
+    """One recipient a line, "Name <email>" or "Name, email"; returns (recipients, errors).
+
+    Errors say which line is wrong without repeating the address, so nothing personal is
+    echoed into logs or error reports.
+    """
+    recipients, errors, seen = [], [], set()
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for number, line in enumerate(lines, start=1):
+        if "<" in line and line.endswith(">"):
+            name, _, email = line[:-1].rpartition("<")
+        elif "," in line:
+            name, _, email = line.rpartition(",")
+        else:
+            name, email = "", line
+        name, email = name.strip().strip('"').strip(), email.strip()
+        try:
+            validate_email(email)
+        except forms.ValidationError:
+            errors.append(f"Line {number}: that is not a valid email address.")
+            continue
+        if not name:
+            errors.append(f"Line {number}: give the recipient's name before the address.")
+            continue
+        if email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        recipients.append({"name": name[:120], "email": email})
+    if not lines:
+        errors.append("Add at least one recipient: a name and an email address.")
+    if len(recipients) > MAX_RECIPIENTS:
+        errors.append(f"Send to {MAX_RECIPIENTS} recipients or fewer at a time.")
+    return recipients, errors
+
+
+class SendPackForm(forms.Form):
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    expires_on = forms.DateField(
+        required=False,
+        label="Link expires on",
+        help_text="Optional. After this day the share link stops showing the pack.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    send_key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_recipients(self):
+        recipients, errors = parse_recipients(self.cleaned_data.get("recipients", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+
+class ExpiryForm(forms.Form):
+    expires_on = forms.DateField(
+        required=False,
+        label="Link expires on",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty for no expiry.",
+    )

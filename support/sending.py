@@ -1,0 +1,138 @@
+"""Sending a pack: freeze a snapshot, record the sending, email each recipient the share link.
+
+The snapshot holds everything the share page and the PDF show (titles, absolute URLs, notes,
+groups, date, sender), so later edits to the pack or to the pages never change what was sent.
+Recipients are kept on the sending, never in the snapshot (the share page is public) and never
+in a log line.
+"""
+
+from __future__ import annotations
+
+import logging
+from email.utils import formataddr
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from .models import Pack, PackSending
+
+logger = logging.getLogger(__name__)
+
+
+class EmptyPack(ValueError):
+    """Nothing published left to send."""
+
+
+def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
+    """The pack as it is now, grouped by topic in the team's order.
+
+    `absolute` turns a site path into a full URL. Items whose page is no longer published are
+    left out (the share page never links to a page the public cannot open).
+    """
+    items = list(pack.items.select_related("topic").order_by("sort_order", "pk"))
+    live = {
+        page.pk: page
+        for page in Page.objects.live()
+        .public()
+        .filter(pk__in=[item.page_id for item in items])
+        .specific()
+    }
+    groups: dict = {}
+    for item in items:
+        page = live.get(item.page_id)
+        if page is None:
+            continue
+        key = item.topic_id
+        group = groups.setdefault(
+            key, {"topic": item.topic.name if item.topic else "Other resources", "items": []}
+        )
+        group["items"].append(
+            {
+                "title": page.title,
+                "url": absolute(page.url),
+                "type": getattr(page, "type_label", "") or "Page",
+                "summary": getattr(page, "summary", "") or "",
+                "note": item.note,
+                "reason": item.reason,
+            }
+        )
+    if not groups:
+        raise EmptyPack("This pack has no published items to send. Add at least one item.")
+    today = timezone.localdate()
+    return {
+        "title": pack.title,
+        "area": pack.area.name,
+        "introduction": pack.introduction,
+        "sent_on": today.isoformat(),
+        "sender": sender_name,
+        "groups": list(groups.values()),
+        "left_out": len(items) - sum(len(g["items"]) for g in groups.values()),
+    }
+
+
+def share_path(sending: PackSending) -> str:
+    return reverse("support-pack-share", args=[sending.token])
+
+
+def send_pack(
+    pack: Pack, *, user, recipients, expires_on, send_key, absolute
+) -> tuple[PackSending, bool]:
+    """Record and email one sending; returns (sending, created).
+
+    The same send_key (the form's one-time key) returns the first sending and sends nothing
+    again, so a second click on "send" is harmless.
+    """
+    existing = PackSending.objects.filter(send_key=send_key).first()
+    if existing is not None:
+        return existing, False
+    sender_name = user.get_full_name() or user.get_username()
+    snapshot = build_snapshot(pack, sender_name=sender_name, absolute=absolute)
+    try:
+        with transaction.atomic():
+            sending = PackSending.objects.create(
+                pack=pack,
+                send_key=send_key,
+                sent_by=user,
+                recipients=recipients,
+                snapshot=snapshot,
+                expires_on=expires_on,
+            )
+    except IntegrityError:  # the same key, committed by a concurrent click
+        return PackSending.objects.get(send_key=send_key), False
+    deliver(sending, absolute(share_path(sending)))
+    return sending, True
+
+
+def deliver(sending: PackSending, share_url: str) -> None:
+    """One message per recipient (nobody sees the others' addresses)."""
+    snapshot = sending.snapshot
+    messages = []
+    for recipient in sending.recipients:
+        context = {"recipient": recipient, "snapshot": snapshot, "share_url": share_url}
+        messages.append(
+            EmailMessage(
+                subject=f"Signposting pack: {snapshot['title']}",
+                body=render_to_string("support/email/pack.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[formataddr((recipient["name"], recipient["email"]))],
+            )
+        )
+    try:
+        connection = get_connection()
+        sent = connection.send_messages(messages) or 0
+    except Exception as error:  # noqa: BLE001 - any mail failure is reported, never a 500
+        # The error class only: SMTP errors can quote the addresses they refused.
+        logger.warning(
+            "pack sending %s: email delivery failed (%s)", sending.pk, type(error).__name__
+        )
+        sending.delivery_error = f"The email could not be sent ({type(error).__name__})."
+        sending.save(update_fields=["delivery_error"])
+        return
+    sending.emails_sent = sent
+    sending.delivery_error = ""
+    sending.save(update_fields=["emails_sent", "delivery_error"])

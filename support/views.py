@@ -1,0 +1,370 @@
+"""Workspace views beyond the snippet ones: suggestions, sending, links, history, coverage.
+
+Every view here needs the workspace permission (the Support team group, or a superuser);
+Wagtail's admin URL wrapper already sends anonymous users to the login page.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+from wagtail.log_actions import log
+
+from kb.models import Area, CaseStudyPage, Theme
+
+from .forms import ExpiryForm, SendPackForm
+from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit
+from .reports import category_chart, category_report
+from .sending import EmptyPack, send_pack, share_path
+from .suggestions import EngineUnavailable, suggest
+
+WORKSPACE_PERMISSION = "support.use_workspace"
+
+
+def workspace_required(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm(WORKSPACE_PERMISSION):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def can_use_workspace(user):
+    return user.is_active and user.has_perm(WORKSPACE_PERMISSION)
+
+
+def _absolute(request):
+    return request.build_absolute_uri
+
+
+def _commit_pack_change(pack, user, action="wagtail.edit"):
+    """Save the pack and record the change in its history, as the edit view does."""
+    pack.save()
+    revision = pack.save_revision(user=user)
+    log(pack, action, user=user, revision=revision, content_changed=True)
+
+
+# --- Suggestions -------------------------------------------------------------------------
+
+
+@workspace_required
+def pack_suggestions(request, pk):
+    pack = get_object_or_404(Pack.objects.select_related("area", "visit__area"), pk=pk)
+    topics = pack.suggestion_topics()
+    in_pack = set(pack.items.values_list("page_id", flat=True))
+    error = None
+    try:
+        suggestions = suggest(topics, pack.area)
+    except EngineUnavailable:
+        suggestions, error = [], "Search is unavailable just now, so nothing can be suggested."
+    if request.method == "POST":
+        chosen = set(request.POST.getlist("suggestion"))
+        added = 0
+        next_order = (
+            max((item.sort_order or 0 for item in pack.items.all()), default=0) + 1
+            if in_pack
+            else 0
+        )
+        for suggestion in suggestions:
+            key = f"{suggestion.page_id}"
+            if key not in chosen or suggestion.page_id in in_pack:
+                continue
+            pack.items.add(
+                PackItem(
+                    page_id=suggestion.page_id,
+                    topic_id=suggestion.topic_id,
+                    reason=suggestion.reason[:255],
+                    sort_order=next_order + added,
+                )
+            )
+            in_pack.add(suggestion.page_id)
+            added += 1
+        if added:
+            _commit_pack_change(pack, request.user)
+            messages.success(request, f"Added {added} suggested item{'s' if added != 1 else ''}.")
+        else:
+            messages.warning(request, "Nothing was added: tick the suggestions to add.")
+        return redirect("support_packs:edit", pack.pk)
+    return render(
+        request,
+        "support/admin/suggestions.html",
+        {
+            "pack": pack,
+            "topics": topics,
+            "suggestions": suggestions,
+            "in_pack": in_pack,
+            "error": error,
+            "page_title": f"Suggestions for {pack}",
+        },
+    )
+
+
+# --- Sending -----------------------------------------------------------------------------
+
+
+@workspace_required
+def pack_send(request, pk):
+    pack = get_object_or_404(Pack.objects.select_related("area"), pk=pk)
+    items = list(pack.items.select_related("page", "topic"))
+    if request.method == "POST":
+        form = SendPackForm(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    sending, created = send_pack(
+                        pack,
+                        user=request.user,
+                        recipients=form.cleaned_data["recipients"],
+                        expires_on=form.cleaned_data["expires_on"],
+                        send_key=form.cleaned_data["send_key"][:64],
+                        absolute=_absolute(request),
+                    )
+            except EmptyPack as error:
+                form.add_error(None, str(error))
+            else:
+                if not created:
+                    messages.info(request, "This pack was already sent; it was not sent again.")
+                else:
+                    log(
+                        pack,
+                        "support.send",
+                        user=request.user,
+                        data={"sending": sending.pk, "recipients": sending.recipient_count},
+                    )
+                    if sending.delivery_error:
+                        messages.error(
+                            request,
+                            "The sending is recorded and its share link works, but "
+                            + sending.delivery_error[0].lower()
+                            + sending.delivery_error[1:]
+                            + " Copy the link below to the recipients.",
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            f"Sent to {sending.emails_sent} recipient"
+                            f"{'s' if sending.emails_sent != 1 else ''}.",
+                        )
+                return redirect("support-sending", sending.pk)
+    else:
+        form = SendPackForm(initial={"send_key": uuid.uuid4().hex})
+    return render(
+        request,
+        "support/admin/send.html",
+        {"pack": pack, "items": items, "form": form, "page_title": f"Send {pack}"},
+    )
+
+
+@workspace_required
+def sending_detail(request, pk):
+    sending = get_object_or_404(PackSending.objects.select_related("pack__area", "sent_by"), pk=pk)
+    return render(
+        request,
+        "support/admin/sending.html",
+        {
+            "sending": sending,
+            "share_url": request.build_absolute_uri(share_path(sending)),
+            "expiry_form": ExpiryForm(initial={"expires_on": sending.expires_on}),
+            "page_title": str(sending),
+        },
+    )
+
+
+@workspace_required
+@require_POST
+def sending_revoke(request, pk):
+    with transaction.atomic():
+        sending = get_object_or_404(PackSending.objects.select_for_update(), pk=pk)
+        if sending.revoked_at is None:
+            sending.revoked_at = timezone.now()
+            sending.save(update_fields=["revoked_at"])
+            log(sending.pack, "support.revoke", user=request.user, data={"sending": sending.pk})
+            messages.success(
+                request, "The share link is revoked: it now says the pack is withdrawn."
+            )
+    return redirect("support-sending", pk)
+
+
+@workspace_required
+@require_POST
+def sending_expiry(request, pk):
+    sending = get_object_or_404(PackSending, pk=pk)
+    form = ExpiryForm(request.POST)
+    if form.is_valid():
+        sending.expires_on = form.cleaned_data["expires_on"]
+        sending.save(update_fields=["expires_on"])
+        log(
+            sending.pack,
+            "support.expiry",
+            user=request.user,
+            data={"sending": sending.pk, "expires_on": str(sending.expires_on or "")},
+        )
+        messages.success(request, "The link's expiry date is saved.")
+    else:
+        messages.error(request, "Give the expiry as a date, e.g. 2027-03-31.")
+    return redirect("support-sending", pk)
+
+
+# --- Reports -----------------------------------------------------------------------------
+
+
+@workspace_required
+def recommendation_report(request):
+    visit = None
+    recommendations = Recommendation.objects.all()
+    visit_id = request.GET.get("visit", "")
+    if visit_id:
+        if not visit_id.isdigit():
+            raise Http404("No such visit")
+        visit = get_object_or_404(Visit.objects.select_related("area"), pk=int(visit_id))
+        recommendations = recommendations.filter(visit=visit)
+    scope = "This visit" if visit else "All visits"
+    reports = category_report(recommendations)
+    sections = [
+        {"report": report, "chart": category_chart(report, scope)}
+        for report in reports
+        if report.total or not visit
+    ]
+    return render(
+        request,
+        "support/admin/report.html",
+        {
+            "visit": visit,
+            "sections": sections,
+            "scope": scope,
+            "total": sum(report.total for report in reports),
+            "page_title": f"Recommendations: {visit}" if visit else "Recommendations by category",
+        },
+    )
+
+
+# --- Areas -------------------------------------------------------------------------------
+
+
+def _case_study_counts():
+    """(area id, theme id) -> published case studies there: what the coverage view shows."""
+    counts = defaultdict(int)
+    studies = CaseStudyPage.objects.live().public().prefetch_related("areas", "themes")
+    for study in studies:
+        for area in study.areas.all():
+            for theme in study.themes.all():
+                theme_id = theme.parent_id or theme.pk
+                counts[(area.pk, theme_id)] += 1
+    return counts
+
+
+@workspace_required
+def coverage(request):
+    themes = list(Theme.objects.filter(parent=None).order_by("sort_order", "name"))
+    show_all = request.GET.get("areas") == "all"
+    areas = Area.objects.order_by("name")
+    if not show_all:
+        areas = areas.filter(
+            Q(support_visits__isnull=False) | Q(support_packs__isnull=False)
+        ).distinct()
+    areas = list(areas)
+    area_ids = [area.pk for area in areas]
+    discussed = defaultdict(set)
+    core_ids = {theme.pk for theme in themes if theme.is_core}
+    visit_counts = defaultdict(int)
+    for visit in Visit.objects.filter(area_id__in=area_ids).prefetch_related("chosen_topics"):
+        visit_counts[visit.area_id] += 1
+        discussed[visit.area_id] |= core_ids | {
+            t.parent_id or t.pk for t in visit.chosen_topics.all()
+        }
+    sent = defaultdict(int)
+    for sending in PackSending.objects.filter(pack__area_id__in=area_ids).select_related("pack"):
+        for group in sending.snapshot.get("groups", []):
+            sent[(sending.pack.area_id, group.get("topic"))] += len(group.get("items", []))
+    studies = _case_study_counts()
+    rows = []
+    for area in areas:
+        cells = []
+        for theme in themes:
+            cells.append(
+                {
+                    "theme": theme,
+                    "discussed": theme.pk in discussed[area.pk],
+                    "sent": sent.get((area.pk, theme.name), 0),
+                    "case_studies": studies.get((area.pk, theme.pk), 0),
+                }
+            )
+        rows.append({"area": area, "visits": visit_counts[area.pk], "cells": cells})
+    return render(
+        request,
+        "support/admin/coverage.html",
+        {"themes": themes, "rows": rows, "show_all": show_all, "page_title": "Coverage"},
+    )
+
+
+@workspace_required
+def area_history(request, pk):
+    area = get_object_or_404(Area, pk=pk)
+    visits = list(
+        Visit.objects.filter(area=area)
+        .select_related("lead")
+        .prefetch_related(
+            Prefetch("recommendations", queryset=Recommendation.objects.select_related("theme")),
+            "chosen_topics",
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
+        )
+    )
+    sendings = list(PackSending.objects.filter(pack__area=area).select_related("pack", "sent_by"))
+    packs = list(Pack.objects.filter(area=area).annotate(item_count=Count("items")))
+    progress = defaultdict(int)
+    for visit in visits:
+        for recommendation in visit.recommendations.all():
+            progress[recommendation.get_progress_display()] += 1
+    return render(
+        request,
+        "support/admin/area.html",
+        {
+            "area": area,
+            "visits": visits,
+            "sendings": sendings,
+            "packs": packs,
+            "progress": dict(progress),
+            "page_title": f"{area.name}: support history",
+        },
+    )
+
+
+@workspace_required
+def area_index(request):
+    picked = request.GET.get("area", "")
+    if picked.isdigit() and Area.objects.filter(pk=int(picked)).exists():
+        return redirect("support-area", int(picked))
+    areas = (
+        Area.objects.annotate(
+            visit_count=Count("support_visits", distinct=True),
+            pack_count=Count("support_packs", distinct=True),
+        )
+        .filter(Q(visit_count__gt=0) | Q(pack_count__gt=0))
+        .order_by("name")
+    )
+    return render(
+        request,
+        "support/admin/areas.html",
+        {
+            "areas": list(areas),
+            "all_areas": list(Area.objects.order_by("name").values("pk", "name")),
+            "page_title": "Areas",
+        },
+    )
+
+
+def area_history_url(area):
+    return reverse("support-area", args=[area.pk])

@@ -1,0 +1,148 @@
+"""The support team's whole journey in a real browser: sign in, record a visit with three
+recommendations, build a pack from suggestions, send it, open the share link, download the PDF.
+axe checks the workspace pages on the way and the share page at the end."""
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SITE
+from .test_accessibility import BLOCKING, run_axe
+
+PASSWORD = "journey-pass-2026"
+
+
+@pytest.fixture(scope="module")
+def team_member(site_url):
+    code = (
+        "from django.contrib.auth.models import Group, User\n"
+        "u, _ = User.objects.get_or_create(username='nst-journey', "
+        "defaults={'first_name': 'Nia', 'last_name': 'Team', 'email': 'nia@example.org'})\n"
+        f"u.set_password('{PASSWORD}'); u.save()\n"
+        "u.groups.add(Group.objects.get(name='Support team'))\n"
+    )
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        cwd=ROOT,
+        env=SITE["env"],
+        check=True,
+    )
+    return "nst-journey"
+
+
+def assert_accessible(page, axe_source, where):
+    violations = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
+    assert not violations, where + "\n" + json.dumps(violations, indent=2)
+
+
+def test_support_team_journey(page, axe_source, team_member):
+    page.goto("/admin/support/visits/")
+    assert "/admin/login/" in page.url  # anonymous: to the login page
+    page.fill("#id_username", team_member)
+    page.fill("#id_password", PASSWORD)
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url(re.compile(r"/admin/support/visits/"))
+    assert_accessible(page, axe_source, "visits listing")
+
+    # Record a visit with three recommendations.
+    page.goto("/admin/support/visits/add/")
+    page.select_option("#id_area", label="Sandwell")
+    page.fill("#id_start_date", "2026-03-02")
+    page.fill("#id_end_date", "2026-03-05")
+    page.select_option("#id_status", "visited")
+    page.get_by_label("Ethnicity", exact=True).check()
+    page.get_by_label(re.compile(r"Reducing teenage pregnancies")).check()
+    page.get_by_label("Director of public health").check()
+    page.fill("#id_evaluation_participants", "22")
+    page.fill("#id_evaluation_positive", "20")
+    texts = [
+        "Develop a scorecard of infant mortality indicators",
+        "Review information sharing protocols",
+        "Set up a multi-agency teenage pregnancy group",
+    ]
+    add_button = page.locator("#id_recommendations-ADD")
+    for n, text in enumerate(texts):
+        add_button.first.click()
+        page.locator(f"#id_recommendations-{n}-text").fill(text)
+        page.select_option(f"#id_recommendations-{n}-theme", label="Strategic")
+        options = page.locator(f"#id_recommendations-{n}-category optgroup[label=Strategic] option")
+        page.select_option(
+            f"#id_recommendations-{n}-category", options.nth(n % 2).get_attribute("value")
+        )
+        page.fill(f"#id_recommendations-{n}-owner_role", "Director of Public Health")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/support/visits/$"))
+    assert "Sandwell" in page.locator("main").inner_text()
+
+    page.locator("main table a", has_text="Sandwell").first.click()
+    page.wait_for_url(re.compile(r"/admin/support/visits/edit/\d+/"))
+    visit_id = re.search(r"/edit/(\d+)/", page.url).group(1)
+    assert page.locator("#id_recommendations-2-text").input_value() == texts[2]
+
+    page.goto(f"/admin/support/report/?visit={visit_id}")
+    assert "3 in all" in page.locator("main").inner_text()
+    assert_accessible(page, axe_source, "visit report")
+
+    # Build a pack from suggestions.
+    page.goto(f"/admin/support/packs/add/?visit={visit_id}")
+    assert page.locator("#id_title").input_value() == "Signposting pack for Sandwell"
+    page.fill("#id_introduction", "Resources we discussed during the visit.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_url(re.compile(r"/admin/support/packs/$"))
+    page.locator("main table a", has_text="Signposting pack for Sandwell").first.click()
+    page.wait_for_url(re.compile(r"/admin/support/packs/edit/\d+/"))
+    pack_id = re.search(r"/edit/(\d+)/", page.url).group(1)
+
+    page.goto(f"/admin/support/packs/{pack_id}/suggestions/")
+    assert_accessible(page, axe_source, "suggestions")
+    reasons = page.locator(".support-reason").all_inner_texts()
+    assert any("Ethnicity" in r for r in reasons)
+    assert any("child poverty" in r.lower() for r in reasons)
+    page.get_by_role("button", name="Add the ticked items to the pack").click()
+    page.wait_for_url(re.compile(rf"/admin/support/packs/edit/{pack_id}/"))
+
+    # Send it (email delivery may fail in this server: the sending is still recorded).
+    page.goto(f"/admin/support/packs/{pack_id}/send/")
+    assert_accessible(page, axe_source, "send form")
+    page.fill("#id_recipients", "Ada Area <ada@example.org>")
+    page.get_by_role("button", name="Send the pack").click()
+    page.wait_for_url(re.compile(r"/admin/support/sent/\d+/"))
+    assert_accessible(page, axe_source, "sending")
+    share_url = page.locator("#share-link").get_attribute("href")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/packs/[A-Za-z0-9_-]{43}/", share_url)
+
+    page.goto("/admin/support/coverage/")
+    assert "Sandwell" in page.locator("main").inner_text()
+    assert_accessible(page, axe_source, "coverage")
+
+    # The area opens the link without signing in.
+    area_context = page.context.browser.new_context()
+    try:
+        share = area_context.new_page()
+        response = share.goto(share_url)
+        assert response.status == 200
+        assert share.locator("h1").inner_text() == "Signposting pack for Sandwell"
+        assert share.locator('meta[name="robots"]').get_attribute("content").startswith("noindex")
+        titles = share.locator(".kb-pack-items h3 a").all_inner_texts()
+        assert len(titles) >= 3
+        assert "Ada Area" not in share.content()
+        assert_accessible(share, axe_source, "share page")
+
+        with share.expect_download() as download_info:
+            share.get_by_role("link", name="Download this pack as a PDF").click()
+        download = download_info.value
+        from pypdf import PdfReader
+
+        data = Path(download.path()).read_bytes()
+        assert data.startswith(b"%PDF")
+        text = " ".join(
+            page_.extract_text() for page_ in PdfReader(io.BytesIO(data)).pages
+        ).replace("\n", " ")
+        assert titles[0].split()[0] in text
+    finally:
+        area_context.close()

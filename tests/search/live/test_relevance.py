@@ -1,0 +1,42 @@
+"""The judged queries (tests/relevance/judgements.yaml) on OpenSearch: every judged page in the
+top 3, as on the embedded engine (tests/relevance/test_relevance.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.documents import all_documents
+from search.engines.es_query import SpellingRules
+from search.relevance import engine_urls, load_judgements, summary
+from search.synonyms import get_thesaurus
+
+from .backends import dispose, live_engine
+
+JUDGEMENTS = load_judgements()
+
+
+@pytest.fixture(scope="module")
+def site_on_opensearch(opensearch_url, django_db_blocker):
+    """The published pages of the test database, indexed with the glossary's synonyms too."""
+    with django_db_blocker.unblock():
+        documents = list(all_documents())
+        rules = SpellingRules.from_thesaurus(get_thesaurus())
+    engine = live_engine("opensearch", opensearch_url, spelling_rules=lambda: rules)
+    assert engine.rebuild(documents) == len(documents) > 100
+    yield engine
+    dispose(engine)
+
+
+@pytest.mark.parametrize("judgement", [pytest.param(j, id=j.query) for j in JUDGEMENTS])
+def test_judged_pages_are_in_opensearchs_top_3(site_on_opensearch, judgement):
+    urls = engine_urls(site_on_opensearch, judgement.query)
+    missing = [url for url in judgement.expected if url not in urls[:3]]
+    assert not missing, f"{judgement.query!r}: {missing} not in top 3 {urls[:5]}"
+
+
+def test_opensearch_relevance_overall(site_on_opensearch):
+    from search.relevance import evaluate
+
+    mrr, success = summary(evaluate(JUDGEMENTS, lambda q: engine_urls(site_on_opensearch, q)))
+    assert success == 1.0
+    assert mrr >= 0.8
