@@ -40,6 +40,69 @@ def _paragraphs(*texts):
     return "\n\n".join(text for text in texts if text)
 
 
+def _lines(*texts):
+    return "\n".join(text for text in texts if text)
+
+
+# Text a page shows that its search document deliberately leaves out, field by field (by model
+# name; "*" for every page type), with why. tests/search/test_documents.py fails when a text
+# field of a page type or of its inline rows is neither in the page's document nor listed here.
+# Wagtail's own page fields other than the title (slug, SEO title, ...) are not content.
+LEFT_OUT = {
+    "*": {
+        "source_reference": "where in the 2010 report a page came from, shown in small print",
+    },
+    "CaseStudyContact": {
+        "email": "an address to write to, not words a practitioner searches for",
+        "phone": "a number to ring, not words a practitioner searches for",
+    },
+    "ResourcePage": {
+        "url_as_published": "a 2010 web address shown as printed, not content",
+        "phone": "a number to ring to order, not content",
+    },
+    "KeyStatistic": {
+        "unit": "part of a figure; figures are shown, not searched",
+        "group": "a chart series label (e.g. England) repeating the measure",
+        "chart": "an internal chart key, never shown",
+    },
+    "CaseStudyOutcome": {"unit": "part of a figure; figures are shown, not searched"},
+}
+
+
+def recommendation_anchor(position: int) -> str:
+    """The id of the `position`-th (1-based) recommendation row on its evidence page; the
+    evidence template gives each row this id, and search links a matching row to it."""
+    return f"recommendation-{position}"
+
+
+def recommendation_text(row) -> str:
+    """A recommendation row as the page shows it: its sub-category under its category."""
+    return f"{row.category}: {row.sub_category}" if row.sub_category else row.category
+
+
+def _rows(page) -> list[dict]:
+    return [
+        {"anchor": recommendation_anchor(position), "text": recommendation_text(row)}
+        for position, row in enumerate(page.recommendation_rows.all(), start=1)
+    ]
+
+
+def _contact_text(contact) -> str:
+    return " ".join(part for part in (contact.name, contact.role, contact.organisation) if part)
+
+
+def _outcome_text(outcome) -> str:
+    return " ".join(part for part in (outcome.measure, outcome.period, outcome.note) if part)
+
+
+def _statistic_text(stat) -> str:
+    return " ".join(part for part in (stat.measure, stat.period, stat.source) if part)
+
+
+def _quote_text(quote) -> str:
+    return " ".join(part for part in (quote.text, quote.person, quote.role) if part)
+
+
 def searchable_pages(ids=None):
     """Every live, public page that belongs in the index (or those of `ids` that do), specific,
     with everything build_document reads prefetched: one query per relation, not per page."""
@@ -67,7 +130,7 @@ def current_documents(page_ids) -> tuple[list[dict], list[int]]:
 def _with_relations(model, queryset):
     if model is CaseStudyPage:
         return queryset.prefetch_related(
-            "themes__parent", "areas", "interventions", "organisations", "outcomes"
+            "themes__parent", "areas", "interventions", "organisations", "outcomes", "contacts"
         )
     if model is ResourcePage:
         return queryset.select_related("publisher").prefetch_related(
@@ -105,6 +168,9 @@ def new_document(doc_id, title, type_key, **fields) -> dict:
         "date": None,
         "first_published_at": None,
         "last_published_at": None,
+        # Recommendation rows of an evidence page, each {"anchor", "text"}: their words are in
+        # `body` too; engines use these to link a result that matched a row to that row.
+        "rows": [],
     }
     unknown = set(fields) - set(document)
     if unknown:
@@ -131,10 +197,12 @@ def build_document(page: Page) -> dict:
             body=_paragraphs(
                 page.aims,
                 page.what_was_done,
+                _lines(*(_outcome_text(o) for o in page.outcomes.all())),
                 page.evaluation,
+                page.started,
                 page.awards,
                 " ".join(org.name for org in page.organisations.all()),
-                " ".join(o.measure for o in page.outcomes.all()),
+                _lines(*(_contact_text(c) for c in page.contacts.all())),
             ),
             themes=_taxonomy(Theme.with_parents(page.themes.all())),
             areas=_taxonomy(areas),
@@ -145,7 +213,7 @@ def build_document(page: Page) -> dict:
         )
     elif isinstance(page, ResourcePage):
         doc.update(
-            body=_paragraphs(page.how_to_obtain, page.audience, page.languages, page.order_code),
+            body=_paragraphs(page.audience, page.how_to_obtain, page.languages, page.order_code),
             themes=_taxonomy(Theme.with_parents(page.themes.all())),
             interventions=_taxonomy(page.interventions.all()),
             publisher=[_term(page.publisher.slug, page.publisher.label)] if page.publisher else [],
@@ -154,13 +222,18 @@ def build_document(page: Page) -> dict:
         )
     elif isinstance(page, EvidenceSummaryPage):
         theme = page.theme
+        rows = _rows(page)
         doc.update(
             body=_paragraphs(
-                page.background,
                 page.key_messages,
-                " ".join(stat.measure for stat in page.key_statistics.all()),
-                " ".join(row.category for row in page.recommendation_rows.all()),
+                page.background,
+                _lines(*(_statistic_text(stat) for stat in page.key_statistics.all())),
+                page.table_title,
+                # Each row as its cell shows it: a category once, then its sub-categories.
+                _lines(*(r.sub_category or r.category for r in page.recommendation_rows.all())),
+                page.references,
             ),
+            rows=rows,
             themes=_taxonomy(Theme.with_parents([theme])) if theme else [],
             interventions=_taxonomy(page.interventions.all()),
         )
@@ -174,7 +247,9 @@ def build_document(page: Page) -> dict:
     elif isinstance(page, NewsPage):
         areas = list(page.areas.all())
         doc.update(
-            body=_paragraphs(page.body, " ".join(q.text for q in page.quotes.all())),
+            body=_paragraphs(
+                page.publication, page.body, _lines(*(_quote_text(q) for q in page.quotes.all()))
+            ),
             themes=_taxonomy(Theme.with_parents(page.themes.all())),
             areas=_taxonomy(areas),
             regions=sorted({area.region for area in areas if area.region}),

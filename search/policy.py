@@ -40,17 +40,21 @@ def type_boost(type_key: str) -> float:
     return TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)
 
 
-# --- "most words" retry ------------------------------------------------------------------------
+# --- partial matches ---------------------------------------------------------------------------
 
-# A query of this many concepts or more that finds fewer than RELAX_BELOW pages with all of them
-# is run again needing all but one, and the page says so: long queries often carry one word the
-# best page does not use ("genetic services for cousin marriage").
-RELAX_FROM_CONCEPTS = 3
-RELAX_BELOW = 3
+# A query of PARTIAL_FROM_CONCEPTS concepts or more lists every page matching all of them first,
+# then the best pages missing just one, so the best page is found even when it never uses one
+# of the words typed ("cousin marriage genetics": the genetics service never says "cousin").
+# Only when no page matches every concept does the response say so (PARTIAL_NOTICE).
+PARTIAL_FROM_CONCEPTS = 2
 
 
-def may_relax(concept_count: int, total: int) -> bool:
-    return concept_count >= RELAX_FROM_CONCEPTS and total < RELAX_BELOW
+def partial_matches(concept_count: int, exact_total: int | None = None, total: int = 0):
+    """The partial-match rule. Without `exact_total`: whether pages missing one concept are
+    listed (after every page matching all). With it: the notice a response carries, or None."""
+    if exact_total is None:
+        return concept_count >= PARTIAL_FROM_CONCEPTS
+    return PARTIAL_NOTICE if exact_total == 0 and total > 0 else None
 
 
 # --- spelling ----------------------------------------------------------------------------------
@@ -166,9 +170,7 @@ def facet_value_order(value) -> tuple:
 
 # --- notices -----------------------------------------------------------------------------------
 
-RELAXED_NOTICE = (
-    "Few pages matched every word you typed, so pages matching all but one are included."
-)
+PARTIAL_NOTICE = "No page matched every word you typed, so these pages match all but one."
 FALLBACK_NOTICE = (
     "Search is running in reduced mode: the search cluster is unavailable, so these results "
     "come from the built-in index."

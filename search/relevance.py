@@ -46,8 +46,13 @@ def load_judgements(path=JUDGEMENTS_FILE) -> list[Judgement]:
     return [Judgement(**entry) for entry in yaml.safe_load(Path(path).read_text())]
 
 
+def page_url(url: str) -> str:
+    """A result's page: a hit that matched a recommendation row links to the row's anchor."""
+    return url.split("#", 1)[0]
+
+
 def engine_urls(engine, query: str) -> list[str]:
-    return [hit.url for hit in engine.search(SearchRequest.build(query=query)).hits]
+    return [page_url(hit.url) for hit in engine.search(SearchRequest.build(query=query)).hits]
 
 
 def wagtail_urls(query: str) -> list[str]:

@@ -86,15 +86,27 @@ class Thesaurus:
         return result
 
 
+class SynonymsFileError(ValueError):
+    """A malformed line in the synonyms file (the message names the line)."""
+
+
 def parse_synonyms(text: str) -> list[list[str]]:
-    """Groups from the synonyms file format: comma-separated phrases, `#` starts a comment."""
+    """Groups from the synonyms file format: comma-separated phrases, `#` starts a comment.
+
+    A line that is not a group (one phrase, or an empty phrase between commas) is refused with
+    SynonymsFileError rather than skipped, so a typo never silently drops a rule.
+    """
     groups = []
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines(), start=1):
         line = line.split("#", 1)[0].strip()
-        if line:
-            phrases = [phrase.strip() for phrase in line.split(",") if phrase.strip()]
-            if len(phrases) >= 2:
-                groups.append(phrases)
+        if not line:
+            continue
+        phrases = [phrase.strip() for phrase in line.split(",")]
+        if len(phrases) < 2 or not all(phrases) or not all(words(p) for p in phrases):
+            raise SynonymsFileError(
+                f"synonyms line {number}: {line!r} is not two or more comma-separated phrases"
+            )
+        groups.append(phrases)
     return groups
 
 

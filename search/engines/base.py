@@ -118,6 +118,9 @@ class SearchResponse:
     suggestion: str | None = None
     corrected_from: str | None = None  # set when the engine retried with `suggestion`
     warnings: list[str] = field(default_factory=list)
+    # How many of `total` match every concept of the query; they are listed first, then the
+    # pages missing one (the partial-match rule). None: the engine does not say.
+    exact_total: int | None = None
 
     @property
     def pages(self):

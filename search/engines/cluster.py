@@ -105,9 +105,11 @@ class ClusterEngine(SearchEngine):
         )
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        """One request; another only when an unknown facet value changes what matches, to retry
-        a misspelling, or for the most-words retry."""
-        response, unknown = self._execute(request)
+        """One request (full matches first, then the partial ones); another only when an unknown
+        facet value changes what matches, or to retry a misspelling."""
+        rules = self._spelling_rules()
+        partial = policy.partial_matches(es_query.concept_count(request.query, rules))
+        response, unknown = self._execute(request, relaxed=partial)
         warnings = []
         if unknown:
             warnings = [
@@ -126,26 +128,26 @@ class ClusterEngine(SearchEngine):
             # An unknown value ORed with known ones matches nothing extra, so hits and counts
             # stay the same; only a facet left with no value at all stops filtering.
             if set(cleaned.filters) != set(request.filters):
-                response, _ = self._execute(cleaned)
+                response, _ = self._execute(cleaned, relaxed=partial)
             else:
                 response.request = cleaned
             request = cleaned
-        if response.total:
-            response.suggestion = None  # "did you mean" only when nothing was found
+        if response.exact_total:
+            response.suggestion = None  # "did you mean" only when no page matched every word
         elif response.suggestion:
-            retry, _ = self._execute(request, query_text=response.suggestion)
-            if retry.total:
+            retry, _ = self._execute(
+                request,
+                query_text=response.suggestion,
+                relaxed=policy.partial_matches(es_query.concept_count(response.suggestion, rules)),
+            )
+            if retry.exact_total:
                 retry.suggestion = response.suggestion
                 retry.corrected_from = request.query
                 response = retry
-        if not response.corrected_from and policy.may_relax(
-            es_query.concept_count(request.query, self._spelling_rules()), response.total
-        ):
-            relaxed, _ = self._execute(request, relaxed=True)
-            if relaxed.total > response.total:
-                relaxed.suggestion = response.suggestion
-                relaxed.warnings.append(policy.RELAXED_NOTICE)
-                response = relaxed
+        concepts = es_query.concept_count(request.query, rules)
+        notice = policy.partial_matches(concepts, response.exact_total, response.total)
+        if notice:
+            response.warnings.append(notice)
         response.warnings = warnings + response.warnings
         return response
 
@@ -155,7 +157,8 @@ class ClusterEngine(SearchEngine):
             raw = self.dialect.search(self.alias, body)
         try:
             unknown = es_query.unknown_selections(request, raw)
-            response = es_query.parse_response(request, raw, self._spelling_rules(), unknown)
+            rules = self._spelling_rules()
+            response = es_query.parse_response(request, raw, rules, unknown, query_text)
         except es_query.FacetsTruncated as error:
             raise FacetsIncomplete(f"{self.dialect.label} at {self.url}: {error}") from error
         except (KeyError, TypeError, ValueError, AttributeError) as error:

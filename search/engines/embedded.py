@@ -28,7 +28,7 @@ import threading
 import uuid
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from search import policy
@@ -186,21 +186,13 @@ class QueryPlan:
     text: str
     concepts: list[Concept]
     match: str | None  # FTS5 MATCH expression, None when there is no text to match
-    # Every concept but one, for long queries that find too little with all of them.
-    relaxed_match: str | None = None
     # The same pages as `match` without the phrase clauses that only change ranking: cheaper
     # for the pass that collects every matching page for counting.
     filter_match: str | None = None
-    relaxed_filter_match: str | None = None
-
-    def relaxed(self) -> QueryPlan:
-        return replace(
-            self,
-            match=self.relaxed_match,
-            filter_match=self.relaxed_filter_match,
-            relaxed_match=None,
-            relaxed_filter_match=None,
-        )
+    # Pages matching all concepts but one (a superset of `filter_match`), when the partial-match
+    # rule applies; and those of them that miss a concept, ranked after every full match.
+    partial_filter_match: str | None = None
+    partial_only_match: str | None = None
 
     @property
     def has_text(self):
@@ -232,20 +224,21 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
     typed = [stem for concept in concepts for stem in concept.typed]
     expressions = [concept_expression(c) for c in concepts]
     strict = " AND ".join(expressions)
-    relaxed = None
-    if len(concepts) >= policy.RELAX_FROM_CONCEPTS:
+    partial = partial_only = None
+    if policy.partial_matches(len(concepts)):
         subsets = [
             " AND ".join(expressions[:skip] + expressions[skip + 1 :])
             for skip in range(len(expressions))
         ]
-        relaxed = " OR ".join(f"({s})" for s in subsets)
+        partial = " OR ".join(f"({s})" for s in subsets)
+        partial_only = f"({partial}) NOT ({strict})"
     return QueryPlan(
         text=query,
         concepts=concepts,
         match=_with_phrase_boosts(strict, typed),
-        relaxed_match=_with_phrase_boosts(relaxed, typed) if relaxed else None,
         filter_match=strict,
-        relaxed_filter_match=relaxed,
+        partial_filter_match=partial,
+        partial_only_match=partial_only,
     )
 
 
@@ -310,6 +303,41 @@ def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str
     else:
         pieces.append(html.escape(source[cursor:].rstrip()))
     return "".join(pieces).replace("</mark> <mark>", " ")
+
+
+def concepts_in(text: str, plan: QueryPlan) -> int:
+    """How many of the query's concepts a text holds (its words, or a synonym phrase)."""
+    text_stems = textmod.stems(text)
+    present = set(text_stems)
+    joined = f" {' '.join(text_stems)} "
+    return sum(
+        all(stem in present for stem in concept.typed)
+        or any(f" {' '.join(phrase)} " in joined for phrase in concept.alternatives)
+        for concept in plan.concepts
+    )
+
+
+def matched_row(document: dict, plan: QueryPlan, exact: bool = True) -> tuple[str, str] | None:
+    """(anchor, snippet) of the recommendation row a result matched, or None.
+
+    A row is the match when it holds every concept the page matched on (all of them for a full
+    match, all but one for a partial one) and more than the page's title and summary do:
+    "carbon monoxide monitoring" is a row of the smoking evidence page, while "smoking" is what
+    the whole page is about. Both engines use this, on the indexed document.
+    """
+    rows = document.get("rows") or []
+    if not rows or not plan.concepts:
+        return None
+    needed = len(plan.concepts) - (0 if exact else 1)
+    best, covered = None, 0
+    for row in rows:
+        count = concepts_in(row["text"], plan)
+        if count > covered:
+            best, covered = row, count
+    head = f"{document.get('title') or ''}\n{document.get('summary') or ''}"
+    if best is None or covered < needed or covered <= concepts_in(head, plan):
+        return None
+    return best["anchor"], snippet([best["text"]], plan)
 
 
 # --- spelling ----------------------------------------------------------------------------------
@@ -744,29 +772,21 @@ class EmbeddedEngine(SearchEngine):
             selections, warnings = self._selections(state, request)
             plan = plan_query(request.query, self.thesaurus)
             response = self._answer(conn, state, request, plan, selections)
-            response.warnings = warnings
-            if response.total == 0 and plan.concepts:
+            if response.exact_total == 0 and plan.concepts:
                 correction = self.correct(request.query, conn=conn, state=state)
                 if correction:
                     response.suggestion = correction
                     retry = self._answer(
                         conn, state, request, plan_query(correction, self.thesaurus), selections
                     )
-                    if retry.total:
+                    if retry.exact_total:
                         retry.suggestion = correction
                         retry.corrected_from = request.query
-                        retry.warnings = warnings
                         response = retry
-            if (
-                policy.may_relax(len(plan.concepts), response.total)
-                and plan.relaxed_match
-                and not response.corrected_from
-            ):
-                relaxed = self._answer(conn, state, request, plan.relaxed(), selections)
-                if relaxed.total > response.total:
-                    relaxed.warnings = [*warnings, policy.RELAXED_NOTICE]
-                    relaxed.suggestion = response.suggestion
-                    response = relaxed
+            notice = policy.partial_matches(
+                len(plan.concepts), response.exact_total, response.total
+            )
+            response.warnings = [*warnings, *([notice] if notice else [])]
         finally:
             conn.execute("COMMIT")
         return response
@@ -784,16 +804,39 @@ class EmbeddedEngine(SearchEngine):
                     selections.setdefault(name, []).append(value_id)
         return selections, warnings
 
-    def _candidates(self, conn, state, plan) -> int:
+    def _candidates(self, conn, state, plan, match=None) -> int:
         if plan.matches_nothing:
             return 0
         if plan.match is None:
             return state.all_docs
-        rows = conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (plan.filter_match,))
+        rows = conn.execute(
+            "SELECT rowid FROM fts WHERE fts MATCH ?", (match or plan.filter_match,)
+        )
         return bitmap((doc_id for (doc_id,) in rows), state.size_bytes)
 
+    def _full_and_partial(self, conn, state, plan) -> tuple[int, int]:
+        """Pages with every concept, and pages with all but one, from one FTS pass per concept
+        (cheaper than matching the all-but-one expression): bitmaps ANDed around each gap."""
+        per_concept = [
+            self._candidates(conn, state, plan, concept_expression(c)) for c in plan.concepts
+        ]
+        before = [state.all_docs]
+        for concept_bitmap in per_concept[:-1]:
+            before.append(before[-1] & concept_bitmap)
+        after = state.all_docs
+        partial = 0
+        for index in range(len(per_concept) - 1, -1, -1):
+            partial |= before[index] & after
+            after &= per_concept[index]
+        return after, partial
+
     def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
-        candidates = self._candidates(conn, state, plan)
+        """Pages matching every concept, then (by the partial-match rule) those missing one:
+        counted and faceted together, listed full matches first."""
+        if plan.partial_filter_match:
+            exact, candidates = self._full_and_partial(conn, state, plan)
+        else:
+            exact = candidates = self._candidates(conn, state, plan)
         masks = {}
         for name, value_ids in selections.items():
             mask = 0
@@ -803,11 +846,13 @@ class EmbeddedEngine(SearchEngine):
         matching = candidates
         for mask in masks.values():
             matching &= mask
+            exact &= mask
         response = SearchResponse(request=request, engine=self.name, total=matching.bit_count())
+        response.exact_total = exact.bit_count()
         response.facets = self._facet_counts(state, candidates, masks, matching, selections)
         if response.total and request.offset < response.total:
-            ids = self._page_ids(conn, request, plan, selections)
-            response.hits = self._hits(conn, ids, plan)
+            ids, exact_count = self._page_ids(conn, request, plan, selections, response.exact_total)
+            response.hits = self._hits(conn, ids, plan, exact_count)
         return response
 
     def _facet_counts(self, state, candidates, masks, matching, selections):
@@ -831,21 +876,28 @@ class EmbeddedEngine(SearchEngine):
             facets[facet.name] = listed
         return facets
 
-    def page_query(self, request: SearchRequest, plan: QueryPlan, selections) -> tuple[str, list]:
-        """The SQL (and parameters) that picks one page of results, in order."""
+    def page_query(
+        self, request: SearchRequest, plan: QueryPlan, selections, partial=False, window=None
+    ) -> tuple[str, list]:
+        """The SQL (and parameters) that picks one page of results, in order: of the full
+        matches, or with `partial` of the pages missing one concept; `window` is (limit,
+        offset) when it is not the request's page."""
         where, params = [], []
         use_fts = plan.match is not None
+        match, filter_match = plan.match, plan.filter_match
+        if partial:
+            match = filter_match = plan.partial_only_match
         id_column = "fts.rowid" if use_fts and request.sort == "relevance" else "docs.id"
         if use_fts and request.sort == "relevance":
             # CROSS JOIN keeps FTS as the outer loop: only matching rows look up their boost.
             source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
             where.append("fts MATCH ?")
-            params.append(plan.match)
+            params.append(match)
         else:
             source = "docs"
             if use_fts:
                 where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-                params.append(plan.filter_match)
+                params.append(filter_match)
         order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
         for value_ids in selections.values():
             marks = ",".join("?" * len(value_ids))
@@ -859,32 +911,48 @@ class EmbeddedEngine(SearchEngine):
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
-        params += [request.page_size, request.offset]
+        params += list(window or (request.page_size, request.offset))
         return sql, params
 
-    def _page_ids(self, conn, request, plan, selections) -> list[int]:
-        sql, params = self.page_query(request, plan, selections)
-        return [doc_id for (doc_id,) in conn.execute(sql, params)]
+    def _page_ids(self, conn, request, plan, selections, exact_total) -> tuple[list[int], int]:
+        """One page of the full matches followed by the partial ones, and how many of the
+        page's ids are full matches."""
+        size, offset = request.page_size, request.offset
+        ids = []
+        if offset < exact_total:
+            sql, params = self.page_query(request, plan, selections)
+            ids = [doc_id for (doc_id,) in conn.execute(sql, params)]
+        exact_count = len(ids)
+        if len(ids) < size and plan.partial_only_match:
+            window = (size - len(ids), max(0, offset - exact_total))
+            sql, params = self.page_query(request, plan, selections, partial=True, window=window)
+            ids += [doc_id for (doc_id,) in conn.execute(sql, params)]
+        return ids, exact_count
 
-    def _hits(self, conn, ids, plan) -> list[Hit]:
+    def _hits(self, conn, ids, plan, exact_count=None) -> list[Hit]:
         documents = {
             doc_id: unpack(blob)
             for doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids)
         }
         hits = []
-        for doc_id in ids:
+        exact_count = len(ids) if exact_count is None else exact_count
+        for position, doc_id in enumerate(ids):
             document = documents[doc_id]
             doc_type = (document.get("type") or [{"value": "", "label": ""}])[0]
+            url = document.get("url") or ""
+            row = matched_row(document, plan, exact=position < exact_count)
+            if row:
+                url, text = f"{url}#{row[0]}", row[1]
+            else:
+                text = snippet([document.get("summary") or "", document.get("body") or ""], plan)
             hits.append(
                 Hit(
                     id=doc_id,
                     title=document.get("title") or "",
-                    url=document.get("url") or "",
+                    url=url,
                     type=doc_type["label"],
                     type_key=doc_type["value"],
-                    snippet=snippet(
-                        [document.get("summary") or "", document.get("body") or ""], plan
-                    ),
+                    snippet=text,
                     themes=[t["label"] for t in document.get("themes") or []],
                     areas=[t["label"] for t in document.get("areas") or []],
                     interventions=[t["label"] for t in document.get("interventions") or []],

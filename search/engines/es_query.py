@@ -26,6 +26,7 @@ from search.facets import FACETS, FACETS_BY_NAME
 from search.synonyms import Concept, Thesaurus
 
 from .base import FacetValue, Hit, SearchRequest, SearchResponse
+from .embedded import matched_row, plan_query
 from .es_schema import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, STEMS_ANALYZER, split_facet_key
 
 QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.items()]
@@ -33,6 +34,11 @@ QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.item
 FACET_TERMS_SIZE = 1000
 SNIPPET_CHARACTERS = 200  # about the embedded engine's 32 words
 SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
+# Partial matches: a full match scores this much on top of its text score, more than any text
+# score reaches, so every full match is listed before the pages missing a concept. (Scores are
+# float32: at 10,000 the step is 0.001, fine enough to keep the text order within each group.)
+EXACT_FIRST_BOOST = 10_000.0
+EXACT_QUERY_NAME = "exact"
 
 
 class FacetsTruncated(RuntimeError):
@@ -70,7 +76,7 @@ class SpellingRules:
 
 
 def concept_count(query_text: str, rules: SpellingRules) -> int:
-    """Concepts as the embedded engine counts them, for policy.may_relax: a known synonym
+    """Concepts as the embedded engine counts them, for policy.partial_matches: a known synonym
     phrase is one ("cot death support" is two concepts in three words)."""
     return len(rules.thesaurus.concepts(query_text or ""))
 
@@ -100,7 +106,7 @@ def concept_query(concept: Concept) -> Q:
     return Q("bool", should=[typed, *phrases], minimum_should_match=1)
 
 
-def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False):
+def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False, by_score: bool = True):
     """What matches, plus the shared ranking rules (search/policy.py).
 
     Every concept must match (or, `relaxed`, all but one: the "most words" retry). Pages with
@@ -113,15 +119,16 @@ def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False):
     if not concepts:
         return Q("match_none")  # only punctuation or emoji typed: nothing matches, as embedded
     clauses = [concept_query(concept) for concept in concepts]
+    strict = Q("bool", must=clauses)
     if relaxed:
         matches = Q("bool", should=clauses, minimum_should_match=len(clauses) - 1)
     else:
-        matches = Q("bool", must=clauses)
+        matches = strict
     if len(textmod.words(query_text)) > 1:
         phrase = Q("multi_match", query=query_text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": query_text})
         matches = Q("bool", must=[matches], should=[phrase, title_phrase])
-    return Q(
+    scored = Q(
         "function_score",
         query=matches,
         functions=[
@@ -131,6 +138,25 @@ def text_query(query_text: str, thesaurus: Thesaurus, relaxed: bool = False):
         score_mode="first",
         boost_mode="multiply",
     )
+    if not relaxed:
+        return scored
+    # The partial-match rule (policy.partial_matches): pages missing one concept match too,
+    # and every full match gets EXACT_FIRST_BOOST (1 against 0 when sorting by date or title,
+    # where `_score` is the first sort key), so full matches come first.
+    exact = Q(
+        "constant_score",
+        filter=strict,
+        boost=EXACT_FIRST_BOOST if by_score else 1.0,
+        _name=EXACT_QUERY_NAME,
+    )
+    if by_score:
+        return Q("bool", must=[scored], should=[exact])
+    return Q("bool", filter=[matches], should=[exact])
+
+
+def exact_query(query_text: str, thesaurus: Thesaurus):
+    """Pages matching every concept (for the count the partial-match notice needs)."""
+    return Q("bool", must=[concept_query(c) for c in thesaurus.concepts(query_text)])
 
 
 def facet_filter(facet_name: str, values) -> Q:
@@ -158,7 +184,9 @@ def build_search(
 ) -> Search:
     """The one request a search sends (`query_text` replaces the typed text on a retry)."""
     text = request.query if query_text is None else query_text
-    query = text_query(text, rules.thesaurus, relaxed=relaxed)
+    by_score = request.sort == "relevance" and bool(text)
+    relaxed = relaxed and bool(rules.thesaurus.concepts(text or ""))
+    query = text_query(text, rules.thesaurus, relaxed=relaxed, by_score=by_score)
     search = Search().query(query).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))
@@ -179,7 +207,15 @@ def build_search(
             known.bucket(name, "filter", facet_filter(name, values)).bucket(
                 "values", "terms", field=f"facet_keys.{name}", size=FACET_TERMS_SIZE
             )
-    search = search.sort(*sort_clauses(policy.sort_keys(request.sort, has_text=bool(text))))
+    full_first = []
+    if relaxed:
+        # How many pages match every concept, under every filter (the notice needs it).
+        exact = [exact_query(text, rules.thesaurus), *_filters_except(request, None)]
+        search.aggs.bucket(EXACT_QUERY_NAME, "filter", Q("bool", filter=exact))
+        if not by_score:
+            full_first = [{"_score": {"order": "desc"}}]
+    keys = sort_clauses(policy.sort_keys(request.sort, has_text=bool(text)))
+    search = search.sort(*full_first, *keys)
     # Snippets: the best passage with matches in <mark>, text HTML-escaped; without a match
     # (or without text) the start of the field, as the embedded engine shows.
     search = search.highlight_options(
@@ -246,21 +282,35 @@ def build_autocomplete(prefix: str, limit: int) -> Search | None:
 
 
 def parse_response(
-    request: SearchRequest, raw: dict, rules: SpellingRules, unknown: dict | None = None
+    request: SearchRequest,
+    raw: dict,
+    rules: SpellingRules,
+    unknown: dict | None = None,
+    query_text: str | None = None,
 ) -> SearchResponse:
     """A SearchResponse from Elasticsearch's documented search response format.
 
-    `unknown`: unknown_selections(request, raw), when the caller has it already.
+    `unknown`: unknown_selections(request, raw), when the caller has it already. `query_text`:
+    the text searched, when it is not the request's (a corrected retry).
     """
     if unknown is None:
         unknown = unknown_selections(request, raw)
+    text = request.query if query_text is None else query_text
+    raw_hits = raw.get("hits", {}).get("hits", [])
+    plan = None
+    if any((h.get("_source") or {}).get("rows") for h in raw_hits):
+        plan = plan_query(text, rules.thesaurus)
+    total = _total(raw)
+    aggregations = raw.get("aggregations", {})
+    partial = EXACT_QUERY_NAME in aggregations
     response = SearchResponse(
         request=request,
         engine="elasticsearch",
-        total=_total(raw),
-        hits=[_hit(hit) for hit in raw.get("hits", {}).get("hits", [])],
-        facets=_facets(request, raw.get("aggregations", {}), unknown),
+        total=total,
+        hits=[_hit(hit, plan, partial) for hit in raw_hits],
+        facets=_facets(request, aggregations, unknown),
         suggestion=_suggestion(request.query, raw.get("suggest", {}), rules),
+        exact_total=aggregations.get(EXACT_QUERY_NAME, {}).get("doc_count", total),
     )
     return response
 
@@ -284,14 +334,21 @@ def _snippet(highlight: dict) -> str:
     return summary or body
 
 
-def _hit(raw_hit: dict) -> Hit:
+def _hit(raw_hit: dict, plan=None, partial: bool = False) -> Hit:
     source = raw_hit.get("_source", {})
     doc_type = (source.get("type") or [{"value": "", "label": ""}])[0]
-    snippet = _snippet(raw_hit.get("highlight", {}))
+    url = source.get("url") or ""
+    # With partial matches listed, a full match is one whose named exact clause matched.
+    exact = not partial or EXACT_QUERY_NAME in (raw_hit.get("matched_queries") or ())
+    row = matched_row(source, plan, exact=exact) if plan else None
+    if row:
+        url, snippet = f"{url}#{row[0]}", row[1]
+    else:
+        snippet = _snippet(raw_hit.get("highlight", {}))
     return Hit(
         id=int(raw_hit["_id"]),
         title=source.get("title") or "",
-        url=source.get("url") or "",
+        url=url,
         type=doc_type["label"],
         type_key=doc_type["value"],
         snippet=snippet,

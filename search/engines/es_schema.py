@@ -112,6 +112,9 @@ class KnowledgeDocument(Document):
     date = Date()
     first_published_at = Date()
     last_published_at = Date()
+    # Recommendation rows ({"anchor", "text"}): kept for linking a matched row, never searched
+    # (their words are in `body`).
+    rows = Object(enabled=False)
     # Derived by to_source() with search/policy.py's functions, so sorts agree with embedded.
     facet_keys = Object(FacetKeys)
     sort_date = Keyword()

@@ -287,8 +287,49 @@ class _BehaviourContract:
             assert 103 in ids(loaded.search(request(query))), query
         assert 110 in ids(loaded.search(request("overcrowded")))
 
-    def test_all_words_must_match(self, loaded):
-        assert ids(loaded.search(request("passive smoking children"))) == [107]
+    def test_pages_matching_every_concept_come_first(self, loaded):
+        response = loaded.search(request("passive smoking children"))
+        assert ids(response)[:1] == [107]
+        assert response.exact_total == 1
+        assert response.warnings == []
+
+    # --- partial matches (the shared rule: embedded.partial_matches) ---
+
+    def test_best_pages_missing_one_concept_follow_the_full_matches(self, loaded):
+        # "smoking children": 107 has both; 106 (smoke) and 112 (smoking) miss "children".
+        response = loaded.search(request("smoking children"))
+        assert ids(response)[0] == 107
+        assert {106, 112} <= set(ids(response)[1:])
+        assert (response.exact_total, response.total) == (1, len(ids(response)))
+        assert response.warnings == []  # some page matched every concept: no notice
+
+    def test_notice_only_when_no_page_matches_every_concept(self, loaded):
+        from search.policy import PARTIAL_NOTICE
+
+        response = loaded.search(request("overcrowding zebras"))
+        assert ids(response) == [110]
+        assert (response.exact_total, response.total) == (0, 1)
+        assert PARTIAL_NOTICE in response.warnings
+        single = loaded.search(request("zebras"))
+        assert (single.total, single.warnings) == (0, [])
+
+    def test_partial_matches_are_counted_and_faceted(self, loaded):
+        response = loaded.search(request("smoking children", type=["resource"]))
+        assert set(ids(response)) == {107, 112}
+        assert response.exact_total == 1
+        assert counts(response, "type") == {"resource": 2, "case_study": 1}
+
+    def test_full_matches_first_in_every_sort_order(self, loaded):
+        for sort in ("newest", "title"):
+            response = loaded.search(request("smoking children", sort=sort))
+            assert ids(response)[0] == 107, sort
+            assert len(ids(response)) == response.total
+
+    def test_paging_runs_on_from_the_full_matches_into_the_partial_ones(self, loaded):
+        base = request("smoking children")
+        everything = ids(loaded.search(base))
+        pages = [ids(loaded.search(dataclasses.replace(base, page_size=2, page=n))) for n in (1, 2)]
+        assert pages[0] + pages[1] == everything[:4]
 
     def test_area_pages_are_found_by_place_name(self, loaded):
         assert top(loaded.search(request("Bolton")), 1) == [108]
@@ -349,7 +390,8 @@ class _BehaviourContract:
     def test_typo_with_a_correct_word(self, loaded):
         response = loaded.search(request("overcrowding evidnce"))
         assert response.suggestion == "overcrowding evidence"
-        assert ids(response) == [110]
+        assert ids(response)[:1] == [110]
+        assert response.exact_total == 1
 
     def test_nonsense_gets_no_suggestion(self, loaded):
         response = loaded.search(request("zzqxj"))
@@ -535,8 +577,10 @@ class _BehaviourContract:
         assert response.total >= 0
 
     def test_operators_are_words(self, loaded):
-        assert ids(loaded.search(request("housing NOT"))) == []
-        assert ids(loaded.search(request("housing OR smoking"))) == []
+        # Searched as words: no page has "not" or "or", so these are partial matches only.
+        assert loaded.search(request("housing NOT")).exact_total == 0
+        assert loaded.search(request("housing OR smoking")).exact_total == 0
+        assert loaded.search(request("housing overcrowded")).exact_total == 1
         assert 110 in ids(loaded.search(request("^housing*")))
 
     # --- maintenance ---
@@ -645,32 +689,28 @@ class SharedRulesContract:
         assert engine.search(request("xcradl")).suggestion is None
 
     @staticmethod
-    def _relax_corpus(full):
-        words = ["kangaroo", "lullaby", "hammock", "porridge"][: policy.RELAX_FROM_CONCEPTS]
+    def _partial_corpus(full):
+        words = ["kangaroo", "lullaby", "hammock"]
         documents = [
             doc(340 + n, f"Page {n}", "resource", summary=" ".join(words)) for n in range(full)
         ]
         documents.append(doc(349, "Partial page", "resource", summary=" ".join(words[:-1])))
         return words, documents
 
-    def test_most_words_retry_when_few_pages_have_every_word(self, engine):
-        words, documents = self._relax_corpus(full=policy.RELAX_BELOW - 1)
+    def test_partial_page_follows_the_full_ones_without_a_notice(self, engine):
+        words, documents = self._partial_corpus(full=3)
         engine.rebuild(documents)
         response = engine.search(request(" ".join(words)))
-        assert response.total == policy.RELAX_BELOW
-        assert 349 in ids(response)
-        assert response.warnings == [policy.RELAXED_NOTICE]
-        # One concept fewer than the rule asks for: no retry, nothing found.
-        shorter = engine.search(request(" ".join([*words[:-2], "porridge", "zebra"][-2:])))
-        assert shorter.warnings == []
-
-    def test_no_retry_when_enough_pages_have_every_word(self, engine):
-        words, documents = self._relax_corpus(full=policy.RELAX_BELOW)
-        engine.rebuild(documents)
-        response = engine.search(request(" ".join(words)))
-        assert response.total == policy.RELAX_BELOW
-        assert 349 not in ids(response)
+        assert (response.total, response.exact_total) == (4, 3)
+        assert ids(response)[-1] == 349
         assert response.warnings == []
+
+    def test_partial_pages_alone_carry_the_notice(self, engine):
+        words, documents = self._partial_corpus(full=0)
+        engine.rebuild(documents)
+        response = engine.search(request(" ".join(words)))
+        assert (ids(response), response.exact_total) == ([349], 0)
+        assert response.warnings == [policy.PARTIAL_NOTICE]
 
     def test_title_sort_uses_the_shared_key(self, engine):
         titles = ["The Zoo visit", "apple pressing", "Ésprit de corps", '"Quoted" title', "Bath"]

@@ -24,9 +24,11 @@ def test_ranking_rules():
     assert policy.type_boost("glossary") == 1.0
 
 
-def test_most_words_retry_rule():
-    assert (policy.RELAX_FROM_CONCEPTS, policy.RELAX_BELOW) == (3, 3)
-    assert policy.may_relax(3, 2) and not policy.may_relax(2, 0) and not policy.may_relax(3, 3)
+def test_partial_match_rule():
+    assert policy.PARTIAL_FROM_CONCEPTS == 2
+    assert policy.partial_matches(2) and not policy.partial_matches(1)
+    assert policy.partial_matches(2, exact_total=0, total=3) == policy.PARTIAL_NOTICE
+    assert policy.partial_matches(2, exact_total=1, total=3) is None
 
 
 @pytest.mark.parametrize(
@@ -83,12 +85,12 @@ def test_facet_value_order():
 
 def test_notices():
     assert policy.unknown_value_notice("Theme", "x") == "Ignored unknown theme \u201cx\u201d."
-    assert policy.RELAXED_NOTICE.startswith("Few pages matched every word you typed")
+    assert policy.PARTIAL_NOTICE.startswith("No page matched every word you typed")
     assert "built-in index" in policy.FALLBACK_NOTICE
 
 
 SHARED_NAMES = re.compile(
-    r"^(COLUMN_WEIGHTS|FIELD_WEIGHTS|FIELD_BOOSTS|TYPE_BOOST|RELAX_\w+|MIN_CORRECTED_LENGTH|"
+    r"^(COLUMN_WEIGHTS|FIELD_WEIGHTS|FIELD_BOOSTS|TYPE_BOOST|PARTIAL_\w+|MIN_CORRECTED_LENGTH|"
     r"\w*NOTICE|FALLBACK_WARNING)\s*=(?!\s*policy\.)",
     re.MULTILINE,
 )

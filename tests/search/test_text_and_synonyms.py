@@ -87,7 +87,8 @@ def test_fts_expression_quotes_every_term():
         '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
         'AND "near") OR "young dad or near" OR title : "young dad or near"'
     )
-    assert plan.relaxed_match.startswith('(("or" AND "near") OR ((("young" AND "dad") OR')
+    assert plan.partial_filter_match.startswith('("or" AND "near") OR ((("young" AND "dad") OR')
+    assert plan.partial_only_match.endswith(f" NOT ({plan.filter_match})")
     assert plan_query("🙂 ***", THESAURUS).matches_nothing
 
 
@@ -107,9 +108,105 @@ def test_snippet_escapes_and_marks_phrases():
     assert "&amp; more" in html
 
 
-def test_long_queries_get_an_all_but_one_fallback():
+def test_queries_of_two_concepts_or_more_also_match_pages_missing_one():
     plan = plan_query("genetic services cousin marriage", THESAURUS)
     # three concepts (the synonym group joins "cousin marriage"), so three two-concept subsets
     assert len(plan.concepts) == 3
-    assert plan.relaxed_match.count(" OR (") == 2
-    assert plan_query("young dads", THESAURUS).relaxed_match is None
+    assert plan.partial_filter_match.count(" OR (") == 2
+    two = plan_query("cousin marriage genetics", THESAURUS)
+    assert two.partial_filter_match.startswith('("genet") OR (')
+    # One concept (a synonym phrase of two words) has nothing to leave out.
+    assert plan_query("young dads", THESAURUS).partial_filter_match is None
+
+
+def test_partial_rule_and_its_notice():
+    from search.policy import PARTIAL_NOTICE, partial_matches
+
+    assert (partial_matches(1), partial_matches(2), partial_matches(5)) == (False, True, True)
+    assert partial_matches(2, exact_total=0, total=4) == PARTIAL_NOTICE
+    assert partial_matches(2, exact_total=1, total=4) is None
+    assert partial_matches(2, exact_total=0, total=0) is None
+
+
+# --- wording rules: one tokenisation test each (what a query becomes) -------------------------
+
+
+def alternatives_of(query):
+    """Every way the single concept of `query` may be written, as stems."""
+    [concept] = THESAURUS.concepts(query)
+    return {" ".join(concept.typed), *(" ".join(p) for p in concept.alternatives)}
+
+
+def test_comparatives_and_superlatives():
+    assert stems("safe safer safest") == ["safe", "safer", "safest"]  # the stemmer keeps them
+    for word in ("safe", "safer", "safest"):
+        assert alternatives_of(word) == {"safe", "safer", "safest"}
+    assert [c.typed for c in THESAURUS.concepts("safe sleep")] == [("safe",), ("sleep",)]
+
+
+def test_teen_and_teenage():
+    assert stems("teen teenage teenagers") == ["teen", "teenag", "teenag"]
+    assert alternatives_of("teen") == {"teen", "teenag"}
+    assert alternatives_of("teenager") == {"teen", "teenag"}
+
+
+def test_mum_mother_dad_father():
+    assert alternatives_of("mums") == {"mum", "mother"}
+    assert alternatives_of("mother") == {"mum", "mother"}
+    assert alternatives_of("dads") == {"dad", "father"}
+    assert alternatives_of("fathers") == {"dad", "father"}
+
+
+def test_nrt_and_co_monitoring():
+    assert alternatives_of("NRT") == {"nrt", "nicotin replac therapi"}
+    assert "nrt" in alternatives_of("nicotine replacement therapy")
+    assert "nrt" in THESAURUS.acronyms
+    co = alternatives_of("CO monitoring")
+    assert {"co monitor", "carbon monoxid monitor", "co test"} <= co
+    assert "co monitor" in alternatives_of("carbon monoxide monitoring")
+    # "CO" alone is no synonym: "co-ordinated" and "co-sleeping" must not match carbon monoxide.
+    assert alternatives_of("co") == {"co"}
+    assert "bed share" in alternatives_of("co-sleeping")
+
+
+def test_uk_and_us_spellings():
+    for uk, us in [
+        ("programme", "program"),
+        ("paediatric", "pediatric"),
+        ("paediatrician", "pediatrician"),
+        ("foetus", "fetus"),
+        ("foetal", "fetal"),
+        ("anaemia", "anemia"),
+        ("organisation", "organization"),
+        ("behaviour", "behavior"),
+        ("immunisation", "immunization"),
+    ]:
+        assert stems(uk) != stems(us), uk  # the stemmer alone does not join them
+        assert alternatives_of(us) == alternatives_of(uk), uk
+        assert " ".join(stems(uk)) in alternatives_of(us)
+
+
+def test_hyphenated_spaced_and_joined_forms():
+    assert words("multi-agency") == ["multi", "agency"]
+    forms = {"multi-agency", "multiagency", "multi agency", "Multi-Agency"}
+    assert {frozenset(alternatives_of(form)) for form in forms} == {
+        frozenset({"multi agenc", "multiag"})
+    }
+    assert alternatives_of("co-ordination") == alternatives_of("coordination")
+    assert alternatives_of("well-being") == alternatives_of("wellbeing")
+    assert alternatives_of("post-natal") == alternatives_of("postnatal")
+
+
+def test_acronyms_in_the_file_are_never_spell_corrected_words():
+    assert {"nrt", "sudi", "fsid", "bme"} <= THESAURUS.known_words
+
+
+def test_parser_refuses_a_malformed_line():
+    import pytest
+
+    from search.synonyms import SynonymsFileError
+
+    assert parse_synonyms("# comment\nsafe, safer  # why\n\n") == [["safe", "safer"]]
+    for bad in ("lonely", "safe,, safer", "safe, ", ", safe", "safe, ---"):
+        with pytest.raises(SynonymsFileError, match="line 2"):
+            parse_synonyms(f"a, b\n{bad}\n")

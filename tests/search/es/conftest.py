@@ -78,11 +78,14 @@ def unreachable_engine(unreachable_url):
 
 
 def matched_text(body: dict) -> str | None:
-    """The words a request body matches on: its concepts' combined_fields queries, in order."""
+    """The words a request body matches on: its concepts' combined_fields queries, in order
+    (the partial-match rule's named `exact` clause repeats them, so it is skipped)."""
     found = []
 
     def walk(node):
         if isinstance(node, dict):
+            if node.get("_name") == "exact":
+                return
             if "combined_fields" in node:
                 found.append(node["combined_fields"]["query"])
                 return

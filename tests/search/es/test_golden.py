@@ -130,12 +130,14 @@ def test_ranking_mirrors_the_embedded_engine():
     assert "match_phrase" not in json.dumps(single)  # no phrase boost for one word
 
 
-def test_relaxed_retry_needs_all_words_but_one():
+def test_partial_matches_list_full_matches_first():
+    from search.engines.es_query import EXACT_FIRST_BOOST, EXACT_QUERY_NAME
+
     engine = make_engine(client=None)
     request = SearchRequest.build("genetic services for cousin marriage")
     strict = engine._search_for(request).to_dict()["query"]["function_score"]["query"]
-    relaxed = engine._search_for(request, relaxed=True).to_dict()
-    relaxed = relaxed["query"]["function_score"]["query"]
+    body = engine._search_for(request, relaxed=True).to_dict()
+    relaxed = body["query"]["bool"]["must"][0]["function_score"]["query"]
     concepts = strict["bool"]["must"][0]["bool"]["must"]  # genetic, services, for, cousin marriage
     assert len(concepts) == 4
     relaxed_concepts = relaxed["bool"]["must"][0]["bool"]
@@ -143,6 +145,18 @@ def test_relaxed_retry_needs_all_words_but_one():
     assert relaxed_concepts["minimum_should_match"] == 3  # every concept but one
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
+    [exact] = body["query"]["bool"]["should"]
+    exact = exact["constant_score"]
+    assert (exact["boost"], exact["_name"]) == (EXACT_FIRST_BOOST, EXACT_QUERY_NAME)
+    assert exact["filter"]["bool"]["must"] == concepts  # every concept: the strict query
+    # The notice needs how many pages match every concept: one filter aggregation.
+    counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
+    assert counted[0]["bool"]["must"] == concepts
+    # Sorted by date, full matches still come first (score 1 against 0), then by date.
+    newest = engine._search_for(SearchRequest.build("cousin genetics", sort="newest"), relaxed=True)
+    newest = newest.to_dict()
+    assert newest["sort"][0] == {"_score": {"order": "desc"}}
+    assert newest["query"]["bool"]["should"][0]["constant_score"]["boost"] == 1.0
 
 
 def test_most_words_retry_counts_concepts_like_the_embedded_engine():
@@ -154,3 +168,14 @@ def test_most_words_retry_counts_concepts_like_the_embedded_engine():
     assert concept_count("genetic cousin marriage", rules) == 2  # "cousin marriage" is one
     assert concept_count("damp housing support", rules) == 3
     assert QUERY_FIELDS == ["title^10", "summary^5", "taxonomy^2.5", "body^1"]
+
+
+def test_partial_rule_applies_from_two_concepts():
+    from search.engines.es_query import concept_count
+    from search.policy import partial_matches
+
+    rules = file_spelling_rules()
+    assert not partial_matches(concept_count("cot death", rules))  # two words, one concept
+    assert partial_matches(concept_count("cot death support", rules))
+    assert not partial_matches(concept_count("cousin marriage", rules))
+    assert partial_matches(concept_count("cousin marriage genetics", rules))

@@ -345,3 +345,65 @@ def test_autocomplete_titles(cluster, es_engine):
     }
     assert sent.body["size"] == 8
     assert es_engine.suggest("   ") == []
+
+
+def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concept(
+    cluster, es_engine
+):
+    from search.policy import PARTIAL_NOTICE
+
+    genetics = hit(
+        103,
+        "Enhanced genetics service",
+        score=4.0,
+        highlight={"summary": ["A <mark>genetics</mark> service."]},
+    )
+    cluster.search_responses += [
+        search_body(
+            [genetics], total=1, aggregations={**facet_aggregations(), "exact": {"doc_count": 0}}
+        ),
+        search_body(
+            [
+                {
+                    **hit(104, "Cousin marriage and genetics", score=10_004.0),
+                    "matched_queries": ["exact"],
+                },
+                genetics,
+            ],
+            total=2,
+            aggregations={**facet_aggregations(), "exact": {"doc_count": 1}},
+        ),
+    ]
+    nothing_full = es_engine.search(SearchRequest.build("cousin zebra genetics"))
+    assert [h.id for h in nothing_full.hits] == [103]
+    assert (nothing_full.total, nothing_full.exact_total) == (1, 0)
+    assert nothing_full.warnings == [PARTIAL_NOTICE]
+    some_full = es_engine.search(SearchRequest.build("cousin marriage genetics"))
+    assert [h.id for h in some_full.hits] == [104, 103]
+    assert (some_full.total, some_full.exact_total, some_full.warnings) == (2, 1, [])
+    for sent in cluster.sent("POST", "/kb-test/_search"):
+        assert "exact" in sent.body["aggs"]
+
+
+def test_a_matched_recommendation_row_links_to_its_anchor(cluster, es_engine):
+    rows = [
+        {"anchor": "recommendation-1", "text": "Care pathways"},
+        {
+            "anchor": "recommendation-2",
+            "text": "Care pathways: Routine carbon monoxide monitoring and opt out pathway",
+        },
+    ]
+    evidence = hit(
+        7,
+        "Reducing maternal smoking",
+        highlight={"body": ["Routine <mark>carbon</mark> <mark>monoxide</mark> monitoring"]},
+        url="/evidence/reducing-maternal-smoking/",
+        rows=rows,
+    )
+    cluster.search_responses.append(
+        search_body([evidence], total=1, aggregations=facet_aggregations())
+    )
+    [result] = es_engine.search(SearchRequest.build("carbon monoxide")).hits
+    assert result.url == "/evidence/reducing-maternal-smoking/#recommendation-2"
+    assert "<mark>carbon monoxide</mark> monitoring" in result.snippet
+    assert result.snippet.startswith("Care pathways: Routine")
