@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, SITE
-from .test_accessibility import BLOCKING
+from .test_accessibility import BLOCKING, run_axe
 
 PASSWORD = "journey-pass-2026"
 
@@ -33,21 +33,6 @@ def team_member(site_url):
         check=True,
     )
     return "nst-journey"
-
-
-def run_axe(page, axe_source):
-    """axe through the DevTools protocol: the site's CSP (rightly) refuses an injected script."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(axe_source)
-    return page.evaluate(
-        """async () => {
-          const results = await axe.run(document, {resultTypes: ['violations']});
-          return results.violations.map(v => ({
-            id: v.id, impact: v.impact, help: v.help,
-            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))
-          }));
-        }"""
-    )
 
 
 def assert_accessible(page, axe_source, where):
