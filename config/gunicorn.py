@@ -41,3 +41,5 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Load the application before forking so workers share its memory and a broken deploy fails
 # at start, not on the first request.
 preload_app = True
+# Paths under /packs/ carry a share token, a credential: the access log shows /packs/<token>.
+logger_class = "config.gunicorn_logger.RedactingLogger"

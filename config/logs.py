@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 
 STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
 
@@ -18,3 +19,19 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+PACK_TOKEN = re.compile(r"/packs/[^/\s'\"]+")
+
+
+class RedactPackTokens(logging.Filter):
+    """A pack's share token is a credential: no log line (message or extra) may carry it."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if "/packs/" in message:
+            record.msg, record.args = PACK_TOKEN.sub("/packs/<token>", message), ()
+        for key, value in list(vars(record).items()):
+            if key not in STANDARD and "/packs/" in str(value):
+                setattr(record, key, PACK_TOKEN.sub("/packs/<token>", str(value)))
+        return True
