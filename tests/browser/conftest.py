@@ -10,6 +10,7 @@ in this folder is skipped, with the reason printed in the terminal summary so no
 skip for a pass.
 """
 
+import json
 import os
 import shutil
 import socket
@@ -247,3 +248,16 @@ def axe_source():
     if not AXE_SCRIPT.exists():
         pytest.fail(f"axe-core is missing at {AXE_SCRIPT}; run `npm ci`")
     return AXE_SCRIPT.read_text()
+
+
+def manage_shell(code):
+    """Run `manage.py shell -c code` against the served copy; its last line, parsed as JSON."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
+        cwd=ROOT,
+        env=SITE["env"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,19 +1,16 @@
 """The Content-Security-Policy blocks nothing the site, the admin or the API docs need."""
 
-import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from .conftest import ROOT, SITE
+from .conftest import manage_shell
 
 PAGES = ["/", "/search/?q=smoking", "/case-studies/", "/api/docs", "/admin/login/"]
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_no_csp_violations(page, path):
+def collect_csp_violations(page):
+    """The console messages Chromium writes for each blocked resource or script."""
     violations = []
     page.on(
         "console",
@@ -24,6 +21,20 @@ def test_no_csp_violations(page, path):
             else None
         ),
     )
+    return violations
+
+
+def sign_in_as_admin(page):
+    page.goto("/admin/login/")
+    page.fill("#id_username", "csp-admin")
+    page.fill("#id_password", "csp-admin-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_csp_violations(page, path):
+    violations = collect_csp_violations(page)
     response = page.goto(path)
     assert response.status == 200
     assert "default-src 'self'" in response.headers["content-security-policy"]
@@ -42,51 +53,25 @@ def test_swagger_ui_renders_under_the_policy(page):
 
 
 def test_the_admin_signs_in_and_its_dashboard_has_no_violations(page, site_url):
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    page.goto("/admin/login/")
-    page.fill("#id_username", "csp-admin")
-    page.fill("#id_password", "csp-admin-password-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    violations = collect_csp_violations(page)
+    sign_in_as_admin(page)
     page.goto("/admin/pages/")
     page.wait_for_load_state("networkidle")
     assert violations == []
 
 
 def _first_case_study_id():
-    code = "from kb.models import CaseStudyPage; print(CaseStudyPage.objects.order_by('pk').first().pk)"
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        cwd=ROOT,
-        env=SITE["env"],
-        check=True,
-        capture_output=True,
-        text=True,
+    return manage_shell(
+        "from kb.models import CaseStudyPage; "
+        "print(CaseStudyPage.objects.order_by('pk').first().pk)"
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def test_the_page_editor_runs_its_inline_scripts_under_the_admin_policy(page, site_url):
     """Wagtail's editor starts inline panels and date inputs from inline scripts: the admin's
     policy must let them run, or an editor cannot add an outcome or a contact."""
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    page.goto("/admin/login/")
-    page.fill("#id_username", "csp-admin")
-    page.fill("#id_password", "csp-admin-password-1")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    violations = collect_csp_violations(page)
+    sign_in_as_admin(page)
     page.goto(f"/admin/pages/{_first_case_study_id()}/edit/")
     page.wait_for_load_state("networkidle")
     forms = "[id^='inline_child_outcomes-']:not([id*='__prefix__'])"

@@ -3,12 +3,10 @@ fixes it; the moderator approves; the public page passes axe. Real admin, real b
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
-from .conftest import ROOT, SITE
+from .conftest import manage_shell
 from .test_accessibility import BLOCKING, run_axe
 
 SETUP = """
@@ -23,18 +21,6 @@ for name, group in (("edna", "Editors"), ("moe", "Moderators")):
 print(json.dumps({"parent": CaseStudyIndexPage.objects.get().pk}))
 """
 TITLE = "Stop-smoking home visits in Exampleton"
-
-
-def manage_shell(code):
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "shell", "-c", code],
-        cwd=ROOT,
-        env=SITE["env"],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def sign_in(page, username):
