@@ -28,10 +28,14 @@ def opensearch_node(tmp_path_factory):
     external = os.environ.get("KB_TEST_OPENSEARCH_URL")
     if external:
         pytest.skip("KB_TEST_OPENSEARCH_URL is set: tests use that node, not one of their own")
-    reason = why_unavailable()
-    if reason:
+    yield from started_node(tmp_path_factory.mktemp("opensearch"))
+
+
+def started_node(directory):
+    """A node of our own in `directory`, up until the generator is closed (a fixture's body)."""
+    if reason := why_unavailable():
         unavailable(reason)
-    node = OpenSearchNode(tmp_path_factory.mktemp("opensearch"))
+    node = OpenSearchNode(directory)
     try:
         node.start()
     except RuntimeError as error:

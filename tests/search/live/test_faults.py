@@ -22,26 +22,16 @@ from search.engines.base import SearchRequest
 from search.engines.dialects import ClusterError
 from search.engines.resilient import FALLBACK_WARNING, CircuitBreaker
 from search.models import SearchOutboxEntry
-from services.opensearch.node import OpenSearchNode, why_unavailable
 from tests.search.contract import doc
 
 from .backends import dispose, live_engine
-from .conftest import unavailable
+from .conftest import started_node
 
 
 @pytest.fixture(scope="module")
 def fault_node(tmp_path_factory):
     """A node only these tests use, so stopping it disturbs no other test."""
-    if reason := why_unavailable():
-        unavailable(reason)
-    node = OpenSearchNode(tmp_path_factory.mktemp("opensearch-faults"))
-    try:
-        node.start()
-    except RuntimeError as error:
-        node.stop()
-        pytest.fail(str(error), pytrace=False)
-    yield node
-    node.stop()
+    yield from started_node(tmp_path_factory.mktemp("opensearch-faults"))
 
 
 @pytest.fixture
