@@ -7,9 +7,11 @@ same functions run on documents, on queries and on snippets, so the three always
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 import Stemmer
 
@@ -36,7 +38,22 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if not _COMBINING_RE.search(decomposed):
         return decomposed.casefold()
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _every_combining_mark().sub("", decomposed).casefold()
+
+
+@lru_cache(maxsize=1)
+def _every_combining_mark() -> re.Pattern:
+    """All characters with a combining class, as unicodedata.combining sees them (built once,
+    on the first accented text: a regex removes them far faster than a test per character)."""
+    marks = [code for code in range(sys.maxunicode + 1) if unicodedata.combining(chr(code))]
+    ranges, first, last = [], marks[0], marks[0]
+    for code in marks[1:] + [-1]:
+        if code == last + 1:
+            last = code
+            continue
+        ranges.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last > first else ""))
+        first = last = code
+    return re.compile("[" + "".join(ranges) + "]")
 
 
 @lru_cache(maxsize=200_000)
@@ -83,3 +100,33 @@ def tokens(text: str) -> list[Token]:
         Token(word, word_stem, start, end)
         for (word, start, end), word_stem in zip(matches, word_stems, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class ScannedText:
+    """A text's stems in order, and the character spans of the first few words on demand.
+
+    A snippet needs every stem (to find the best passage) but the offsets of only the words it
+    shows; building a Token per word of a long body was half the cost of a search page.
+    """
+
+    source: str  # normalise(text): the string the spans index into
+    stems: list[str]
+    _folded: str | None  # the folded text, when its offsets line up with `source`
+    _tokens: list[Token] | None  # otherwise the tokens, offsets already mapped
+
+    def spans(self, stop: int) -> list[tuple[int, int]]:
+        """(start, end) of words 0 to stop - 1."""
+        if self._tokens is not None:
+            return [(t.start, t.end) for t in self._tokens[:stop]]
+        return [m.span() for m in islice(WORD_RE.finditer(self._folded), stop)]
+
+
+def scan(text: str) -> ScannedText:
+    """The stems of `text`, as `tokens` would give them, without building every token."""
+    source = normalise(text)
+    folded = fold(source)
+    if len(folded) == len(source):
+        return ScannedText(source, _stemmer.stemWords(WORD_RE.findall(folded)), folded, None)
+    found = tokens(source)
+    return ScannedText(source, [t.stem for t in found], None, found)

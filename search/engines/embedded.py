@@ -245,18 +245,14 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
 # --- highlighting ------------------------------------------------------------------------------
 
 
-def _highlight_marks(tokens: list[textmod.Token], plan: QueryPlan) -> list[bool]:
-    marks = [False] * len(tokens)
+def _highlight_marks(token_stems: list[str], plan: QueryPlan) -> list[bool]:
     singles = {stem for c in plan.concepts for stem in c.typed}
     phrases = [p for c in plan.concepts for p in c.alternatives if len(p) > 1]
     singles |= {p[0] for c in plan.concepts for p in c.alternatives if len(p) == 1}
-    token_stems = [t.stem for t in tokens]
-    for i, token_stem in enumerate(token_stems):
-        if token_stem in singles:
-            marks[i] = True
+    marks = [token_stem in singles for token_stem in token_stems]
     for phrase in phrases:
         size = len(phrase)
-        for i in range(len(tokens) - size + 1):
+        for i in range(len(token_stems) - size + 1):
             if token_stems[i] == phrase[0] and tuple(token_stems[i : i + size]) == phrase:
                 for j in range(i, i + size):
                     marks[j] = True
@@ -267,39 +263,45 @@ def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str
     """The passage with the most matches, HTML-escaped, with matched words in <mark>."""
     best = None
     for raw in texts:
-        source = textmod.normalise(raw)
-        tokens = textmod.tokens(source)
-        if not tokens:
+        scanned = textmod.scan(raw)
+        count = len(scanned.stems)
+        if not count:
             continue
-        marks = _highlight_marks(tokens, plan) if plan.concepts else [False] * len(tokens)
-        window = min(size, len(tokens))
+        marks = _highlight_marks(scanned.stems, plan) if plan.concepts else [False] * count
+        window = min(size, count)
         running = sum(marks[:window])
         top, top_start = running, 0
-        for start in range(1, len(tokens) - window + 1):
+        for start in range(1, count - window + 1):
             running += marks[start + window - 1] - marks[start - 1]
             if running > top:
                 top, top_start = running, start
         if best is None or top > best[0]:
-            best = (top, source, tokens, marks, top_start, window)
+            best = (top, scanned, marks, top_start, window)
         if top and best[0] == top and raw is texts[0]:
             break  # a match in the summary reads best; stop there
     if best is None:
         return ""
-    _, source, tokens, marks, start, window = best
+    _, scanned, marks, start, window = best
+    source, count = scanned.source, len(scanned.stems)
     # Start a little before the first match so it has context.
     first_mark = next((i for i in range(start, start + window) if marks[i]), start)
     start = max(0, min(start, first_mark - 4))
-    end = min(len(tokens), start + window)
+    end = min(count, start + window)
+    spans = scanned.spans(end)
     pieces = ["\u2026 " if start > 0 else ""]
-    cursor = tokens[start].start if start > 0 else 0
-    for i in range(start, end):
-        token = tokens[i]
-        pieces.append(html.escape(source[cursor : token.start]))
-        word = html.escape(source[token.start : token.end])
-        pieces.append(f"<mark>{word}</mark>" if marks[i] else word)
-        cursor = token.end
-    if end < len(tokens):
-        pieces.append(html.escape(source[cursor : tokens[end - 1].end + 1].rstrip()) + " \u2026")
+    cursor = spans[start][0] if start > 0 else 0
+    for i in range(start, end):  # plain text up to each marked word, escaped in one piece
+        if marks[i]:
+            token_start, token_end = spans[i]
+            pieces.append(html.escape(source[cursor:token_start]))
+            pieces.append(f"<mark>{html.escape(source[token_start:token_end])}</mark>")
+            cursor = token_end
+    if end > start:
+        last_end = spans[end - 1][1]
+        pieces.append(html.escape(source[cursor:last_end]))
+        cursor = last_end
+    if end < count:
+        pieces.append(html.escape(source[cursor : spans[end - 1][1] + 1].rstrip()) + " \u2026")
     else:
         pieces.append(html.escape(source[cursor:].rstrip()))
     return "".join(pieces).replace("</mark> <mark>", " ")
@@ -397,6 +399,21 @@ def bitmap(ids, size_bytes: int) -> int:
     for doc_id in ids:
         buffer[doc_id >> 3] |= 1 << (doc_id & 7)
     return int.from_bytes(buffer, "little")
+
+
+def bitmap_from_list(ids_text: str | None, size_bytes: int) -> int:
+    """The bitmap of a comma-separated id list (SQLite's group_concat of the ids).
+
+    One string from SQLite and a flag per id, read as a base-2 number, is about three times
+    faster than a Python bit operation per fetched row; the candidate pass runs on every search.
+    """
+    if not ids_text:
+        return 0
+    flags = bytearray(b"0" * (size_bytes * 8))
+    for doc_id in map(int, ids_text.split(",")):
+        flags[doc_id] = 49  # "1"
+    flags.reverse()  # the lowest id is the lowest bit
+    return int(flags, 2)
 
 
 _state_cache: dict[str, IndexState] = {}
@@ -809,10 +826,10 @@ class EmbeddedEngine(SearchEngine):
             return 0
         if plan.match is None:
             return state.all_docs
-        rows = conn.execute(
-            "SELECT rowid FROM fts WHERE fts MATCH ?", (match or plan.filter_match,)
-        )
-        return bitmap((doc_id for (doc_id,) in rows), state.size_bytes)
+        (ids_text,) = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match or plan.filter_match,)
+        ).fetchone()
+        return bitmap_from_list(ids_text, state.size_bytes)
 
     def _full_and_partial(self, conn, state, plan) -> tuple[int, int]:
         """Pages with every concept, and pages with all but one, from one FTS pass per concept

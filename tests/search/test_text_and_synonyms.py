@@ -6,7 +6,7 @@ from search.synonyms import (
     build_thesaurus,
     parse_synonyms,
 )
-from search.text import stems, tokens, words
+from search.text import scan, stems, tokens, words
 
 FILE_GROUPS = parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8"))
 THESAURUS = build_thesaurus(
@@ -46,6 +46,15 @@ def test_token_offsets_point_into_the_text():
         ("dads", "dads"),
         ("group", "group"),
     ]
+
+
+def test_scan_gives_the_stems_and_spans_tokens_give():
+    """Snippets use scan (no Token per word); it must agree with tokens, also where folding
+    changes the length ("ß" becomes "ss") and where accents are stripped."""
+    for text in ["Young dads’ group, 2009", "Straße café naïve Ｆｕｌｌ-width", ""]:
+        scanned, found = scan(text), tokens(text)
+        assert scanned.stems == [t.stem for t in found]
+        assert scanned.spans(2) == [(t.start, t.end) for t in found[:2]]
 
 
 def test_synonyms_file_is_parsed_with_comments():
