@@ -122,9 +122,31 @@ class ScannedText:
         return [m.span() for m in islice(WORD_RE.finditer(self._folded), stop)]
 
 
-def scan(text: str) -> ScannedText:
-    """The stems of `text`, as `tokens` would give them, without building every token."""
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+@lru_cache(maxsize=4096)
+def _holds_no_word(character: str) -> bool:
+    """True for punctuation such as ’ – … that folds to no letter or digit ("™" folds to "TM")."""
+    return not any(ch.isalnum() for ch in unicodedata.normalize("NFKD", character))
+
+
+def _folds_word_for_word(source: str) -> bool:
+    """Whether the words of `source` are, at the same offsets, the words of its folded form:
+    true when it is ASCII apart from punctuation, as nearly all English text is."""
+    return source.isascii() or all(map(_holds_no_word, set(_NON_ASCII_RE.findall(source))))
+
+
+def scan(text: str, indexed_stems: str | None = None) -> ScannedText:
+    """The stems of `text`, as `tokens` would give them, without building every token.
+
+    `indexed_stems` is the text's FTS column (its stems joined by spaces, as the index wrote
+    them): for ASCII text, whose folding keeps every offset and word boundary, splitting that
+    replaces folding and stemming the whole text again.
+    """
     source = normalise(text)
+    if indexed_stems is not None and _folds_word_for_word(source):
+        return ScannedText(source, indexed_stems.split(), source, None)
     folded = fold(source)
     if len(folded) == len(source):
         return ScannedText(source, _stemmer.stemWords(WORD_RE.findall(folded)), folded, None)

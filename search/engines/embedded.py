@@ -259,11 +259,16 @@ def _highlight_marks(token_stems: list[str], plan: QueryPlan) -> list[bool]:
     return marks
 
 
-def snippet(texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS) -> str:
-    """The passage with the most matches, HTML-escaped, with matched words in <mark>."""
+def snippet(
+    texts: list[str], plan: QueryPlan, size: int = SNIPPET_WORDS, indexed_stems=None
+) -> str:
+    """The passage with the most matches, HTML-escaped, with matched words in <mark>.
+
+    `indexed_stems`, when given, holds each text's FTS column, in the same order.
+    """
     best = None
-    for raw in texts:
-        scanned = textmod.scan(raw)
+    for position, raw in enumerate(texts):
+        scanned = textmod.scan(raw, indexed_stems[position] if indexed_stems else None)
         count = len(scanned.stems)
         if not count:
             continue
@@ -947,10 +952,15 @@ class EmbeddedEngine(SearchEngine):
         return ids, exact_count
 
     def _hits(self, conn, ids, plan, exact_count=None) -> list[Hit]:
-        documents = {
-            doc_id: unpack(blob)
-            for doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids)
-        }
+        documents, indexed_stems = {}, {}
+        for doc_id, blob, summary_stems, body_stems in self._rows(
+            conn,
+            "SELECT docs.id, docs.data, fts.summary, fts.body FROM docs"
+            " JOIN fts ON fts.rowid = docs.id WHERE docs.id IN ({})",
+            ids,
+        ):
+            documents[doc_id] = unpack(blob)
+            indexed_stems[doc_id] = [summary_stems, body_stems]
         hits = []
         exact_count = len(ids) if exact_count is None else exact_count
         for position, doc_id in enumerate(ids):
@@ -961,7 +971,11 @@ class EmbeddedEngine(SearchEngine):
             if row:
                 url, text = f"{url}#{row[0]}", row[1]
             else:
-                text = snippet([document.get("summary") or "", document.get("body") or ""], plan)
+                text = snippet(
+                    [document.get("summary") or "", document.get("body") or ""],
+                    plan,
+                    indexed_stems=indexed_stems[doc_id],
+                )
             hits.append(
                 Hit(
                     id=doc_id,

@@ -57,6 +57,21 @@ def test_scan_gives_the_stems_and_spans_tokens_give():
         assert scanned.spans(2) == [(t.start, t.end) for t in found[:2]]
 
 
+def test_scan_with_the_indexed_stems_agrees_with_tokens():
+    """The index's stored stems stand in for stemming again only where offsets line up."""
+    for text in [
+        "Young dads’ group – “safer sleep”…",
+        "Brand™ advice",
+        "Straße café",
+        "½ of mothers",
+    ]:
+        found = tokens(text)
+        indexed = " ".join(stems(text))
+        scanned = scan(text, indexed)
+        assert scanned.stems == [t.stem for t in found], text
+        assert scanned.spans(len(found)) == [(t.start, t.end) for t in found], text
+
+
 def test_synonyms_file_is_parsed_with_comments():
     assert FILE_GROUPS[0][:3] == ["cot death", "SUDI", "sudden unexpected death in infancy"]
     assert all(len(group) >= 2 for group in FILE_GROUPS)
