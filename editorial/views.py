@@ -1,4 +1,4 @@
-"""The overdue-for-review report in the admin, with a CSV export of the same rows."""
+"""Editorial admin views: the overdue report and its CSV, the guide, and safer page editing."""
 
 import csv
 
@@ -8,6 +8,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin import messages
+from wagtail.admin.views.pages.edit import EditView
+from wagtail.admin.viewsets.pages import PageViewSet
+from wagtail.models import Page, get_page_models
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .reviews import overdue, owner_label
@@ -129,3 +133,59 @@ def add_subpage(request, parent_page_id):
         {"parent": parent, "reason": reason},
         status=200,
     )
+
+
+class StaleEditRefusingEditView(EditView):
+    """Wagtail's page edit view, refusing a form opened before someone else's newer revision.
+
+    Wagtail refuses this only for autosave; a plain submission would silently publish over the
+    other editor's work. The refusal re-shows the editor's own form, unsaved, with what they
+    typed, a link to compare and the latest revision as the form's base, so saving again is a
+    deliberate choice to replace the newer version. The staleness rule is Wagtail's own
+    (``is_out_of_date``: the loaded revision's id and creation time).
+    """
+
+    def post(self, request, *args, **kwargs):
+        if self.page.alias_of_id or self.expects_json_response or not self.is_out_of_date:
+            return super().post(request, *args, **kwargs)
+        self.form = self.form_class(
+            request.POST,
+            request.FILES,
+            instance=self.page,
+            subscription=self.subscription,
+            parent_page=self.parent,
+            for_user=request.user,
+        )
+        latest = self.latest_revision
+        loaded = request.POST.get("loaded_revision_id", "")
+        base = loaded if loaded.isdigit() else "live"
+        compare_url = reverse(
+            "wagtailadmin_pages:revisions_compare", args=(self.page.pk, base, "latest")
+        )
+        who = latest.user.get_username() if latest.user else "another editor"
+        messages.error(
+            request,
+            f"Not saved: {who} saved a newer version of this page after you opened it. "
+            "Your changes are still in the form below. Compare the versions; saving again "
+            "replaces their version with yours.",
+            buttons=[messages.button(compare_url, "Compare versions", new_window=True)],
+        )
+        self.has_unsaved_changes = True
+        return self.render_to_response(self.get_context_data())
+
+
+class EditorialPageViewSet(PageViewSet):
+    edit_view_class = StaleEditRefusingEditView
+
+
+def page_viewsets():
+    """One viewset per page type, so every page's edit form refuses stale saves.
+
+    Wagtail routes a page's admin views by the most specific registered model; the base
+    ``Page`` viewset is Wagtail's own, registered after ours.
+    """
+    return [
+        EditorialPageViewSet(name=f"editorial_{model._meta.label_lower}", model=model)
+        for model in get_page_models()
+        if model is not Page
+    ]

@@ -52,6 +52,11 @@ def add_panels(request, panels):
         panels.append(DueForReviewPanel())
 
 
+@hooks.register("register_admin_viewset")
+def page_viewsets():
+    return views.page_viewsets()
+
+
 @hooks.register("register_admin_urls")
 def urls():
     return [

@@ -41,6 +41,24 @@ def test_a_stale_edit_form_is_refused_with_a_compare_link(db, admin_client):
     )
 
 
+def test_a_refused_stale_edit_keeps_what_the_editor_typed(db, admin_client):
+    """The refusal re-shows the editor's form as they left it, so nothing they typed is lost."""
+    page = CaseStudyPage.objects.live().get(slug="newcastle-young-fathers-barnardos")
+    opened_on = page.save_revision()
+    page.title = "Editor B's newer title"
+    newer = page.save_revision()
+    newer.publish()
+    response = edit_post(admin_client, page, opened_on, title="Editor A's careful rewrite")
+    assert response.redirect_chain == []  # the form itself, not a fresh copy of the page
+    text = response.content.decode()
+    assert "Not saved" in text
+    assert 'value="Editor A&#x27;s careful rewrite"' in text
+    # Saving again from this form is a deliberate choice to replace the newer version.
+    assert f'name="loaded_revision_id" value="{newer.pk}"' in text
+    page.refresh_from_db()
+    assert page.title == "Editor B's newer title"
+
+
 def test_a_current_form_is_not_refused(db, admin_client):
     page = CaseStudyPage.objects.live().get(slug="newcastle-young-fathers-barnardos")
     latest = page.save_revision()
