@@ -104,51 +104,66 @@ def tokens(text: str) -> list[Token]:
 
 @dataclass(frozen=True)
 class ScannedText:
-    """A text's stems in order, and the character spans of the first few words on demand.
+    """A text's stems in order, as one space-joined string, and the character spans of the
+    words a snippet shows, on demand.
 
     A snippet needs every stem (to find the best passage) but the offsets of only the words it
-    shows; building a Token per word of a long body was half the cost of a search page.
+    shows; building a Token per word of a long body was half the cost of a search page. The
+    stems stay one string, as the index stores them, so matching runs as one regex pass.
     """
 
     source: str  # normalise(text): the string the spans index into
-    stems: list[str]
+    stems_text: str  # the stems, joined by single spaces
     _folded: str | None  # the folded text, when its offsets line up with `source`
     _tokens: list[Token] | None  # otherwise the tokens, offsets already mapped
 
-    def spans(self, stop: int) -> list[tuple[int, int]]:
-        """(start, end) of words 0 to stop - 1."""
+    @property
+    def stems(self) -> list[str]:
+        return self.stems_text.split()
+
+    @property
+    def word_count(self) -> int:
+        return self.stems_text.count(" ") + 1 if self.stems_text else 0
+
+    def spans(self, start: int, stop: int) -> list[tuple[int, int]]:
+        """(start, end) of words start to stop - 1."""
         if self._tokens is not None:
-            return [(t.start, t.end) for t in self._tokens[:stop]]
-        return [m.span() for m in islice(WORD_RE.finditer(self._folded), stop)]
+            return [(t.start, t.end) for t in self._tokens[start:stop]]
+        return [m.span() for m in islice(WORD_RE.finditer(self._folded), start, stop)]
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
 
 
 @lru_cache(maxsize=4096)
-def _holds_no_word(character: str) -> bool:
-    """True for punctuation such as ’ – … that folds to no letter or digit ("™" folds to "TM")."""
-    return not any(ch.isalnum() for ch in unicodedata.normalize("NFKD", character))
+def _folds_alike(character: str) -> bool:
+    """Whether folding keeps this character on its side of a word boundary: a letter or digit
+    folds to letters or digits ("é" to "e", "ß" to "ss"), anything else to no letter or digit
+    ("’", "…" to "..."). Not "™" (to "TM"), "½" (to "1⁄2") or a lone combining mark (to nothing)."""
+    folded = fold(character)
+    is_word = WORD_RE.fullmatch(character) is not None
+    return bool(folded) and all((WORD_RE.fullmatch(ch) is not None) == is_word for ch in folded)
 
 
 def _folds_word_for_word(source: str) -> bool:
-    """Whether the words of `source` are, at the same offsets, the words of its folded form:
-    true when it is ASCII apart from punctuation, as nearly all English text is."""
-    return source.isascii() or all(map(_holds_no_word, set(_NON_ASCII_RE.findall(source))))
+    """Whether the words of `source`, folded one by one, are the words of its folded form: true
+    for ASCII and for nearly all English text, accents and curly quotes included."""
+    return source.isascii() or all(map(_folds_alike, set(_NON_ASCII_RE.findall(source))))
 
 
 def scan(text: str, indexed_stems: str | None = None) -> ScannedText:
     """The stems of `text`, as `tokens` would give them, without building every token.
 
-    `indexed_stems` is the text's FTS column (its stems joined by spaces, as the index wrote
-    them): for ASCII text, whose folding keeps every offset and word boundary, splitting that
-    replaces folding and stemming the whole text again.
+    `indexed_stems` is the text's FTS column (its stems joined by single spaces, as the index
+    wrote them): where folding moves no word boundary, those are this text's stems, and the
+    spans come from `text` itself, so it is neither folded nor stemmed again.
     """
     source = normalise(text)
     if indexed_stems is not None and _folds_word_for_word(source):
-        return ScannedText(source, indexed_stems.split(), source, None)
+        return ScannedText(source, indexed_stems, source, None)
     folded = fold(source)
     if len(folded) == len(source):
-        return ScannedText(source, _stemmer.stemWords(WORD_RE.findall(folded)), folded, None)
+        words = WORD_RE.findall(folded)
+        return ScannedText(source, " ".join(_stemmer.stemWords(words)), folded, None)
     found = tokens(source)
-    return ScannedText(source, [t.stem for t in found], None, found)
+    return ScannedText(source, " ".join(t.stem for t in found), None, found)

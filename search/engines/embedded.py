@@ -18,11 +18,13 @@ disjunctive count is one AND and one popcount per value, in C, however many docu
 
 from __future__ import annotations
 
+import bisect
 import functools
 import html
 import json
 import logging
 import os
+import re
 import sqlite3
 import threading
 import uuid
@@ -245,18 +247,40 @@ def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
 # --- highlighting ------------------------------------------------------------------------------
 
 
-def _highlight_marks(token_stems: list[str], plan: QueryPlan) -> list[bool]:
-    singles = {stem for c in plan.concepts for stem in c.typed}
-    phrases = [p for c in plan.concepts for p in c.alternatives if len(p) > 1]
-    singles |= {p[0] for c in plan.concepts for p in c.alternatives if len(p) == 1}
-    marks = [token_stem in singles for token_stem in token_stems]
-    for phrase in phrases:
-        size = len(phrase)
-        for i in range(len(token_stems) - size + 1):
-            if token_stems[i] == phrase[0] and tuple(token_stems[i : i + size]) == phrase:
-                for j in range(i, i + size):
-                    marks[j] = True
-    return marks
+def _highlight_pattern(plan: QueryPlan) -> re.Pattern:
+    """Every word a snippet marks, as one regex over space-joined stems: the typed stems alone,
+    and each synonym phrase whole. A lookahead tries every word start, longest phrase first,
+    so overlapping phrases all count."""
+    singles = {(stem,) for c in plan.concepts for stem in c.typed}
+    singles |= {p for c in plan.concepts for p in c.alternatives if len(p) == 1}
+    phrases = {p for c in plan.concepts for p in c.alternatives if len(p) > 1}
+    alternatives = sorted(singles | phrases, key=lambda words: (-len(words), words))
+    body = "|".join(" ".join(map(re.escape, words)) for words in alternatives)
+    return re.compile(f"(?<![^ ])(?=({body})(?![^ ]))")
+
+
+def _marked_positions(stems_text: str, pattern: re.Pattern) -> list[int]:
+    """The word positions (0-based, ascending) the pattern marks in space-joined stems."""
+    marked: list[int] = []
+    word, cursor = 0, 0
+    for match in pattern.finditer(stems_text):
+        word += stems_text.count(" ", cursor, match.start())
+        cursor = match.start()
+        last = word + match.group(1).count(" ")
+        start = max(word, marked[-1] + 1) if marked else word
+        marked.extend(range(start, last + 1))
+    return marked
+
+
+def _best_window(marked: list[int], window: int) -> tuple[int, int]:
+    """(marks, start) of the earliest `window`-word passage holding the most marked words."""
+    top, top_start, first = 0, 0, 0
+    for last, position in enumerate(marked):
+        while position - marked[first] >= window:
+            first += 1
+        if last - first + 1 > top:
+            top, top_start = last - first + 1, max(0, position - window + 1)
+    return top, top_start
 
 
 def snippet(
@@ -266,47 +290,46 @@ def snippet(
 
     `indexed_stems`, when given, holds each text's FTS column, in the same order.
     """
+    pattern = _highlight_pattern(plan) if plan.concepts else None
     best = None
     for position, raw in enumerate(texts):
         scanned = textmod.scan(raw, indexed_stems[position] if indexed_stems else None)
-        count = len(scanned.stems)
+        count = scanned.word_count
         if not count:
             continue
-        marks = _highlight_marks(scanned.stems, plan) if plan.concepts else [False] * count
+        marked = _marked_positions(scanned.stems_text, pattern) if pattern else []
         window = min(size, count)
-        running = sum(marks[:window])
-        top, top_start = running, 0
-        for start in range(1, count - window + 1):
-            running += marks[start + window - 1] - marks[start - 1]
-            if running > top:
-                top, top_start = running, start
+        top, top_start = _best_window(marked, window)
         if best is None or top > best[0]:
-            best = (top, scanned, marks, top_start, window)
+            best = (top, scanned, marked, top_start, window)
         if top and best[0] == top and raw is texts[0]:
             break  # a match in the summary reads best; stop there
     if best is None:
         return ""
-    _, scanned, marks, start, window = best
-    source, count = scanned.source, len(scanned.stems)
+    _, scanned, marked, start, window = best
+    source, count = scanned.source, scanned.word_count
     # Start a little before the first match so it has context.
-    first_mark = next((i for i in range(start, start + window) if marks[i]), start)
+    following = bisect.bisect_left(marked, start)
+    first_mark = start
+    if following < len(marked) and marked[following] < start + window:
+        first_mark = marked[following]
     start = max(0, min(start, first_mark - 4))
     end = min(count, start + window)
-    spans = scanned.spans(end)
+    spans = scanned.spans(start, end)
+    marked_here = set(marked[bisect.bisect_left(marked, start) : bisect.bisect_left(marked, end)])
     pieces = ["\u2026 " if start > 0 else ""]
-    cursor = spans[start][0] if start > 0 else 0
-    for i in range(start, end):  # plain text up to each marked word, escaped in one piece
-        if marks[i]:
-            token_start, token_end = spans[i]
+    cursor = spans[0][0] if start > 0 else 0
+    for i, (token_start, token_end) in enumerate(spans, start):
+        if i in marked_here:  # plain text up to each marked word, escaped in one piece
             pieces.append(html.escape(source[cursor:token_start]))
             pieces.append(f"<mark>{html.escape(source[token_start:token_end])}</mark>")
             cursor = token_end
     if end > start:
-        last_end = spans[end - 1][1]
+        last_end = spans[-1][1]
         pieces.append(html.escape(source[cursor:last_end]))
         cursor = last_end
     if end < count:
-        pieces.append(html.escape(source[cursor : spans[end - 1][1] + 1].rstrip()) + " \u2026")
+        pieces.append(html.escape(source[cursor : spans[-1][1] + 1].rstrip()) + " \u2026")
     else:
         pieces.append(html.escape(source[cursor:].rstrip()))
     return "".join(pieces).replace("</mark> <mark>", " ")

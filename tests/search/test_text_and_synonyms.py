@@ -3,6 +3,7 @@
 from search.engines.embedded import plan_query, snippet
 from search.synonyms import (
     SYNONYMS_FILE,
+    Concept,
     build_thesaurus,
     parse_synonyms,
 )
@@ -54,7 +55,8 @@ def test_scan_gives_the_stems_and_spans_tokens_give():
     for text in ["Young dads’ group, 2009", "Straße café naïve Ｆｕｌｌ-width", ""]:
         scanned, found = scan(text), tokens(text)
         assert scanned.stems == [t.stem for t in found]
-        assert scanned.spans(2) == [(t.start, t.end) for t in found[:2]]
+        assert scanned.word_count == len(found)
+        assert scanned.spans(1, 3) == [(t.start, t.end) for t in found[1:3]]
 
 
 def test_scan_with_the_indexed_stems_agrees_with_tokens():
@@ -62,14 +64,36 @@ def test_scan_with_the_indexed_stems_agrees_with_tokens():
     for text in [
         "Young dads’ group – “safer sleep”…",
         "Brand™ advice",
-        "Straße café",
+        "Straße café naïve Ωmega…",
         "½ of mothers",
+        "q\u0303uiet",  # a combining mark NFC cannot compose: folding joins the word
     ]:
         found = tokens(text)
         indexed = " ".join(stems(text))
         scanned = scan(text, indexed)
         assert scanned.stems == [t.stem for t in found], text
-        assert scanned.spans(len(found)) == [(t.start, t.end) for t in found], text
+        assert scanned.spans(0, len(found)) == [(t.start, t.end) for t in found], text
+
+
+def test_snippet_marks_overlapping_synonym_phrases_and_typed_words_alone():
+    """Marks are the typed stems anywhere and each synonym phrase whole, also when two
+    phrases overlap; the passage shown is the one with the most marks."""
+
+    plan = plan_query("young fathers", THESAURUS)
+    text = "A group for teenage dads. Young fathers and older fathers meet weekly."
+    marked = snippet([text], plan)
+    assert marked == (
+        "A group for <mark>teenage dads</mark>. <mark>Young fathers</mark> and older "
+        "<mark>fathers</mark> meet weekly."
+    )
+    overlapping = type(plan)(
+        text="a b",
+        concepts=[Concept(typed=("zz",), alternatives=(("x", "y"), ("y", "z")), words=("zz",))],
+        match="",
+        filter_match="",
+    )
+    assert snippet(["w x y z w"], overlapping) == "w <mark>x y z</mark> w"
+    assert snippet(["w y w"], overlapping) == "w y w"
 
 
 def test_synonyms_file_is_parsed_with_comments():
