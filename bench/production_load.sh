@@ -52,7 +52,7 @@ for name in "faceted search" "search API" "case study"; do
   url="$base${urls[$name]}"
   test "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 || { echo "not 200: $url" >&2; exit 1; }
   for connections in 1 8 32; do
-    out=$(ab -q -k -t "$SECONDS_EACH" -n 200000 -c "$connections" "$url" 2>&1)
+    out=$(ab -q -t "$SECONDS_EACH" -n 200000 -c "$connections" "$url" 2>&1)
     rps=$(awk '/^Requests per second/ {print $4}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p95=$(awk '$1 == "95%" {print $2}' <<<"$out")
