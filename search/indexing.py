@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 
+from django.db.models import Q
+
 from search.documents import SEARCHABLE_MODELS, current_documents
 from search.engines import get_engine
 
@@ -25,7 +27,8 @@ def sync_page_ids(page_ids, engine=None) -> tuple[int, int]:
 
 
 def pages_using(instance) -> list[int]:
-    """Ids of searchable pages tagged with this theme, area, intervention or organisation."""
+    """Ids of searchable pages tagged with this theme (or one under it), area, intervention or
+    organisation."""
     from kb.models import (
         Area,
         AreaPage,
@@ -40,11 +43,13 @@ def pages_using(instance) -> list[int]:
 
     querysets = []
     if isinstance(instance, Theme):
+        # A page counts under its themes' parents too (Theme.with_parents).
+        family = Theme.objects.filter(Q(pk=instance.pk) | Q(parent=instance))
         querysets = [
-            CaseStudyPage.objects.filter(themes=instance),
-            ResourcePage.objects.filter(themes=instance),
-            NewsPage.objects.filter(themes=instance),
-            EvidenceSummaryPage.objects.filter(theme=instance),
+            CaseStudyPage.objects.filter(themes__in=family),
+            ResourcePage.objects.filter(themes__in=family),
+            NewsPage.objects.filter(themes__in=family),
+            EvidenceSummaryPage.objects.filter(theme__in=family),
         ]
     elif isinstance(instance, Area):
         querysets = [

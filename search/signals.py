@@ -107,7 +107,7 @@ def on_view_restriction_changed(sender, instance, **kwargs):
 
 # What search documents show of each taxonomy model; saving anything else needs no reindex.
 INDEXED_TAXONOMY_FIELDS = {
-    "Theme": ("name", "slug"),
+    "Theme": ("name", "slug", "parent_id"),  # a page counts under its theme's parent
     "Area": ("name", "slug", "region", "kind"),
     "Intervention": ("name", "slug"),
     "Organisation": ("name", "slug", "short_name"),

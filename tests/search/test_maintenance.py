@@ -142,3 +142,43 @@ def test_renaming_a_publisher_reindexes_its_resources(isolated_index, commit):
     _, response = found(isolated_index, "", type=["resource"])
     labels = {v.value: v.label for v in response.facets["publisher"]}
     assert labels["nice"] == "NICE (renamed)"
+
+
+def tagged_ids(engine, theme_slug):
+    return set(found(engine, "", theme=[theme_slug])[0])
+
+
+def test_moving_a_sub_theme_under_another_parent_reindexes_its_pages(isolated_index, commit):
+    """A page counts under its theme's parent, so a new parent changes its document."""
+    breastfeeding = Theme.objects.get(slug="breastfeeding")
+    tagged = set(
+        CaseStudyPage.objects.live().filter(themes=breastfeeding).values_list("pk", flat=True)
+    )
+    assert tagged and tagged <= tagged_ids(isolated_index, "maternal-and-infant-nutrition")
+    breastfeeding.parent = Theme.objects.get(slug="child-poverty")
+    commit(breastfeeding.save)
+    assert tagged <= tagged_ids(isolated_index, "child-poverty")
+    others = set(
+        CaseStudyPage.objects.live()
+        .filter(themes__slug__in=["maternal-and-infant-nutrition", "maternal-obesity"])
+        .values_list("pk", flat=True)
+    )
+    assert tagged_ids(isolated_index, "maternal-and-infant-nutrition") & (tagged - others) == set()
+
+
+def test_renaming_a_parent_theme_relabels_pages_tagged_only_with_its_sub_themes(
+    isolated_index, commit
+):
+    nutrition = Theme.objects.get(slug="maternal-and-infant-nutrition")
+    only_sub_theme = set(
+        CaseStudyPage.objects.live()
+        .filter(themes__parent=nutrition)
+        .exclude(themes=nutrition)
+        .values_list("pk", flat=True)
+    )
+    assert only_sub_theme
+    nutrition.name = "Nutrition in pregnancy and infancy"
+    commit(nutrition.save)
+    hits, _ = found(isolated_index, "", theme=["breastfeeding", "maternal-obesity"])
+    for page_id in only_sub_theme:
+        assert "Nutrition in pregnancy and infancy" in hits[page_id].themes
