@@ -51,6 +51,17 @@ def shared_index_stays_pristine():
     _SHARED_INDEX["stamp"] = _stamp(path)
 
 
+@pytest.fixture(autouse=True)
+def page_cache_starts_empty():
+    """Each test's writes roll back, so its generation numbers come round again in the next
+    test: cached pages must not outlive the test that rendered them (kb.page_cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def home(db):
     from kb.models import HomePage

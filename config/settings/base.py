@@ -62,10 +62,24 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Inside every middleware that adds headers, so a cached page gets them all (kb.page_cache).
+    "kb.page_cache.PublicPageCacheMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it answers a locked-out login before the view runs.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Rendered public pages for anonymous readers (kb.page_cache): how long a copy may live at
+# most, and the apps whose writes never show on a public page.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+PAGE_CACHE_UNRELATED_APPS = (
+    "sessions",
+    "axes",
+    "wagtailadmin",
+    "wagtailusers",
+    "support",
+    "search",
+)
 
 # --- security headers ---
 # Only our own assets: no inline script (templates load JS from static files), no other host.

@@ -11,4 +11,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 KB_CREATE_DEV_ADMIN = True
+# Template edits show at once in development (kb.page_cache).
+PAGE_CACHE_ENABLED = False
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,5 +1,6 @@
 """The content model: taxonomy snippets and the page types that hold the report's knowledge."""
 
+from .page_cache import PageCacheGeneration
 from .pages import (
     AreaIndexPage,
     AreaPage,
@@ -38,6 +39,7 @@ __all__ = [
     "KeyStatistic",
     "NewsIndexPage",
     "NewsPage",
+    "PageCacheGeneration",
     "NewsQuote",
     "Organisation",
     "RecommendationRow",
