@@ -73,6 +73,7 @@ MIDDLEWARE = [
 # most, and the apps whose writes never show on a public page.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_UNRELATED_APPS = (
+    "migrations",  # the record of applied migrations
     "sessions",
     "axes",
     "wagtailadmin",
