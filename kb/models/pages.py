@@ -404,7 +404,17 @@ class CaseStudyPage(ReviewedPage):
         return context
 
 
-class CaseStudyOutcome(Orderable):
+class InlineRow(Orderable):
+    """A row of a page's inline table, in the page's order. Rows an editor arranges carry a sort
+    order; rows the loader wrote have none, and then the order they were written in decides,
+    the same on every database (PostgreSQL returns ties in any order)."""
+
+    class Meta(Orderable.Meta):
+        abstract = True
+        ordering = ["sort_order", "pk"]
+
+
+class CaseStudyOutcome(InlineRow):
     page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="outcomes")
     measure = models.CharField(
         max_length=255, help_text="What the figure measures, e.g. 'Women smoking at delivery'."
@@ -427,7 +437,7 @@ class CaseStudyOutcome(Orderable):
     ]
 
 
-class CaseStudyContact(Orderable):
+class CaseStudyContact(InlineRow):
     page = ParentalKey(CaseStudyPage, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=120, blank=True)
     role = models.CharField(max_length=200, blank=True)
@@ -663,7 +673,7 @@ class EvidenceSummaryPage(ReviewedPage):
         return context
 
 
-class KeyStatistic(Orderable):
+class KeyStatistic(InlineRow):
     page = ParentalKey(EvidenceSummaryPage, on_delete=models.CASCADE, related_name="key_statistics")
     measure = models.CharField(max_length=255)
     value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
@@ -688,7 +698,7 @@ class KeyStatistic(Orderable):
     ]
 
 
-class RecommendationRow(Orderable):
+class RecommendationRow(InlineRow):
     page = ParentalKey(
         EvidenceSummaryPage, on_delete=models.CASCADE, related_name="recommendation_rows"
     )
@@ -764,7 +774,7 @@ class NewsPage(KnowledgePage):
         return context
 
 
-class NewsQuote(Orderable):
+class NewsQuote(InlineRow):
     page = ParentalKey(NewsPage, on_delete=models.CASCADE, related_name="quotes")
     text = models.TextField()
     person = models.CharField(max_length=120, help_text="Who said it, as named.")
