@@ -4,8 +4,9 @@ A case study costs about 20 queries to route, check and render; from this cache 
 (the generation). The rule is deliberately blunt, so nothing can show stale content:
 
 - Only anonymous GET and HEAD requests with no cookies and no query string are answered from
-  it, and only Wagtail pages are stored: 200 responses that set no cookie and that a shared
-  proxy could cache too. Wagtail marks every response of a page under a view restriction
+  it, and only URLs that resolve to Wagtail's page view are looked up or stored (so probes,
+  feeds, the sitemap and search never read the generation): 200 responses that set no cookie
+  and that a shared proxy could cache too. Wagtail marks every response of a page under a view restriction
   (and the password form) never-cache, so no restricted page is ever stored.
 - Any saved or deleted row, any many-to-many change and any page move bumps one generation
   number in the database, inside the writer's transaction, and a cached copy is only ever
@@ -31,16 +32,13 @@ from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from wagtail.signals import post_page_move
 
 logger = logging.getLogger(__name__)
-CACHED_ATTRIBUTE = "_kb_wagtail_page"
+WAGTAIL_PAGE_VIEW = "wagtail_serve"  # the URL name of Wagtail's catch-all page view
 NEVER_STORED = ("private", "no-store", "no-cache")
-
-
-def _seconds() -> int:
-    return getattr(settings, "PAGE_CACHE_SECONDS", 300)
 
 
 def current_generation() -> int | None:
@@ -56,7 +54,7 @@ def _unrelated(sender) -> bool:
         return True  # not a model, or a migration's historical model (no table yet, perhaps)
     if meta.label_lower == "kb.pagecachegeneration":
         return True
-    return meta.app_label in getattr(settings, "PAGE_CACHE_UNRELATED_APPS", ())
+    return meta.app_label in settings.PAGE_CACHE_UNRELATED_APPS
 
 
 def bump_generation(sender=None, **kwargs) -> None:
@@ -73,28 +71,38 @@ def bump_generation(sender=None, **kwargs) -> None:
         logger.warning("page cache: the generation could not be bumped")
 
 
+def bump_after_many_to_many_change(sender=None, action="", **kwargs) -> None:
+    """Django sends pre_* and post_* for each change; one bump each is enough."""
+    if action.startswith("post_"):
+        bump_generation(sender)
+
+
 def connect() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
+    for signal in (post_save, post_delete):
         signal.connect(bump_generation, dispatch_uid=f"kb-page-cache-{id(signal)}")
+    m2m_changed.connect(bump_after_many_to_many_change, dispatch_uid="kb-page-cache-m2m")
     post_page_move.connect(bump_generation, dispatch_uid="kb-page-cache-move")
 
 
 def _may_use(request) -> bool:
     return (
-        getattr(settings, "PAGE_CACHE_ENABLED", True)
+        settings.PAGE_CACHE_ENABLED
         and request.method in ("GET", "HEAD")
         and not request.COOKIES
         and not request.META.get("QUERY_STRING")
+        and _is_wagtail_page(request)
     )
+
+
+def _is_wagtail_page(request) -> bool:
+    try:
+        return resolve(request.path_info).url_name == WAGTAIL_PAGE_VIEW
+    except Resolver404:
+        return False
 
 
 def _key(request, generation: int) -> str:
     return f"kb-page:{generation}:{timezone.localdate()}:{request.build_absolute_uri()}"
-
-
-def mark_wagtail_page(request) -> None:
-    """Called as Wagtail serves a page: its response may be stored (see the module)."""
-    setattr(request, CACHED_ATTRIBUTE, True)
 
 
 class PublicPageCacheMiddleware:
@@ -119,7 +127,6 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if (
             request.method == "GET"
-            and getattr(request, CACHED_ATTRIBUTE, False)
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -127,5 +134,7 @@ class PublicPageCacheMiddleware:
         ):
             if hasattr(response, "render") and not response.is_rendered:
                 response.render()
-            cache.set(key, (response["Content-Type"], response.content), _seconds())
+            cache.set(
+                key, (response["Content-Type"], response.content), settings.PAGE_CACHE_SECONDS
+            )
         return response

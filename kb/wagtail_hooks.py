@@ -1,11 +1,8 @@
-"""Admin viewsets for the taxonomy snippets, grouped under one menu item; and marking public
-pages for the page cache as Wagtail serves them."""
+"""Admin viewsets for the taxonomy snippets, grouped under one menu item."""
 
-from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from . import page_cache
 from .models import Area, GlossaryTerm, Intervention, Organisation, Theme
 
 
@@ -72,8 +69,3 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
-
-
-@hooks.register("before_serve_page")
-def mark_the_page_for_the_cache(page, request, serve_args, serve_kwargs):
-    page_cache.mark_wagtail_page(request)

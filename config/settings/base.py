@@ -71,6 +71,7 @@ MIDDLEWARE = [
 
 # Rendered public pages for anonymous readers (kb.page_cache): how long a copy may live at
 # most, and the apps whose writes never show on a public page.
+PAGE_CACHE_ENABLED = True
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
 PAGE_CACHE_UNRELATED_APPS = (
     "migrations",  # the record of applied migrations
