@@ -444,6 +444,12 @@ def bitmap_from_list(ids_text: str | None, size_bytes: int) -> int:
     return int(flags, 2)
 
 
+def ids_json(bits: int) -> str:
+    """The ids in a bitmap as a JSON array, for SQLite's json_each (lowest id first)."""
+    flags = bin(bits)[:1:-1]  # the lowest id is the first character
+    return "[" + ",".join(str(found.start()) for found in re.finditer("1", flags)) + "]"
+
+
 _state_cache: dict[str, IndexState] = {}
 _state_lock = threading.Lock()
 _local = threading.local()
@@ -875,9 +881,10 @@ class EmbeddedEngine(SearchEngine):
             after &= per_concept[index]
         return after, partial
 
-    def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
-        """Pages matching every concept, then (by the partial-match rule) those missing one:
-        counted and faceted together, listed full matches first."""
+    def _matched(self, conn, state, plan, selections):
+        """The bitmaps a search works from: the candidates (full and partial matches), each
+        selected facet's mask, the candidates under every mask, and the full matches under
+        every mask."""
         if plan.partial_filter_match:
             exact, candidates = self._full_and_partial(conn, state, plan)
         else:
@@ -892,11 +899,18 @@ class EmbeddedEngine(SearchEngine):
         for mask in masks.values():
             matching &= mask
             exact &= mask
+        return candidates, masks, matching, exact
+
+    def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
+        """Pages matching every concept, then (by the partial-match rule) those missing one:
+        counted and faceted together, listed full matches first."""
+        candidates, masks, matching, exact = self._matched(conn, state, plan, selections)
         response = SearchResponse(request=request, engine=self.name, total=matching.bit_count())
         response.exact_total = exact.bit_count()
         response.facets = self._facet_counts(state, candidates, masks, matching, selections)
         if response.total and request.offset < response.total:
-            ids, exact_count = self._page_ids(conn, request, plan, selections, response.exact_total)
+            allowed = (exact, matching & ~exact) if selections else (None, None)
+            ids, exact_count = self._page_ids(conn, request, plan, allowed, response.exact_total)
             response.hits = self._hits(conn, ids, plan, exact_count)
         return response
 
@@ -922,10 +936,11 @@ class EmbeddedEngine(SearchEngine):
         return facets
 
     def page_query(
-        self, request: SearchRequest, plan: QueryPlan, selections, partial=False, window=None
+        self, request: SearchRequest, plan: QueryPlan, allowed=None, partial=False, window=None
     ) -> tuple[str, list]:
         """The SQL (and parameters) that picks one page of results, in order: of the full
-        matches, or with `partial` of the pages missing one concept; `window` is (limit,
+        matches, or with `partial` of the pages missing one concept; `allowed` is the bitmap
+        of the pages the facet filters leave (None: no filter), and `window` is (limit,
         offset) when it is not the request's page."""
         where, params = [], []
         use_fts = plan.match is not None
@@ -944,14 +959,13 @@ class EmbeddedEngine(SearchEngine):
                 where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
                 params.append(filter_match)
         order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
-        for value_ids in selections.values():
-            marks = ",".join("?" * len(value_ids))
-            # The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
-            # MATCH once per listed rowid.
-            where.append(
-                f"+{id_column} IN (SELECT doc_id FROM doc_facets WHERE value_id IN ({marks}))"
-            )
-            params.extend(value_ids)
+        if allowed is not None:
+            # The pages left by the filters, worked out from the facet bitmaps already: one
+            # list is about half the cost of a subquery per facet, whose lists SQLite builds
+            # anew each time, and ranking then scores only these rows. The unary + stops
+            # SQLite handing "rowid IN" to FTS5, which would re-run the MATCH per listed rowid.
+            where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
+            params.append(ids_json(allowed))
         sql = f"SELECT {id_column} FROM {source}"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -959,18 +973,19 @@ class EmbeddedEngine(SearchEngine):
         params += list(window or (request.page_size, request.offset))
         return sql, params
 
-    def _page_ids(self, conn, request, plan, selections, exact_total) -> tuple[list[int], int]:
+    def _page_ids(self, conn, request, plan, allowed, exact_total) -> tuple[list[int], int]:
         """One page of the full matches followed by the partial ones, and how many of the
-        page's ids are full matches."""
+        page's ids are full matches; `allowed` is the (full, partial) bitmaps the facet
+        filters leave, or (None, None)."""
         size, offset = request.page_size, request.offset
         ids = []
         if offset < exact_total:
-            sql, params = self.page_query(request, plan, selections)
+            sql, params = self.page_query(request, plan, allowed[0])
             ids = [doc_id for (doc_id,) in conn.execute(sql, params)]
         exact_count = len(ids)
         if len(ids) < size and plan.partial_only_match:
             window = (size - len(ids), max(0, offset - exact_total))
-            sql, params = self.page_query(request, plan, selections, partial=True, window=window)
+            sql, params = self.page_query(request, plan, allowed[1], partial=True, window=window)
             ids += [doc_id for (doc_id,) in conn.execute(sql, params)]
         return ids, exact_count
 
@@ -1105,7 +1120,8 @@ class EmbeddedEngine(SearchEngine):
         state = self._state(conn)
         selections, warnings = self._selections(state, request)
         plan = plan_query(request.query, self.thesaurus)
-        sql, params = self.page_query(request, plan, selections)
+        _candidates, _masks, _matching, exact = self._matched(conn, state, plan, selections)
+        sql, params = self.page_query(request, plan, exact if selections else None)
         return {
             "engine": self.name,
             "index": str(self.path),

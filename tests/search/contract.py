@@ -331,6 +331,19 @@ class _BehaviourContract:
         pages = [ids(loaded.search(dataclasses.replace(base, page_size=2, page=n))) for n in (1, 2)]
         assert pages[0] + pages[1] == everything[:4]
 
+    def test_a_filter_keeps_the_order_and_drops_only_the_pages_it_excludes(self, loaded):
+        # Full matches, then partial ones, in every sort order; paged one at a time too.
+        for sort in ("relevance", "newest", "title"):
+            everything = loaded.search(request("smoking children", sort=sort))
+            resources = [hit.id for hit in everything.hits if hit.type_key == "resource"]
+            kept = request("smoking children", sort=sort, type=["resource"])
+            assert ids(loaded.search(kept)) == resources, sort
+            one_by_one = [
+                ids(loaded.search(dataclasses.replace(kept, page_size=1, page=n)))
+                for n in range(1, len(resources) + 1)
+            ]
+            assert sum(one_by_one, []) == resources, sort
+
     def test_area_pages_are_found_by_place_name(self, loaded):
         assert top(loaded.search(request("Bolton")), 1) == [108]
 

@@ -7,6 +7,9 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
+from search.engines import get_engine
+from search.engines.base import SearchRequest
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,15 +37,24 @@ def test_kb_search_table(db):
 
 
 def test_kb_search_show_query_prints_the_sql(db):
-    explained = json.loads(run("kb_search", "cot death", "--area", "bolton", "--show-query"))
+    explained = json.loads(
+        run("kb_search", "cot death", "--theme", "safeguarding-and-sudi", "--show-query")
+    )
     assert '"sudi"' in explained["match"]
     assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts CROSS JOIN docs")
     assert (
-        "WHERE fts MATCH ? AND +fts.rowid IN (SELECT doc_id FROM doc_facets"
+        "WHERE fts MATCH ? AND +fts.rowid IN (SELECT value FROM json_each(?))"
         in explained["page_sql"]
     )
     assert explained["page_params"][0] == explained["match"]
-    assert explained["facet_filters"] == {"area": ["bolton"]}
+    assert explained["facet_filters"] == {"theme": ["safeguarding-and-sudi"]}
+    # The listed pages are the full matches the theme filter leaves, worked out beforehand.
+    found = get_engine().search(
+        SearchRequest.build("cot death", filters={"theme": ["safeguarding-and-sudi"]})
+    )
+    listed = json.loads(explained["page_params"][1])
+    assert len(listed) == found.exact_total > 0
+    assert {hit.id for hit in found.hits[: found.exact_total]} <= set(listed)
 
 
 @pytest.mark.parametrize(
