@@ -124,10 +124,16 @@ def within_edit_limit(word: str, candidate: str) -> bool:
 # --- drift -------------------------------------------------------------------------------------
 
 
-def checksum(document: dict) -> str:
-    """A fingerprint of a flat document; an indexed copy whose fingerprint differs is stale."""
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha1(canonical.encode()).hexdigest()
+def canonical_json(document: dict) -> bytes:
+    """A flat document as JSON with sorted keys and no spaces: the same bytes for the same
+    content, so an engine can store them and fingerprint them without serialising twice."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def checksum(document: dict, canonical: bytes | None = None) -> str:
+    """A fingerprint of a flat document; an indexed copy whose fingerprint differs is stale.
+    `canonical` is `canonical_json(document)` when the caller has it already."""
+    return hashlib.sha1(canonical or canonical_json(document)).hexdigest()
 
 
 # --- sorting -----------------------------------------------------------------------------------

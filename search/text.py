@@ -21,6 +21,7 @@ WORD_RE = re.compile(r"[^\W_]+")
 
 _stemmer = Stemmer.Stemmer("english")
 _COMBINING_RE = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_NON_ASCII_RUN_RE = re.compile(r"[^\x00-\x7f]+")
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,10 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     if not _COMBINING_RE.search(decomposed):
         return decomposed.casefold()
-    return _every_combining_mark().sub("", decomposed).casefold()
+    marks = _every_combining_mark()
+    # No mark is ASCII: stripping them run by run skips a body's long ASCII stretches, about
+    # ten times faster than running the large character class over the whole text.
+    return _NON_ASCII_RUN_RE.sub(lambda run: marks.sub("", run.group()), decomposed).casefold()
 
 
 @lru_cache(maxsize=1)

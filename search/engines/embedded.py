@@ -108,8 +108,9 @@ def field_texts(document: dict) -> tuple[str, str, str, str]:
     )
 
 
-def pack(document: dict) -> bytes:
-    return zlib.compress(json.dumps(document, default=str).encode(), 1)
+def pack(canonical: bytes) -> bytes:
+    """A document's stored form: its canonical JSON (policy.canonical_json), compressed."""
+    return zlib.compress(canonical, 1)
 
 
 def unpack(blob: bytes) -> dict:
@@ -147,13 +148,14 @@ def prepare(document: dict) -> PreparedDocument:
         for term in document.get(facet.field) or []:
             facet_terms.append((facet.name, str(term["value"]), str(term["label"])))
     type_key = (document.get("type") or [{"value": ""}])[0]["value"]
+    canonical = policy.canonical_json(document)
     doc_row = (
         doc_id,
         policy.title_key(document.get("title") or ""),
         policy.sort_date(document),
         policy.type_boost(type_key),
-        policy.checksum(document),
-        pack(document),
+        policy.checksum(document, canonical),
+        pack(canonical),
     )
     return PreparedDocument(
         id=doc_id,
