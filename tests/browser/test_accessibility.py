@@ -30,15 +30,28 @@ BLOCKING = {"serious", "critical"}
 def run_axe(page, axe_source):
     """axe through the DevTools protocol: the site's CSP (rightly) refuses an injected script.
 
-    It first waits for running animations and transitions to end (Wagtail's messages fade in),
-    so contrast is judged on what a reader sees once the page settles.
+    It first waits for animations and transitions to end (Wagtail's messages fade in), so
+    contrast is judged on what a reader sees once the page settles. A page may start one a
+    frame or two after loading, so it waits for frames with none running, up to 5 seconds.
     """
     page.evaluate(
         """async () => {
-          const ending = document.getAnimations()
-            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
-            .map(a => a.finished.catch(() => null));
-          await Promise.race([Promise.all(ending), new Promise(r => setTimeout(r, 5000))]);
+          const frames = () => new Promise(r =>
+            requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r))));
+          const finite = () => document.getAnimations()
+            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity
+                         && a.playState !== 'finished');
+          const deadline = Date.now() + 5000;
+          await frames();
+          for (let running = finite(); running.length && Date.now() < deadline;
+               running = finite()) {
+            const left = Math.max(0, deadline - Date.now());
+            await Promise.race([
+              Promise.all(running.map(a => a.finished.catch(() => null))),
+              new Promise(r => setTimeout(r, left)),
+            ]);
+            await frames();
+          }
         }"""
     )
     if not page.evaluate("typeof window.axe !== 'undefined'"):
