@@ -33,18 +33,19 @@ def run_axe(page, axe_source):
     It first waits for animations and transitions to end (Wagtail's messages fade in), so
     contrast is judged on what a reader sees once the page settles. A page may start one a
     frame or two after loading, so it waits for frames with none running, up to 5 seconds.
+    Paused and endless animations never end, so it does not wait for them.
     """
     page.evaluate(
         """async () => {
           const frames = () => new Promise(r =>
             requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(r))));
-          const finite = () => document.getAnimations()
-            .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity
-                         && a.playState !== 'finished');
+          const ending = () => document.getAnimations()
+            .filter(a => a.playState === 'running'
+                         && a.effect && a.effect.getComputedTiming().endTime !== Infinity);
           const deadline = Date.now() + 5000;
           await frames();
-          for (let running = finite(); running.length && Date.now() < deadline;
-               running = finite()) {
+          for (let running = ending(); running.length && Date.now() < deadline;
+               running = ending()) {
             const left = Math.max(0, deadline - Date.now());
             await Promise.race([
               Promise.all(running.map(a => a.finished.catch(() => null))),
