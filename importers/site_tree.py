@@ -1,5 +1,8 @@
 """The home page, the default site and one index page per section: what every page goes under."""
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from kb import models as kb
@@ -12,6 +15,16 @@ INDEXES = (
     (kb.NewsIndexPage, "News", "news"),
     (kb.GlossaryPage, "Glossary", "glossary"),
 )
+
+
+PLACEHOLDER_ADDRESS = ("localhost", 80)  # what this function gave every site before KB_SITE_URL
+
+
+def site_address():
+    """(hostname, port) of settings.KB_SITE_URL, so public links in emails (page.full_url) point
+    where the site is served, as the admin links do."""
+    parts = urlsplit(settings.KB_SITE_URL)
+    return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def ensure_site_tree(report):
@@ -29,10 +42,21 @@ def ensure_site_tree(report):
         home.save_revision().publish()
         report.add("site", "created")
     site = Site.objects.filter(is_default_site=True).first()
+    hostname, port = site_address()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    elif site.root_page_id != home.pk:
-        site.root_page = home
+        Site.objects.create(
+            hostname=hostname,
+            port=port,
+            site_name=settings.WAGTAIL_SITE_NAME,
+            root_page=home,
+            is_default_site=True,
+        )
+    else:
+        if site.root_page_id != home.pk:
+            site.root_page = home
+        if (site.hostname, site.port) == PLACEHOLDER_ADDRESS:  # ours, from before KB_SITE_URL
+            site.hostname, site.port = hostname, port
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
     # Wagtail's own placeholder from its initial migration, and nothing an editor made.
     Page.objects.filter(
