@@ -8,8 +8,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from search.engines import dialects, get_engine
-from search.engines.resilient import FALLBACK_WARNING, CircuitBreaker
+from search.engines.cluster import dialects, get_engine
+from search.resilience import FALLBACK_WARNING, CircuitBreaker
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 
 from search.engines.base import SearchRequest
 from search.engines.cluster import FacetsIncomplete
-from search.engines.dialects import ClusterError
+from search.engines.cluster.dialects import ClusterError
 from search.facets import FACETS
 
 from .conftest import matched_text
