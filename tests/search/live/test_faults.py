@@ -16,8 +16,9 @@ import pytest
 from django.core.management import call_command
 
 from search.documents import all_documents
+from search.engines import get_engine
 from search.engines.base import SearchRequest
-from search.engines.cluster import dialects, get_engine
+from search.engines.cluster import dialects
 from search.engines.cluster import engine as cluster_module
 from search.engines.cluster.dialects import ClusterError
 from search.models import SearchOutboxEntry

@@ -8,7 +8,8 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from search.engines.cluster import dialects, get_engine
+from search.engines import get_engine
+from search.engines.cluster import dialects
 from search.resilience import FALLBACK_WARNING, CircuitBreaker
 
 
