@@ -132,3 +132,19 @@ def test_unconfirmed_sign_ups_are_deleted_after_seven_days(client, db):
     Subscription.objects.update(created_at="2020-01-01T00:00:00Z")
     call_command("send_alerts", verbosity=0)
     assert not Subscription.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "page_url, description",
+    [("/evidence/", "Theme: "), ("/areas/", "Area: ")],
+)
+def test_theme_and_area_pages_offer_email_alerts(client, db, page_url, description):
+    from kb.models import AreaPage, EvidenceSummaryPage
+
+    model = EvidenceSummaryPage if page_url == "/evidence/" else AreaPage
+    pages = model.objects.live()
+    page = pages.exclude(theme=None).first() if model is EvidenceSummaryPage else pages.first()
+    html = client.get(page.url).content.decode()
+    link = html.split('href="/alerts/subscribe/?', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    signup = client.get("/alerts/subscribe/?" + link)
+    assert signup.status_code == 200 and description in signup.content.decode()
