@@ -141,10 +141,7 @@ def test_dcat_ap_catalogue_lists_every_download(client):
             assert distribution["dcat:accessURL"]["@id"]
             url = distribution["dcat:downloadURL"]["@id"]
             files.add(url.rsplit("/", 1)[1])
-            assert (
-                client.get("/" + url.split("//", 1)[1].split("/", 1)[1]).status_code
-                == 200
-            )
+            assert client.get("/" + url.split("//", 1)[1].split("/", 1)[1]).status_code == 200
     assert files == set(export.read_manifest()["files"])
 
 
