@@ -11,7 +11,6 @@ import logging
 
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.utils.http import urlencode
 
 from search.engines import (
     EngineUnavailable,
@@ -22,6 +21,7 @@ from search.engines import (
 )
 from search.engines.base import search_within_pages
 from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
+from search.links import search_url
 
 logger = logging.getLogger(__name__)
 
@@ -40,17 +40,6 @@ def filters_from(params) -> dict[str, list[str]]:
     return {
         facet.name: params.getlist(facet.name) for facet in FACETS if params.getlist(facet.name)
     }
-
-
-def search_url(query="", filters=None, sort="relevance", page=1) -> str:
-    params = [("q", query)] if query else []
-    for facet in FACETS:
-        params.extend((facet.name, value) for value in (filters or {}).get(facet.name, ()))
-    if sort != "relevance":
-        params.append(("sort", sort))
-    if page > 1:
-        params.append(("page", page))
-    return "/search/" + ("?" + urlencode(params) if params else "")
 
 
 def without(filters, facet_name, value=None):

@@ -6,6 +6,7 @@ class SupportConfig(AppConfig):
     verbose_name = "Support team workspace"
 
     def ready(self):
+        # Start-up imports: the models they bring exist only once apps are ready.
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published, page_unpublished
 
