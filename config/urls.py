@@ -21,6 +21,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("support.urls")),
     path("", include("search.urls")),
+    path("", include("alerts.urls")),
     path("", include("kb.urls")),
 ]
 

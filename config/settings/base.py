@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "importers",
     "editorial",
     "support.apps.SupportConfig",
+    "alerts.apps.AlertsConfig",
     "axes",
     "csp",
     "ninja",  # so /api/docs serves Swagger UI from our static files, not a CDN

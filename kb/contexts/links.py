@@ -14,18 +14,28 @@ from .visibility import public
 SEARCH_ROUTE = "search"
 
 
-def url_with_query(route_name, **params):
-    """The named route's path with the non-empty parameters as its query string.
+def query_string(**params):
+    """The non-empty parameters as a query string.
 
-    A list repeats the parameter (?theme=a&theme=b); the search ORs values within a facet.
+    A list repeats the parameter (theme=a&theme=b); the search ORs values within a facet.
     """
-    query = urlencode({key: value for key, value in params.items() if value}, doseq=True)
+    return urlencode({key: value for key, value in params.items() if value}, doseq=True)
+
+
+def url_with_query(route_name, **params):
+    """The named route's path with the non-empty parameters as its query string."""
+    query = query_string(**params)
     return reverse(route_name) + (f"?{query}" if query else "")
+
+
+def theme_search_query(theme):
+    """The query string of a search over the theme and the themes under it."""
+    return query_string(theme=[member.slug for member in theme.family()])
 
 
 def theme_search_url(theme):
     """A search over the theme and the themes under it."""
-    return url_with_query(SEARCH_ROUTE, theme=[member.slug for member in theme.family()])
+    return f"{reverse(SEARCH_ROUTE)}?{theme_search_query(theme)}"
 
 
 def theme_url(theme, hub_urls):

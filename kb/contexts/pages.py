@@ -30,8 +30,9 @@ from .links import (
     evidence_pages,
     hub_urls_by_theme,
     national_picture,
+    query_string,
     theme_links,
-    theme_search_url,
+    theme_search_query,
     theme_url,
     url_with_query,
 )
@@ -194,7 +195,7 @@ def evidence_context(page, request):
         .select_related("publisher")
         .order_by("title")
     )
-    context["theme_search_url"] = theme_search_url(theme)
+    context["theme_search_query"] = theme_search_query(theme)
     return context
 
 
@@ -286,7 +287,7 @@ def area_context(page, request):
             .order_by("title")
         ),
         "news": list(public(NewsPage, request).filter(areas=area).order_by("-date", "title")),
-        "area_search_url": url_with_query(SEARCH_ROUTE, area=area.slug),
+        "area_search_query": query_string(area=area.slug),
     }
 
 
