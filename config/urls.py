@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("search.urls")),
     path("", include("alerts.urls")),
+    path("", include("opendata.urls")),
     path("", include("kb.urls")),
 ]
 
