@@ -8,6 +8,7 @@ class SupportConfig(AppConfig):
     private_admin_permission = "support.use_workspace"
 
     def ready(self):
+        # Start-up imports: the models they bring exist only once apps are ready.
         from django.db.models.signals import post_delete
         from wagtail.signals import page_published, page_unpublished
 
