@@ -140,10 +140,12 @@ class SearchEngine(abc.ABC):
     def search(self, request: SearchRequest) -> SearchResponse:
         """Answer a validated request: selections, the answer, the spelling retry, the notices.
 
-        Unknown facet values are dropped with a notice; an unknown value ORed with known ones
-        changes nothing, and a facet left with no known value stops filtering. When no page
+        Unknown facet values are dropped with a notice (the response's request stays as typed);
+        an unknown value ORed with known ones changes nothing, and a facet left with no known
+        value stops filtering. When no page
         matches every concept, a correction is tried once and wins if it has full matches.
         """
+        typed = request
         plan = plan_query(request.query, self.thesaurus)
         with self.reading() as reader:
             request, unknown = self.selections(reader, request)
@@ -153,7 +155,7 @@ class SearchEngine(abc.ABC):
                 cleaned = without_values(request, unknown)
                 if set(cleaned.filters) != set(request.filters):
                     response, _ = self.answer(reader, cleaned, plan)
-                request = response.request = cleaned
+                request = cleaned
             if response.exact_total or not plan.concepts:
                 response.suggestion = None  # "did you mean" only when no page matched every word
             else:
@@ -172,6 +174,7 @@ class SearchEngine(abc.ABC):
             *([notice] if notice else []),
         ]
         response.engine = self.name
+        response.request = typed  # as typed: links (paging, feeds) keep what the user chose
         return response
 
     def reading(self) -> contextlib.AbstractContextManager:
