@@ -4,6 +4,8 @@ from django.apps import AppConfig
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = "Support team workspace"
+    # Private: every admin route to these models needs it (config.private_apps).
+    private_admin_permission = "support.use_workspace"
 
     def ready(self):
         # Start-up imports: the models they bring exist only once apps are ready.
