@@ -21,10 +21,12 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("support.urls")),
     path("", include("search.urls")),
+    path("", include("alerts.urls")),
+    path("", include("opendata.urls")),
     path("", include("kb.urls")),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG:  # serving uploads from Django is for development only
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

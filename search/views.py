@@ -11,7 +11,6 @@ import logging
 
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.utils.http import urlencode
 
 from search.engines import (
     EngineUnavailable,
@@ -22,6 +21,7 @@ from search.engines import (
 )
 from search.engines.base import search_within_pages
 from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
+from search.links import alert_signup_url, filters_from, search_feed_url, search_url
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +34,6 @@ REBUILDING_NOTICE = (
 def retry_after(error: EngineUnavailable) -> int:
     """Seconds a client should wait before asking again (the Retry-After header)."""
     return getattr(error, "retry_after", 30)
-
-
-def filters_from(params) -> dict[str, list[str]]:
-    return {
-        facet.name: params.getlist(facet.name) for facet in FACETS if params.getlist(facet.name)
-    }
-
-
-def search_url(query="", filters=None, sort="relevance", page=1) -> str:
-    params = [("q", query)] if query else []
-    for facet in FACETS:
-        params.extend((facet.name, value) for value in (filters or {}).get(facet.name, ()))
-    if sort != "relevance":
-        params.append(("sort", sort))
-    if page > 1:
-        params.append(("page", page))
-    return "/search/" + ("?" + urlencode(params) if params else "")
 
 
 def without(filters, facet_name, value=None):
@@ -161,6 +144,8 @@ def present(search_request: SearchRequest, response, engine) -> dict:
         "previous_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < response.pages else None,
         "widen": widen,
+        "feed_url": search_feed_url(search_request),
+        "alert_signup_url": alert_signup_url(search_request),
         "first_result_number": search_request.offset + 1,
         "last_result_number": search_request.offset + len(response.hits),
     }
