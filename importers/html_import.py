@@ -166,13 +166,17 @@ def build_item(extraction: Extraction, key, parent, existing_page_id=None) -> Pa
     )
     if extraction.page_type == "case_study":
         item.many = {"areas": extraction.areas, "organisations": extraction.organisations}
-        item.children = {"contacts": (kb.CaseStudyContact, extraction.contacts)}
+        item.children = {
+            "contacts": (kb.CaseStudyContact, extraction.contacts),
+            "outcomes": (kb.CaseStudyOutcome, extraction.outcomes),
+        }
     item.source_hash = item_hash(
         [
             extraction.page_type,
             fields,
             {name: [obj.slug for obj in objs] for name, objs in item.many.items()},
             extraction.contacts,
+            *([extraction.outcomes] if extraction.outcomes else []),  # old hashes unchanged
         ]
     )
     return item

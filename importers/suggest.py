@@ -108,7 +108,8 @@ NO_LOCAL_AREA = "no local area is named"
 
 
 def _place_matches(area, text):
-    words = [re.escape(w) for w in re.split(r"[\s-]+", area.name) if w]
+    text = straight_quotes(text)
+    words = [re.escape(w) for w in re.split(r"[\s-]+", straight_quotes(area.name)) if w]
     pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
     for match in re.finditer(pattern, text, re.IGNORECASE):
         before, after = text[max(0, match.start() - 40) : match.start()], text[match.end() :]
@@ -164,16 +165,22 @@ def areas_named(text, areas):
     return suggestions
 
 
+def straight_quotes(text):
+    """Barnardo’s and Barnardo's are one name: compare names with straight apostrophes."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
 def organisations_named(text, organisations):
     """Organisations the text names, by full or short name (a short name in capitals, e.g. NST,
     only in capitals), with the words that named them."""
     found = []
+    text = straight_quotes(text)
     for organisation in organisations:
         names = [organisation.name]
         short = getattr(organisation, "short_name", "")
         if short and len(short) >= 2:
             names.append(short)
-        for name in names:
+        for name in map(straight_quotes, names):
             flags = 0 if name.isupper() else re.IGNORECASE
             match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags)
             if match:
@@ -324,8 +331,10 @@ def similar_pages(
             request = SearchRequest.build(query=query[:MAX_QUERY_LENGTH], filters=filters)
             response = engine.search(request)
         except (EngineUnavailable, InvalidSearchRequest):
-            return
+            return 0
+        hits = 0
         for rank, hit in enumerate(response.hits[: limit * 2]):
+            hits += 1
             if hit.id == exclude_id:
                 continue
             entry = found.setdefault(
@@ -333,10 +342,15 @@ def similar_pages(
             )
             entry.reasons.append(reason)
             entry.score += weight / (rank + 1)
+        return hits
 
     type_filter = {"type": [type_key]}
-    if title.strip():
-        add(title, type_filter, "similar title", 3.0)
+    if title.strip() and not add(title, type_filter, "similar title", 3.0):
+        # Every word must match, so one unusual word ("same-day") hides the page: try the
+        # title's first few distinctive words ("stop smoking pregnancy").
+        key_words = [w for w in re.findall(r"[\w'-]+", title) if w.lower() not in LINK_WORDS]
+        if len(key_words) > TITLE_KEY_WORDS:
+            add(" ".join(key_words[:TITLE_KEY_WORDS]), type_filter, "similar title words", 2.0)
     if summary.strip():
         add(" ".join(summary.split()[:30]), type_filter, "similar summary", 1.0)
     if themes and areas:
@@ -348,6 +362,9 @@ def similar_pages(
         )
     return sorted(found.values(), key=lambda d: -d.score)[:limit]
 
+
+TITLE_KEY_WORDS = 3
+LINK_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"}
 
 DRAFT_MODELS = {"case_study": CaseStudyPage, "resource": ResourcePage}
 DRAFT_TITLE_OVERLAP = 0.6  # share of the shorter title's words the two titles share

@@ -109,6 +109,7 @@ class Block:
     kind: str  # "heading" or "text"
     text: str
     level: int = 0
+    table: list | None = None  # a results table's rows of cell texts, header first
 
 
 @dataclass
@@ -117,6 +118,7 @@ class Section:
     level: int
     role: str | None
     paragraphs: list[str] = field(default_factory=list)
+    tables: list[list] = field(default_factory=list)  # results tables met in this section
 
     @property
     def text(self):
@@ -140,6 +142,7 @@ class Extraction:
     left_out: list[list] = field(default_factory=list)  # [heading, characters]
     cut: list[str] = field(default_factory=list)  # what was shortened or not read, and why
     why: dict = field(default_factory=dict)  # kind -> {name: the words on the page that named it}
+    outcomes: list[dict] = field(default_factory=list)  # rows read from results tables
     canonical_url: str = ""
 
     def map(self, name, where, value):
@@ -260,10 +263,12 @@ def parse(raw: bytes, *, page_type: str, base_url: str = "", charset: str | None
     _links(root, base_url, extraction)
     sections = _sections(blocks)
     _apply_sections(sections, description, extraction)
+    if page_type == "case_study":
+        _outcomes(sections, extraction)
     text = " ".join(block.text for block in blocks)
     _contacts(sections, text, extraction)
     extraction.dates = list(dict.fromkeys(DATE_RE.findall(text)))
-    _recognise(extraction.title + " " + text, taxonomy, extraction)
+    _recognise(" ".join([extraction.title, description, text]), taxonomy, extraction)
     return extraction
 
 
@@ -326,7 +331,11 @@ def _blocks(node):
                 if text:
                     yield Block("text", f"• {text}")
         elif name == "table":
-            yield from _table(child)
+            rows = _results_table(child)
+            if rows:
+                yield Block("text", "\n".join(" | ".join(row) for row in rows), table=rows)
+            else:
+                yield from _table(child)
         elif name == "dl":
             for term in child.find_all(["dt", "dd"]):
                 kind = "heading" if term.name == "dt" else "text"
@@ -370,6 +379,58 @@ def _table(table):
             yield Block("text", " | ".join(t for t in texts if t))
 
 
+NUMBER_RE = re.compile(r"^[<>~≈]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(%|per ?cent)?$", re.IGNORECASE)
+# Column headings that say "the figure" rather than when it was measured.
+VALUE_HEADINGS = {"value", "values", "result", "results", "number", "figure", "figures", "n", ""}
+
+
+def _number(text):
+    """(value, unit) of a cell that holds one figure ("15%", "1,204", "3.5"), else None."""
+    match = NUMBER_RE.match(text.strip())
+    if not match:
+        return None
+    return match.group(1).replace(",", ""), "%" if match.group(2) else ""
+
+
+def _results_table(table):
+    """A results table's rows (header first) when it is one: a header row, then rows each
+    naming a measure in the first cell with only figures (or nothing) in the others."""
+    rows = []
+    for row in table.find_all("tr"):
+        cells = [_clean_text(c.get_text(" ")) for c in row.find_all(["th", "td"], recursive=False)]
+        if any(cells):
+            rows.append(cells)
+    if len(rows) < 2 or len(rows[0]) < 2 or any(len(r) != len(rows[0]) for r in rows):
+        return None
+    for cells in rows[1:]:
+        figures = [_number(cell) for cell in cells[1:] if cell]
+        if not cells[0] or _number(cells[0]) or not figures or None in figures:
+            return None
+    return rows
+
+
+def outcome_rows(table):
+    """Outcome rows from a results table: one per figure, the column heading as the period
+    ("Before", "2008/09") unless it only says "Value"."""
+    header, *body = table
+    rows = []
+    for cells in body:
+        for heading, cell in zip(header[1:], cells[1:], strict=True):
+            figure = _number(cell) if cell else None
+            if figure is None:
+                continue
+            period = "" if heading.lower() in VALUE_HEADINGS else heading
+            rows.append(
+                {
+                    "measure": cells[0][:255],
+                    "value": figure[0],
+                    "unit": figure[1],
+                    "period": period[:60],
+                }
+            )
+    return rows
+
+
 def role_of(heading: str) -> str | None:
     for role, pattern in ROLES:
         if pattern.search(heading):
@@ -392,6 +453,9 @@ def _sections(blocks):
                 current.paragraphs.append(block.text)
                 continue
             sections.append(Section(block.text, block.level, role))
+        elif block.table:
+            current.paragraphs.append(block.text)
+            current.tables.append(block.table)
         else:
             labelled = LABEL_RE.match(block.text)
             role = role_of(labelled.group(1)) if labelled else None
@@ -460,14 +524,41 @@ def _apply_sections(sections, description, extraction):
             extraction.fields["summary"] = description
             extraction.map("summary", "the page's description", description)
         else:
-            # The first paragraph under the title that is more than a date line.
-            lead = next((p for p in intro.paragraphs if not DATE_LINE_RE.match(p)), None)
+            # The first paragraph under the title that is a sentence, not a date or a link.
+            lead = next((p for p in intro.paragraphs if _is_lead(p)), None)
             if lead:
                 extraction.fields["summary"] = lead
                 extraction.map("summary", "the first paragraph under the title", lead)
                 intro = Section("", 0, "intro", [p for p in intro.paragraphs if p is not lead])
     if intro.paragraphs:
         extraction.left_out.append(["(text under the title, before any heading)", len(intro.text)])
+
+
+def _outcomes(sections, extraction):
+    """Results tables become outcome rows; the table's text stays where its section went, for
+    the editor to check the rows against."""
+    targets = TARGETS[extraction.page_type]
+    for section in sections:
+        for table in section.tables:
+            rows = outcome_rows(table)
+            if not rows:
+                continue
+            extraction.outcomes.extend(rows)
+            kept = targets.get(section.role)
+            where = f"the table under “{section.heading or 'the title'}”"
+            extraction.map(
+                "outcomes",
+                f"{where} ({len(rows)} rows; its text is kept in "
+                f"{kept.replace('_', ' ') if kept else 'the left-out part'} to check)",
+                rows,
+            )
+
+
+LEAD_MIN_WORDS = 8  # fewer is a date line, a byline or a left-over link ("Home")
+
+
+def _is_lead(paragraph):
+    return len(paragraph.split()) >= LEAD_MIN_WORDS and not DATE_LINE_RE.match(paragraph)
 
 
 def _links(root, base_url, extraction):

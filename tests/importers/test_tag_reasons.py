@@ -80,3 +80,13 @@ def test_the_import_result_warns_of_a_draft_of_the_same_page(admin_client, web_s
     assert f'href="/admin/pages/{first.pk}/edit/"' in body
     assert "a draft with a similar title" in body
     assert "Suggested tags" in body
+
+
+def test_the_warning_finds_newhams_stop_smoking_service_for_a_stop_smoking_write_up():
+    from importers.suggest import possible_duplicates
+
+    found = possible_duplicates(
+        title="Stop smoking in pregnancy: same-day referral in Exampleton",
+        summary="Advisers saw pregnant smokers at their booking appointment.",
+    )
+    assert "Newham Stop Smoking Service for pregnant women" in [d.title for d in found[:3]]
