@@ -53,7 +53,7 @@ WATCHING = """document.addEventListener("w-unsaved:watch-edits", () => {
 def autosave_after(tab, action):
     """Run an action that changes the form and return the autosave request's JSON answer."""
     tab.locator("html[data-kb-watching=yes]").wait_for(state="attached")
-    with tab.expect_response(is_autosave) as answer:
+    with tab.expect_response(is_autosave, timeout=60_000) as answer:
         action()
     return answer.value.json()
 
@@ -104,7 +104,7 @@ def test_a_refused_stale_edit_is_never_autosaved_and_replaces_only_by_choice(bro
     assert "nothing is replaced until you choose" in dialog.inner_text().lower()
     # The re-shown form is unsaved and autosaves at once; its base is still stale, so Wagtail
     # refuses that autosave too.
-    with edna.expect_response(is_autosave) as autosaved, edna.expect_navigation():
+    with edna.expect_response(is_autosave, timeout=60_000) as autosaved, edna.expect_navigation():
         dialog.get_by_role("button", name="Save draft").click()
     assert "Not saved: eddie saved a newer version" in edna.locator(".messages").inner_text()
     differences = edna.locator("#kb-stale-edit")
