@@ -554,11 +554,13 @@ def _outcomes(sections, extraction):
             )
 
 
-LEAD_MIN_WORDS = 8  # fewer is a date line, a byline or a left-over link ("Home")
+LEAD_MIN_WORDS = 8  # a shorter line that is no sentence is a byline or a left-over link ("Home")
 
 
 def _is_lead(paragraph):
-    return len(paragraph.split()) >= LEAD_MIN_WORDS and not DATE_LINE_RE.match(paragraph)
+    sentence = paragraph.rstrip().endswith((".", "!", "?"))
+    long_enough = sentence or len(paragraph.split()) >= LEAD_MIN_WORDS
+    return long_enough and not DATE_LINE_RE.match(paragraph)
 
 
 def _links(root, base_url, extraction):
