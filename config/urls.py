@@ -20,6 +20,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("", include("support.urls")),
+    path("", include("accessibility.urls")),
+    path("", include("feedback.urls")),
+    path("", include("submissions.urls")),
     path("", include("search.urls")),
     path("", include("kb.urls")),
 ]
