@@ -24,6 +24,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("", include("submissions.urls")),
     path("", include("search.urls")),
+    path("", include("alerts.urls")),
+    path("", include("opendata.urls")),
     path("", include("kb.urls")),
 ]
 

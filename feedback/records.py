@@ -10,20 +10,37 @@ from .privacy import mask_personal_details
 WAGTAIL_PAGE_VIEW = "wagtail_serve"
 # Public addresses that are not Wagtail pages but may be named in feedback. Anything else (a
 # pack's share link, a submitter's status link: credentials) is recorded as OTHER_PATH.
-NAMED_PUBLIC_VIEWS = {"search", "accessibility-statement", "submissions-form"}
+# The form is shown only on these, so no credential in an address reaches a feedback link.
+NAMED_PUBLIC_VIEWS = {
+    "search",
+    "accessibility-statement",
+    "submissions-form",
+    "open-data",
+    "alert-subscribe",
+}
 OTHER_PATH = "(another page)"
 MAX_PATH = 500
+
+
+def view_name(path):
+    """The URL name of a local path, or None (never touches the database)."""
+    if not path.startswith("/") or path.startswith("//"):
+        return None
+    try:
+        return resolve(path).url_name
+    except Resolver404:
+        return None
+
+
+def may_ask_about(path):
+    """Whether feedback may name this address: a Wagtail page or a named public view."""
+    return view_name(path) in NAMED_PUBLIC_VIEWS | {WAGTAIL_PAGE_VIEW}
 
 
 def where(request, path):
     """(page or None, the path to store) for an address a reader gave, never a private one."""
     path = (path or "").split("?", 1)[0].split("#", 1)[0][:MAX_PATH]
-    if not path.startswith("/") or path.startswith("//"):
-        return None, OTHER_PATH
-    try:
-        name = resolve(path).url_name
-    except Resolver404:
-        return None, OTHER_PATH
+    name = view_name(path)
     if name in NAMED_PUBLIC_VIEWS:
         return None, path
     if name != WAGTAIL_PAGE_VIEW:

@@ -24,3 +24,5 @@ KB_FETCH_ADDRESSES = "loopback"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The journeys fill the form faster than a person; the minimum fill time has its own tests.
 SUBMISSIONS_MIN_FILL_SECONDS = 0
+# Open data files per test run (tests that export write into a directory of their own).
+OPEN_DATA_DIR = Path(tempfile.mkdtemp(prefix="kb-test-open-data-"))

@@ -31,9 +31,7 @@ def assert_accessible(page, axe_source):
     assert not violations, json.dumps(violations, indent=2)
 
 
-def test_share_on_a_phone_without_javascript_then_moderate_and_find(
-    browser, site_url, axe_source
-):
+def test_share_on_a_phone_without_javascript_then_moderate_and_find(browser, site_url, axe_source):
     manage_shell(MODERATOR)
     phone_context = browser.new_context(
         base_url=site_url, viewport=PHONE, is_mobile=True, java_script_enabled=False

@@ -144,3 +144,24 @@ def test_people_without_the_permission_see_no_feedback(client, study):
         f"/admin/reports/page-feedback/{study.pk}/",
     ):
         assert client.get(url).status_code in (302, 403), url
+
+
+def test_no_feedback_form_on_addresses_that_carry_a_credential(rf, study):
+    from django.template import engines
+
+    template = engines["django"].from_string("{% include 'feedback/_page_feedback.html' %}")
+    for path in (
+        "/packs/secret-token-123/",
+        "/alerts/manage/secret-token-123/",
+        "/share-your-practice/status/secret-token-123/",
+    ):
+        assert "Is this page useful?" not in template.render({"request": rf.get(path)}), path
+    assert "Is this page useful?" in template.render({"request": rf.get(study.url)})
+
+
+def test_a_vote_leaves_the_page_cached(client, study):
+    client.get(study.url)
+    assert client.get(study.url)["X-KB-Page-Cache"] == "hit"
+    client.post("/feedback/useful/", {"page": study.url, "answer": "yes"})
+    client.cookies.clear()
+    assert client.get(study.url)["X-KB-Page-Cache"] == "hit"
