@@ -4,6 +4,7 @@ from django.core.validators import slug_re
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from .contexts.visibility import public
 from .models import AreaIndexPage, AreaPage
 
 
@@ -16,7 +17,7 @@ def go_to_area(request):
     """
     slug = (request.GET.get("area") or "").strip()[:120]
     valid = bool(slug) and slug_re.fullmatch(slug) is not None
-    page = AreaPage.objects.live().public().filter(area__slug=slug).first() if valid else None
+    page = public(AreaPage).filter(area__slug=slug).first() if valid else None
     if page is None:
         index = AreaIndexPage.objects.live().first()
         return redirect(index.get_url(request) if index else "/")
