@@ -1,7 +1,7 @@
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
-from .checks import CHECKED_PAGES, KNOWN_ISSUES, NOT_CHECKED
+from .checks import KNOWN_ISSUES, NOT_CHECKED, checked_pages
 from .models import AccessibilityStatement
 
 REPORT_PROBLEM_URL_NAME = "feedback-problem"
@@ -23,7 +23,7 @@ def statement(request):
             "other_known_issues": text.paragraphs("other_known_issues"),
             "reporting": text.paragraphs("reporting"),
             "enforcement": text.paragraphs("enforcement"),
-            "checked_pages": [name for name, (_url, status) in CHECKED_PAGES.items()],
+            "checked_pages": list(checked_pages()),
             "known_issues": KNOWN_ISSUES,
             "not_checked": NOT_CHECKED,
             "report_url": report_url,

@@ -4,6 +4,8 @@ from django.db.models import Count, Max, Q
 from django.urls import Resolver404, resolve
 from wagtail.models import Page, Site
 
+from kb.contexts.visibility import public
+
 from .models import PageFeedback
 from .privacy import mask_personal_details
 
@@ -52,7 +54,7 @@ def where(request, path):
     page = (
         site.root_page
         if url_path is None
-        else Page.objects.filter(url_path=url_path).live().public().first()
+        else public(Page.objects.filter(url_path=url_path), request).first()
     )
     return (page, path) if page is not None else (None, OTHER_PATH)
 

@@ -50,16 +50,16 @@ def submission_list(request):
     )
 
 
-def _submission(reference):
-    submission = queries.by_reference(reference)
+def _submission(pk):
+    submission = queries.by_pk(pk)
     if submission is None:
-        raise Http404("No submission has this reference.")
+        raise Http404("No submission has this number.")
     return submission
 
 
-def submission_detail(request, reference):
+def submission_detail(request, pk):
     _require(request.user)
-    submission = _submission(reference)
+    submission = _submission(pk)
     service.open_for_review(submission)
     actions = service.available_actions(submission, request.user)
     return render(
@@ -75,9 +75,9 @@ def submission_detail(request, reference):
 
 
 @require_POST
-def submission_act(request, reference):
+def submission_act(request, pk):
     _require(request.user)
-    submission = _submission(reference)
+    submission = _submission(pk)
     action = request.POST.get("action", "")
     message = request.POST.get("message", "").strip()[:5000]
     if action not in service.available_actions(submission, request.user):
@@ -87,7 +87,7 @@ def submission_act(request, reference):
     else:
         service.act(submission, request.user, action, message)
         messages.success(request, DONE[action])
-    return redirect(reverse("submissions_detail", args=[submission.reference]))
+    return redirect(reverse("submissions_detail", args=[submission.pk]))
 
 
 def submission_report(request):

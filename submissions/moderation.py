@@ -3,17 +3,15 @@ used (the submission's own page, or Wagtail's workflow buttons on the draft)."""
 
 from wagtail.signals import page_published, workflow_rejected
 
+from .models import Submission
+from .service import decide
+
 
 def _submission_for_page(page_id):
-    from .models import Submission
-
     return Submission.objects.filter(page_id=page_id).first()
 
 
 def on_workflow_rejected(sender, instance, user=None, **kwargs):
-    from .models import Submission
-    from .service import decide
-
     submission = _submission_for_page(int(instance.object_id))
     if submission is None:
         return
@@ -23,9 +21,6 @@ def on_workflow_rejected(sender, instance, user=None, **kwargs):
 
 
 def on_page_published(sender, instance, **kwargs):
-    from .models import Submission
-    from .service import decide
-
     submission = _submission_for_page(instance.pk)
     if submission is not None:
         decide(submission, Submission.Status.PUBLISHED)

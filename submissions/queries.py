@@ -27,8 +27,8 @@ def for_page(page_id):
     return Submission.objects.filter(page_id=page_id).first()
 
 
-def by_reference(reference):
-    return Submission.objects.filter(reference=reference).first()
+def by_pk(pk):
+    return Submission.objects.filter(pk=pk).first()
 
 
 def report(now=None):

@@ -44,12 +44,8 @@ def urls():
     return [
         path("submissions/", admin_views.submission_list, name="submissions_list"),
         path("submissions/report/", admin_views.submission_report, name="submissions_report"),
-        path(
-            "submissions/<str:reference>/", admin_views.submission_detail, name="submissions_detail"
-        ),
-        path(
-            "submissions/<str:reference>/act/", admin_views.submission_act, name="submissions_act"
-        ),
+        path("submissions/<int:pk>/", admin_views.submission_detail, name="submissions_detail"),
+        path("submissions/<int:pk>/act/", admin_views.submission_act, name="submissions_act"),
     ]
 
 
@@ -82,7 +78,7 @@ def submission_button(page, user, view_name, next_url=None):
         if submission is not None:
             yield Button(
                 f"Practitioner's submission {submission.reference}",
-                reverse("submissions_detail", args=[submission.reference]),
+                reverse("submissions_detail", args=[submission.pk]),
                 icon_name="mail",
                 priority=60,
             )
@@ -111,7 +107,7 @@ def say_where_it_came_from(request, page):
         " ".join(parts),
         buttons=[
             messages.button(
-                reverse("submissions_detail", args=[submission.reference]), "See the submission"
+                reverse("submissions_detail", args=[submission.pk]), "See the submission"
             )
         ],
     )

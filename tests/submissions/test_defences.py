@@ -92,13 +92,11 @@ def test_a_hostile_submission_is_stored_as_text_and_escaped_everywhere(
         client.get(status),
         moderator_client.get("/admin/"),
         moderator_client.get("/admin/submissions/"),
-        moderator_client.get(f"/admin/submissions/{submission.reference}/"),
+        moderator_client.get(f"/admin/submissions/{submission.pk}/"),
         moderator_client.get(f"/admin/pages/{page.pk}/edit/"),
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        moderator_client.post(
-            f"/admin/submissions/{submission.reference}/act/", {"action": "approve"}
-        )
+        moderator_client.post(f"/admin/submissions/{submission.pk}/act/", {"action": "approve"})
     page.refresh_from_db()
     assert page.live
     screens += [client.get(page.url), client.get("/case-studies/"), client.get("/search/?q=Zalgo")]
@@ -118,9 +116,7 @@ def test_private_details_appear_in_no_public_page_api_feed_export_or_log(
     post(client, title="Peer support for breastfeeding in Privatetown")
     submission = Submission.objects.get()
     with django_capture_on_commit_callbacks(execute=True):
-        moderator_client.post(
-            f"/admin/submissions/{submission.reference}/act/", {"action": "approve"}
-        )
+        moderator_client.post(f"/admin/submissions/{submission.pk}/act/", {"action": "approve"})
     page = Page.objects.get(pk=submission.page_id)
     assert page.live
     public = [
@@ -145,18 +141,18 @@ def test_private_details_appear_in_no_public_page_api_feed_export_or_log(
 
 def test_submission_admin_refuses_everyone_but_moderators(client, editor_client):
     post(client)
-    reference = Submission.objects.get().reference
+    pk = Submission.objects.get().pk
     urls = [
         "/admin/submissions/",
         "/admin/submissions/report/",
-        f"/admin/submissions/{reference}/",
+        f"/admin/submissions/{pk}/",
     ]
     for who in (client, editor_client):
         for url in urls:
             response = who.get(url)
             assert response.status_code in (302, 403), url
             assert SUBMITTER_EMAIL not in response.content.decode()
-        who.post(f"/admin/submissions/{reference}/act/", {"action": "decline", "message": "x"})
+        who.post(f"/admin/submissions/{pk}/act/", {"action": "decline", "message": "x"})
     assert Submission.objects.get().status == "received"
 
 
@@ -164,7 +160,7 @@ def test_the_report_counts_arrivals_and_review_time(client, moderator_client):
     post(client)
     submission = Submission.objects.get()
     moderator_client.post(
-        f"/admin/submissions/{submission.reference}/act/", {"action": "decline", "message": "No"}
+        f"/admin/submissions/{submission.pk}/act/", {"action": "decline", "message": "No"}
     )
     Submission.objects.update(created_at=timezone.now() - datetime.timedelta(days=4))
     report = moderator_client.get("/admin/submissions/report/").content.decode()

@@ -88,7 +88,7 @@ def test_moderation_journey_changes_answer_publish_and_search(
 
     dashboard = moderator_client.get("/admin/").content.decode()
     assert submission.reference in dashboard and "may be a duplicate" in dashboard
-    detail = moderator_client.get(f"/admin/submissions/{submission.reference}/").content.decode()
+    detail = moderator_client.get(f"/admin/submissions/{submission.pk}/").content.decode()
     assert "The Women of Childbearing Age (WoCBA) programme" in detail  # the duplicate warning
     assert SUBMITTER_EMAIL in detail
     submission.refresh_from_db()
@@ -99,7 +99,7 @@ def test_moderation_journey_changes_answer_publish_and_search(
 
     mail.outbox.clear()
     moderator_client.post(
-        f"/admin/submissions/{submission.reference}/act/",
+        f"/admin/submissions/{submission.pk}/act/",
         {"action": "reject", "message": "Please add the number of families reached."},
     )
     submission.refresh_from_db()
@@ -133,7 +133,7 @@ def test_moderation_journey_changes_answer_publish_and_search(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):  # the search index updates on commit
         moderator_client.post(
-            f"/admin/submissions/{submission.reference}/act/", {"action": "approve", "message": ""}
+            f"/admin/submissions/{submission.pk}/act/", {"action": "approve", "message": ""}
         )
     page = Page.objects.get(pk=submission.page_id).specific
     assert page.live and page.summary == "Edited by an editor."
@@ -149,7 +149,7 @@ def test_editors_cannot_approve_and_nothing_goes_live_by_the_public_door(client,
     send(client)
     submission = Submission.objects.get()
     assert editor_client.get("/admin/submissions/").status_code in (302, 403)
-    editor_client.post(f"/admin/submissions/{submission.reference}/act/", {"action": "approve"})
+    editor_client.post(f"/admin/submissions/{submission.pk}/act/", {"action": "approve"})
     status_link = status_path(mail.outbox[-1])
     client.post(status_link, {"answer": "Publish it now please"})
     assert not Page.objects.get(pk=submission.page_id).live
@@ -160,14 +160,14 @@ def test_declining_tells_the_submitter(client, moderator_client):
     send(client)
     submission = Submission.objects.get()
     refused = moderator_client.post(
-        f"/admin/submissions/{submission.reference}/act/", {"action": "decline", "message": ""}
+        f"/admin/submissions/{submission.pk}/act/", {"action": "decline", "message": ""}
     )
     assert refused.status_code == 302
     submission.refresh_from_db()
     assert submission.status == "received"
     mail.outbox.clear()
     moderator_client.post(
-        f"/admin/submissions/{submission.reference}/act/",
+        f"/admin/submissions/{submission.pk}/act/",
         {"action": "decline", "message": "This is outside the knowledge base's scope."},
     )
     submission.refresh_from_db()
