@@ -95,7 +95,7 @@ PAGE_CACHE_UNRELATED_APPS = (
 # Templates other apps add to every public page (kb.context_processors), so kb imports no app.
 KB_PAGE_EXTRAS = {
     "after_content": ["feedback/_page_feedback.html"],
-    "footer_links": ["accessibility/_footer_link.html"],
+    "footer_links": ["submissions/_footer_link.html", "accessibility/_footer_link.html"],
 }
 # "Is this page useful?" and "Report a problem": answers per address per window (seconds).
 FEEDBACK_RATE_LIMIT = (10, 3600)

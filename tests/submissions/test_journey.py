@@ -24,6 +24,7 @@ def status_path(message):
 
 
 def test_the_form_guides_each_field_and_hides_the_trap(client):
+    assert 'href="/share-your-practice/"' in client.get("/").content.decode()  # every footer
     response = client.get("/share-your-practice/")
     assert response.status_code == 200
     html = response.content.decode()
