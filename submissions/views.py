@@ -105,5 +105,7 @@ def status(request, token):
         status=status_code,
     )
     response["X-Robots-Tag"] = "noindex"
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is a credential: never sent to another site. Not "no-referrer": the browser would
+    # then send "Origin: null" with the answer form, which Django's CSRF check refuses.
+    response["Referrer-Policy"] = "same-origin"
     return response
