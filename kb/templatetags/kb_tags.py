@@ -126,3 +126,33 @@ def breadcrumbs(context, page):
     from kb.page_context import breadcrumb_trail
 
     return breadcrumb_trail(request, page)
+
+
+@register.simple_tag(takes_context=True)
+def page_json_ld(context, page):
+    """schema.org JSON-LD for a case study, resource or evidence summary (kb.citation)."""
+    import json
+
+    from kb.citation import json_ld
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    loaded = {}
+    for name, inner in (("themes", "theme"), ("areas", "area"), ("interventions", "intervention")):
+        items = context.get(name)
+        if isinstance(items, list):  # what the page's context already read (kb.page_context)
+            loaded[name] = [item[inner] if isinstance(item, dict) else item for item in items]
+    data = json_ld(page, canonical_url(context, page), request.build_absolute_uri("/"), loaded)
+    text = json.dumps(data, ensure_ascii=False)
+    # Nothing in the data can end the script element or start markup.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.simple_tag(takes_context=True)
+def page_citation(context, page):
+    """The "Cite this page" facts and Harvard-style text (kb.citation)."""
+    from kb.citation import citation
+
+    return citation(page, canonical_url(context, page))
