@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
 from . import citation
+from .contexts.visibility import public
 from .models import AreaIndexPage, AreaPage
 
 
@@ -18,7 +19,7 @@ def go_to_area(request):
     """
     slug = (request.GET.get("area") or "").strip()[:120]
     valid = bool(slug) and slug_re.fullmatch(slug) is not None
-    page = AreaPage.objects.live().public().filter(area__slug=slug).first() if valid else None
+    page = public(AreaPage).filter(area__slug=slug).first() if valid else None
     if page is None:
         index = AreaIndexPage.objects.live().first()
         return redirect(index.get_url(request) if index else "/")
@@ -35,7 +36,7 @@ CITATION_FORMATS = {
 def cite(request, page_id, style):
     """A page's citation as a file for reference managers; only public, citable pages."""
     for model in citation.CITABLE:
-        page = model.objects.live().public().filter(pk=page_id).first()
+        page = public(model).filter(pk=page_id).first()
         if page is not None:
             break
     else:

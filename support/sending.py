@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
+
 from .models import Pack, PackSending
 
 logger = logging.getLogger(__name__)
@@ -37,10 +39,7 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
     items = list(pack.items.select_related("topic").order_by("sort_order", "pk"))
     live = {
         page.pk: page
-        for page in Page.objects.live()
-        .public()
-        .filter(pk__in=[item.page_id for item in items])
-        .specific()
+        for page in public(Page).filter(pk__in=[item.page_id for item in items]).specific()
     }
     groups: dict = {}
     for item in items:

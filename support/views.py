@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
+from kb.contexts.visibility import public
 from kb.models import Area, CaseStudyPage, Theme
 
 from .forms import ExpiryForm, SendPackForm
@@ -257,7 +258,7 @@ def recommendation_report(request):
 def _case_study_counts():
     """(area id, theme id) -> published case studies there: what the coverage view shows."""
     counts = defaultdict(int)
-    studies = CaseStudyPage.objects.live().public().prefetch_related("areas", "themes")
+    studies = public(CaseStudyPage).prefetch_related("areas", "themes")
     for study in studies:
         for area in study.areas.all():
             for theme in study.themes.all():

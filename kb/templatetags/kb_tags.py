@@ -9,6 +9,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from kb.charts import format_number, format_value
+from kb.contexts.navigation import breadcrumb_trail
+from kb.contexts.navigation import site_sections as sections_for
 
 register = template.Library()
 # "four core topics", as the report words small numbers; counts always come from the data.
@@ -69,8 +71,6 @@ def site_sections(context):
     request = context.get("request")
     if request is None:
         return []
-    from kb.page_context import site_sections as sections_for
-
     return sections_for(request, context.get("page"))
 
 
@@ -123,8 +123,6 @@ def breadcrumbs(context, page):
     request = context.get("request")
     if request is None or page is None:
         return []
-    from kb.page_context import breadcrumb_trail
-
     return breadcrumb_trail(request, page)
 
 

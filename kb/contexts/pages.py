@@ -1,189 +1,50 @@
-"""What each public page shows beyond its own fields, gathered in a fixed, small number of queries.
+"""What each page type's template gets beyond its own fields, in a fixed, small number of queries.
 
-Pages call these from get_context(). Every function does a bounded number of queries whatever
-the amount of content (tests hold each page type to at most 20), and links are resolved with
-the request so Wagtail reuses its cached site root paths.
+Each function is registered for its page model (`registry.context_for`) and called from the
+page's get_context(). Every function does a bounded number of queries whatever the amount of
+content (tests hold each page type to at most 20), and links are resolved with the request so
+Wagtail reuses its cached site root paths.
 """
 
 from collections import defaultdict
-from urllib.parse import urlencode
 
 from django.db.models import Q
-from wagtail.models import Page, Site
 
-from . import charts
-from .models.pages import (
+from kb import charts
+from kb.models.pages import (
     AreaIndexPage,
     AreaPage,
     CaseStudyPage,
     EvidenceSummaryPage,
+    GlossaryPage,
+    HomePage,
+    IndexPage,
     NewsPage,
     ResourcePage,
 )
-from .models.taxonomy import Intervention, Theme
+from kb.models.taxonomy import GlossaryTerm, Intervention, Theme
+
+from .links import (
+    SEARCH_ROUTE,
+    area_links,
+    evidence_pages,
+    hub_urls_by_theme,
+    national_picture,
+    query_string,
+    theme_links,
+    theme_search_query,
+    theme_url,
+    url_with_query,
+)
+from .navigation import section_url
+from .registry import context_for
+from .visibility import public
 
 LATEST_CASE_STUDIES = 4
 RELATED_LIMIT = 4
 
 
-def search_url(**filters):
-    """A link into the public search with facet filters set, e.g. ?theme=housing.
-
-    A list repeats the parameter (?theme=a&theme=b); the search ORs values within a facet.
-    """
-    return "/search/?" + urlencode(
-        {key: value for key, value in filters.items() if value}, doseq=True
-    )
-
-
-def theme_search_url(theme):
-    """A search over the theme and the themes under it."""
-    return search_url(theme=[member.slug for member in theme.family()])
-
-
-def theme_url(theme, hub_urls):
-    """Where a theme link goes: its hub where there is one, else a search over its family."""
-    return hub_urls.get(theme.pk) or theme_search_url(theme)
-
-
-def private_q(request):
-    """Which pages sit in a view-restricted section; the restrictions are read once a request."""
-    cached = getattr(request, "_kb_private_q", None)
-    if cached is None:
-        cached = Page.objects.all().private_q()
-        request._kb_private_q = cached
-    return cached
-
-
-def public(model, request):
-    """Live pages of `model` anyone may see: what every public listing shows.
-
-    The same rule as Wagtail's .live().public() (feeds and search use that), without asking
-    for the restrictions again for each listing on a page.
-    """
-    return model.objects.live().exclude(private_q(request))
-
-
-def evidence_pages(request):
-    """Every live evidence summary, in tree order, fetched once per request."""
-    cached = getattr(request, "_kb_evidence_pages", None)
-    if cached is None:
-        cached = list(
-            public(EvidenceSummaryPage, request)
-            .order_by("path")
-            .only("pk", "title", "path", "depth", "url_path", "theme_id")
-        )
-        request._kb_evidence_pages = cached
-    return cached
-
-
-def hub_urls_by_theme(request):
-    """Theme id -> URL of its evidence summary (the theme hub)."""
-    return {hub.theme_id: hub.get_url(request) for hub in evidence_pages(request) if hub.theme_id}
-
-
-def national_picture(request):
-    """The evidence summary with no theme: the national picture (Section 1 of the report)."""
-    return next((hub for hub in evidence_pages(request) if hub.theme_id is None), None)
-
-
-def _home_and_sections(request, page):
-    """The home page and its live children, fetched in one query and kept on the request."""
-    cached = getattr(request, "_kb_home_and_sections", None)
-    if cached is not None:
-        return cached
-    if page is not None and getattr(page, "depth", 0) >= 2:
-        home_path = page.path[: Page.steplen * 2]
-    else:
-        site = Site.find_for_request(request)
-        home_path = site.root_page.path if site else None
-    home, sections = None, []
-    if home_path:
-        pages = (
-            public(Page, request)
-            .filter(Q(path=home_path) | Q(depth=3, path__startswith=home_path))
-            .order_by("path")
-            .only("pk", "title", "path", "depth", "url_path", "content_type_id")
-        )
-        for candidate in pages:
-            if candidate.depth == 2:
-                home = candidate
-            else:
-                sections.append(candidate)
-    request._kb_home_and_sections = (home, sections)
-    return home, sections
-
-
-def site_sections(request, page=None):
-    """The section indexes under the home page with their URLs, for navigation.
-
-    Header, footer and home page all use it; it costs one query a request.
-    """
-    cached = getattr(request, "_kb_site_sections", None)
-    if cached is not None:
-        return cached
-    sections = []
-    for child in _home_and_sections(request, page)[1]:
-        url = child.get_url(request)
-        if url:
-            sections.append(
-                {
-                    "label": child.title,
-                    "url": url,
-                    "path": child.path,
-                    "model": child.specific_class,
-                    "current": request.path.startswith(url),
-                    "is_page": request.path == url,
-                }
-            )
-    request._kb_site_sections = sections
-    return sections
-
-
-def breadcrumb_trail(request, page):
-    """(title, url) pairs from Home down to the page's parent.
-
-    Pages up to two levels under home reuse the navigation query; deeper ones ask the tree.
-    """
-    if page is None or getattr(page, "depth", 0) <= 2:
-        return []
-    home, _ = _home_and_sections(request, page)
-    if home is None:
-        return []
-    trail = [{"title": "Home", "url": home.get_url(request)}]
-    if page.depth == 3:
-        return trail
-    section = next(
-        (s for s in site_sections(request, page) if page.path.startswith(s["path"])), None
-    )
-    if page.depth == 4 and section is not None:
-        return [*trail, {"title": section["label"], "url": section["url"]}]
-    ancestors = page.get_ancestors().filter(depth__gt=2).only("pk", "title", "path", "url_path")
-    return trail + [{"title": a.title, "url": a.get_url(request)} for a in ancestors]
-
-
-def section_url(request, page, model):
-    """URL of the section index of the given page type (e.g. AreaIndexPage), or ''."""
-    return next(
-        (item["url"] for item in site_sections(request, page) if item["model"] is model), ""
-    )
-
-
-def theme_links(themes, hub_urls):
-    """Themes as (name, url) pairs: the hub where there is one, else a filtered search."""
-    return [{"theme": theme, "url": theme_url(theme, hub_urls)} for theme in themes]
-
-
-def area_links(areas, request):
-    """Areas with their area page URL where one is published."""
-    links = []
-    for area in areas:
-        page = getattr(area, "page", None)
-        url = page.get_url(request) if page is not None and page.live else ""
-        links.append({"area": area, "url": url})
-    return links
-
-
+@context_for(HomePage)
 def home_context(page, request):
     """Theme tiles with counts, latest case studies, the "what works" ranking, areas to pick."""
     themes = list(Theme.objects.prefetch_related("children"))
@@ -284,13 +145,16 @@ def what_works(request):
                     for summary in evidence_by_intervention[intervention.pk]
                 ],
                 "case_study_count": case_study_counts[intervention.pk],
-                "case_studies_url": search_url(intervention=intervention.slug, type="case_study"),
+                "case_studies_url": url_with_query(
+                    SEARCH_ROUTE, intervention=intervention.slug, type="case_study"
+                ),
             }
         )
     chart = charts.intervention_contribution_chart(interventions)
     return {"rows": rows, "chart": chart}
 
 
+@context_for(EvidenceSummaryPage)
 def evidence_context(page, request):
     """The theme hub: its figures as charts, its recommendation table, and the theme's practice."""
     statistics = list(page.key_statistics.all())
@@ -331,10 +195,11 @@ def evidence_context(page, request):
         .select_related("publisher")
         .order_by("title")
     )
-    context["theme_search_url"] = search_url(theme=[member.slug for member in family])
+    context["theme_search_query"] = theme_search_query(theme)
     return context
 
 
+@context_for(CaseStudyPage)
 def case_study_context(page, request):
     """At a glance, outcomes, contacts and related items for one case study."""
     hub_urls = hub_urls_by_theme(request)
@@ -351,7 +216,10 @@ def case_study_context(page, request):
         "areas": area_links(page.areas.select_related("page"), request),
         "themes": theme_links(themes, hub_urls),
         "interventions": [
-            {"intervention": intervention, "url": search_url(intervention=intervention.slug)}
+            {
+                "intervention": intervention,
+                "url": url_with_query(SEARCH_ROUTE, intervention=intervention.slug),
+            }
             for intervention in page.interventions.all()
         ],
         "organisations": list(page.organisations.all()),
@@ -367,6 +235,7 @@ def case_study_context(page, request):
     }
 
 
+@context_for(ResourcePage)
 def resource_context(page, request):
     """How to obtain it, who it is for, and where it is used."""
     hub_urls = hub_urls_by_theme(request)
@@ -387,6 +256,7 @@ def resource_context(page, request):
     }
 
 
+@context_for(AreaPage)
 def area_context(page, request):
     """The area's case studies, the themes they cover plus the core ones, and what those hold."""
     area = page.area
@@ -417,10 +287,11 @@ def area_context(page, request):
             .order_by("title")
         ),
         "news": list(public(NewsPage, request).filter(areas=area).order_by("-date", "title")),
-        "area_search_url": search_url(area=area.slug),
+        "area_search_query": query_string(area=area.slug),
     }
 
 
+@context_for(NewsPage)
 def news_context(page, request):
     hub_urls = hub_urls_by_theme(request)
     return {
@@ -430,6 +301,7 @@ def news_context(page, request):
     }
 
 
+@context_for(AreaIndexPage)
 def area_index_context(page, request):
     """The index's area pages, split into annex and other areas, each with its case studies."""
     counts = defaultdict(int)
@@ -445,3 +317,14 @@ def area_index_context(page, request):
         "annex_rows": [row for row in rows if row["page"].area.is_annex_area],
         "other_rows": [row for row in rows if not row["page"].area.is_annex_area],
     }
+
+
+@context_for(IndexPage)
+def index_context(page, request):
+    """A section index lists its live children (`listing_queryset`) as `children`."""
+    return {"children": list(page.listing_queryset())}
+
+
+@context_for(GlossaryPage)
+def glossary_context(page, request):
+    return {"terms": GlossaryTerm.objects.all()}
