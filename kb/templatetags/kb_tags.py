@@ -1,5 +1,6 @@
 """Template helpers for the public site: page metadata, site sections, text and figures."""
 
+import json
 import re
 
 from django import template
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from kb.charts import format_number, format_value
+from kb.citation import citation, json_ld
 from kb.contexts.navigation import breadcrumb_trail
 from kb.contexts.navigation import site_sections as sections_for
 
@@ -129,10 +131,6 @@ def breadcrumbs(context, page):
 @register.simple_tag(takes_context=True)
 def page_json_ld(context, page):
     """schema.org JSON-LD for a case study, resource or evidence summary (kb.citation)."""
-    import json
-
-    from kb.citation import json_ld
-
     request = context.get("request")
     if request is None:
         return ""
@@ -151,6 +149,4 @@ def page_json_ld(context, page):
 @register.simple_tag(takes_context=True)
 def page_citation(context, page):
     """The "Cite this page" facts and Harvard-style text (kb.citation)."""
-    from kb.citation import citation
-
     return citation(page, canonical_url(context, page))
