@@ -72,17 +72,6 @@ def test_a_refused_stale_edit_is_never_autosaved_and_replaces_only_by_choice(bro
         tabs[name] = tab
     edna, eddie = tabs["edna"], tabs["eddie"]
 
-    # Enter in a list's filter box only filters: it never submits (saves) the page.
-    submits = []
-    eddie.on(
-        "request",
-        lambda r: submits.append(r.url) if r.method == "POST" and "/edit/" in r.url else None,
-    )
-    eddie.fill("#id_areas-filter", "Kirkl")
-    eddie.press("#id_areas-filter", "Enter")
-    eddie.get_by_text(re.compile(r"^1 of \d+ shown")).wait_for()
-    assert submits == [] and eddie.url.endswith(edit_url)
-
     # Eddie's own autosave does not make his own "Save draft" stale.
     assert autosave_after(eddie, lambda: eddie.fill("#id_summary", EDDIE))["success"]
     with eddie.expect_navigation():
@@ -118,5 +107,16 @@ def test_a_refused_stale_edit_is_never_autosaved_and_replaces_only_by_choice(bro
         differences.get_by_role("button", name="Replace their version with mine").click()
     assert "Not saved" not in edna.locator(".messages").inner_text()
     assert latest_summary(page_id) == EDNA
+    # Enter in a list's filter box only filters: it never submits (saves) the page.
+    submits = []
+    edna.on(
+        "request",
+        lambda r: submits.append(r.url) if r.method == "POST" and "/edit/" in r.url else None,
+    )
+    edna.fill("#id_areas-filter", "Kirkl")
+    edna.press("#id_areas-filter", "Enter")
+    edna.get_by_text(re.compile(r"^1 of \d+ shown")).wait_for()
+    assert submits == [] and edna.url.endswith(edit_url)
+
     for tab in (edna, eddie):
         tab.context.close()
