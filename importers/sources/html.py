@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from ..heading_rules import load_rules
+from ..suggest import NO_LOCAL_AREA, areas_named, organisations_named
 from ..values import ContentError
 
 # Tags kept for reading structure; everything else is unwrapped (its text kept) or, for the
@@ -616,8 +617,6 @@ def _recognise(text, taxonomy, extraction):
     """Areas and organisations the page names, by their names in the taxonomy. Areas follow the
     suggestions' rule (importers.suggest.areas_named): whole place names, the most specific,
     national only when no local area is named."""
-    from ..suggest import NO_LOCAL_AREA, areas_named, organisations_named
-
     by_pk = {area.pk: area for area in taxonomy["areas"]}
     named = [s for s in areas_named(text, taxonomy["areas"]) if s.why != NO_LOCAL_AREA]
     extraction.areas = [by_pk[s.pk] for s in named]
