@@ -253,12 +253,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "json": {"()": "config.logs.JsonFormatter"},
     },
-    "filters": {"redact_pack_tokens": {"()": "config.logs.RedactPackTokens"}},
+    "filters": {
+        "request_path_only": {"()": "config.logs.RequestPathOnly"},
+        "redact_pack_tokens": {"()": "config.logs.RedactPackTokens"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["redact_pack_tokens"],
+            "filters": ["request_path_only", "redact_pack_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
