@@ -6,6 +6,6 @@ class SearchConfig(AppConfig):
     verbose_name = "Search"
 
     def ready(self):
-        from search import signals
+        from search import checks, signals  # noqa: F401 - checks registers itself
 
         signals.connect()
