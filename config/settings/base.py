@@ -217,6 +217,10 @@ KB_SEARCH_ENGINE = os.environ.get("KB_SEARCH_ENGINE", "embedded")
 KB_SEARCH_INDEX_PATH = Path(
     os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3")
 )
+# Where the processes of one server share what they know about the cluster (search.cluster_outage:
+# "down until T"), so one request per check interval, not one per worker, pays a timeout.
+# Local disk, like the index. Empty: each process finds out for itself.
+KB_SEARCH_STATE_DIR = os.environ.get("KB_SEARCH_STATE_DIR", str(KB_SEARCH_INDEX_PATH.parent))
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")  # user:password@ allowed (basic auth)
 OPENSEARCH_API_KEY = os.environ.get("OPENSEARCH_API_KEY", "")
 OPENSEARCH_CA_CERTS = os.environ.get("OPENSEARCH_CA_CERTS", "")
