@@ -7,6 +7,8 @@ MANAGE := $(PY) manage.py
 UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORD_LIST := /usr/share/dict/british-english
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo -n) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: run setup deps test lint check-django pytest bench relevance format clean-index \
 	opensearch opensearch-jars opensearch-stop run-opensearch serve-production
@@ -23,7 +25,15 @@ setup: deps
 	$(MANAGE) load_initial_data
 	$(MANAGE) dev_admin
 
-deps: $(VENV)/.installed node_modules/.installed
+deps: $(VENV)/.installed node_modules/.installed $(WORD_LIST)
+
+# Debian's British English word list (package wbritish): search's dictionary of correct words
+# (search/dictionary.py), so spelling correction leaves real words alone. Installed as root
+# without prompting; otherwise through `sudo -n`, which fails rather than asks.
+$(WORD_LIST):
+	$(APT_GET) install -y -qq wbritish >/dev/null || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq wbritish >/dev/null; }
+	test -s $@
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)

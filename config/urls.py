@@ -21,6 +21,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("", include("support.urls")),
     path("", include("search.urls")),
+    path("", include("alerts.urls")),
+    path("", include("opendata.urls")),
     path("", include("kb.urls")),
 ]
 

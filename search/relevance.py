@@ -2,6 +2,8 @@
 
 Judgements live in tests/relevance/judgements.yaml. success@3 means every judged page is in the
 top 3; the reciprocal rank is 1/rank of the first judged page (0 when none is in the top 20).
+Scores are given overall and by kind of query (the `kind` before any parenthesis), so a rule
+that helps one kind of query and hurts another shows up.
 """
 
 from __future__ import annotations
@@ -17,12 +19,27 @@ from search.engines import SearchRequest
 JUDGEMENTS_FILE = Path(settings.BASE_DIR) / "tests" / "relevance" / "judgements.yaml"
 DEPTH = 20
 
+# Each judged query belongs to a batch. `core` is the set every engine is held to in the test
+# suite; `practitioner` (issue 22: full questions, long descriptions of a local problem, jargon
+# and lay words) is scored by `search_relevance` and asserted once best match is wired in, by
+# adding it to ASSERTED_BATCHES.
+CORE = "core"
+PRACTITIONER = "practitioner"
+BATCHES = (CORE, PRACTITIONER)
+ASSERTED_BATCHES = (CORE,)
+
 
 @dataclass
 class Judgement:
     query: str
     kind: str
     expected: list[str]
+    batch: str = CORE
+
+    @property
+    def kind_group(self) -> str:
+        """The kind without its explanation: "synonym (the content says SUDI)" is "synonym"."""
+        return self.kind.split(" (", 1)[0]
 
 
 @dataclass
@@ -42,8 +59,29 @@ class Outcome:
         return set(self.judgement.expected) <= set(self.urls[:3])
 
 
+class JudgementsFileError(ValueError):
+    """A malformed entry in the judgements file (the message names the entry)."""
+
+
 def load_judgements(path=JUDGEMENTS_FILE) -> list[Judgement]:
-    return [Judgement(**entry) for entry in yaml.safe_load(Path(path).read_text())]
+    judgements = []
+    for number, entry in enumerate(yaml.safe_load(Path(path).read_text()), start=1):
+        try:
+            judgement = Judgement(**entry)
+        except TypeError as error:
+            raise JudgementsFileError(f"judgement {number}: {error}") from None
+        if judgement.batch not in BATCHES:
+            raise JudgementsFileError(
+                f"judgement {number} ({judgement.query!r}): batch {judgement.batch!r} "
+                f"is not one of {', '.join(BATCHES)}"
+            )
+        judgements.append(judgement)
+    return judgements
+
+
+def asserted_judgements(path=JUDGEMENTS_FILE) -> list[Judgement]:
+    """The judged queries the test suites hold every engine to (see ASSERTED_BATCHES)."""
+    return [j for j in load_judgements(path) if j.batch in ASSERTED_BATCHES]
 
 
 def page_url(url: str) -> str:
@@ -74,3 +112,16 @@ def summary(outcomes) -> tuple[float, float]:
     mrr = sum(o.reciprocal_rank for o in outcomes) / count
     success = sum(o.success_at_3 for o in outcomes) / count
     return mrr, success
+
+
+def by_kind(outcomes) -> dict[str, list[Outcome]]:
+    """Outcomes grouped by kind of query, largest group first (then by name)."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        groups.setdefault(outcome.judgement.kind_group, []).append(outcome)
+    return dict(sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])))
+
+
+def by_batch(outcomes) -> dict[str, list[Outcome]]:
+    groups = {batch: [o for o in outcomes if o.judgement.batch == batch] for batch in BATCHES}
+    return {batch: group for batch, group in groups.items() if group}

@@ -11,6 +11,7 @@ import logging
 
 from django.http import HttpRequest
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
 
 from search.engines import (
@@ -51,6 +52,25 @@ def search_url(query="", filters=None, sort="relevance", page=1) -> str:
     if page > 1:
         params.append(("page", page))
     return "/search/" + ("?" + urlencode(params) if params else "")
+
+
+def feed_query_string(request: SearchRequest) -> str:
+    """The query string a feed or alert keeps: the words and filters (no sort, no page)."""
+    params = [("q", request.query)] if request.query else []
+    for facet in FACETS:
+        params.extend((facet.name, value) for value in request.filters.get(facet.name, ()))
+    return urlencode(params)
+
+
+def search_feed_url(request: SearchRequest) -> str:
+    query_string = feed_query_string(request)
+    return "/search/feed.atom" + ("?" + query_string if query_string else "")
+
+
+def alert_signup_url(request: SearchRequest) -> str:
+    """Where "Get emails about this search" goes (the alerts app's sign-up, same query string)."""
+    query_string = feed_query_string(request)
+    return reverse("alert-subscribe") + ("?" + query_string if query_string else "")
 
 
 def without(filters, facet_name, value=None):
@@ -161,6 +181,8 @@ def present(search_request: SearchRequest, response, engine) -> dict:
         "previous_url": page_url(page - 1) if page > 1 else None,
         "next_url": page_url(page + 1) if page < response.pages else None,
         "widen": widen,
+        "feed_url": search_feed_url(search_request),
+        "alert_signup_url": alert_signup_url(search_request),
         "first_result_number": search_request.offset + 1,
         "last_result_number": search_request.offset + len(response.hits),
     }

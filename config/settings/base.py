@@ -24,6 +24,8 @@ INSTALLED_APPS = [
     "importers",
     "editorial",
     "support.apps.SupportConfig",
+    "alerts.apps.AlertsConfig",
+    "opendata.apps.OpenDataConfig",
     "axes",
     "csp",
     "ninja",  # so /api/docs serves Swagger UI from our static files, not a CDN
@@ -209,6 +211,27 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: nothing loads from another host, and no user's email hash leaves.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "pptx", "txt", "xlsx"]
+
+# Open data (/data/, opendata/): where the files are written, and the licence, attribution and
+# publisher they carry. The report's material is Crown copyright; the default licence is the
+# Open Government Licence v3.0, under which Crown copyright material is published for re-use.
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", VAR_DIR / "open-data"))
+OPEN_DATA_LICENCE_NAME = os.environ.get("OPEN_DATA_LICENCE_NAME", "Open Government Licence v3.0")
+OPEN_DATA_LICENCE_URL = os.environ.get(
+    "OPEN_DATA_LICENCE_URL",
+    "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+)
+OPEN_DATA_ATTRIBUTION = os.environ.get(
+    "OPEN_DATA_ATTRIBUTION",
+    "Contains public sector information licensed under the Open Government Licence v3.0.",
+)
+OPEN_DATA_REPORT_SOURCE = os.environ.get(
+    "OPEN_DATA_REPORT_SOURCE",
+    "Report material is Crown copyright, from the Department of Health report Tackling health "
+    "inequalities in infant and maternal health outcomes (Infant Mortality National Support "
+    "Team, 2010).",
+)
+OPEN_DATA_PUBLISHER = os.environ.get("OPEN_DATA_PUBLISHER", WAGTAIL_SITE_NAME)
 
 # Public search: which engine answers (embedded, opensearch or elasticsearch) and where the
 # embedded index lives (also the cluster engines' fallback). Flat settings, one per environment

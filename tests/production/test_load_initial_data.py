@@ -120,7 +120,7 @@ def test_load_content_rerun_after_a_kill_leaves_the_index_complete_and_check_say
 
     check = manage(env, "check")
     assert check.returncode == 1, check.stdout + check.stderr
-    assert "(search.E001) the embedded search index disagrees with the database" in check.stderr
+    assert "(search.E002) the embedded search index disagrees with the database" in check.stderr
     assert f"{published - indexed_count(index)} published page(s) missing" in check.stderr
 
     rerun = manage(env, "load_content")

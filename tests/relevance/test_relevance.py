@@ -3,9 +3,23 @@
 import pytest
 
 from search.engines import get_engine
-from search.relevance import engine_urls, load_judgements
+from search.relevance import (
+    ASSERTED_BATCHES,
+    PRACTITIONER,
+    JudgementsFileError,
+    Outcome,
+    asserted_judgements,
+    by_batch,
+    by_kind,
+    engine_urls,
+    load_judgements,
+    summary,
+)
+from search.text import words
 
-JUDGEMENTS = load_judgements()
+ALL_JUDGEMENTS = load_judgements()
+# The batches the suite holds the engine to (search.relevance.ASSERTED_BATCHES).
+JUDGEMENTS = asserted_judgements()
 
 
 @pytest.mark.django_db
@@ -17,11 +31,12 @@ def test_judged_pages_are_in_the_top_3(judgement):
 
 
 def test_judgements_cover_every_kind_the_issue_asks_for():
-    kinds = " ".join(j.kind for j in JUDGEMENTS)
+    core = [j for j in ALL_JUDGEMENTS if j.batch == "core"]
+    kinds = " ".join(j.kind for j in core)
     for kind in ("synonym", "acronym", "typo", "place name", "concept"):
         assert kind in kinds
-    assert len(JUDGEMENTS) >= 80
-    assert len({j.query for j in JUDGEMENTS}) == len(JUDGEMENTS)
+    assert len(core) >= 80
+    assert len({j.query.lower() for j in ALL_JUDGEMENTS}) == len(ALL_JUDGEMENTS)
 
     def count(kind):
         return sum(j.kind.startswith(kind) for j in JUDGEMENTS)
@@ -31,12 +46,90 @@ def test_judgements_cover_every_kind_the_issue_asks_for():
     assert count("topic and place name") >= 10
 
 
+def test_practitioner_judgements_are_the_kinds_issue_22_asks_for():
+    practitioner = [j for j in ALL_JUDGEMENTS if j.batch == PRACTITIONER]
+    groups = {
+        kind: len(group) for kind, group in by_kind([Outcome(j, []) for j in practitioner]).items()
+    }
+    assert len(practitioner) >= 40
+    assert groups.get("question", 0) >= 15
+    assert groups.get("long", 0) >= 10
+    assert groups.get("jargon", 0) >= 10
+    assert set(groups) == {"question", "long", "jargon"}
+    for judgement in practitioner:
+        if judgement.kind_group == "long":
+            assert len(words(judgement.query)) >= 15, judgement.query
+
+
+@pytest.mark.django_db
+def test_every_judged_page_is_a_live_page():
+    """A judgement naming a page that does not exist could never be met: catch the typo here."""
+    from wagtail.models import Page
+
+    live = {page.url for page in Page.objects.live().public().specific()}
+    for judgement in ALL_JUDGEMENTS:
+        assert judgement.expected, judgement.query
+        assert set(judgement.expected) <= live, (judgement.query, set(judgement.expected) - live)
+
+
+def test_a_judgement_with_an_unknown_batch_or_field_is_refused_by_number(tmp_path):
+    path = tmp_path / "judgements.yaml"
+    path.write_text(
+        "- {query: a, kind: b, expected: [/x/]}\n- {query: c, kind: d, expected: [/y/], batch: later}\n"
+    )
+    with pytest.raises(JudgementsFileError, match="judgement 2 .'c'.: batch 'later' is not one of"):
+        load_judgements(path)
+    path.write_text("- {query: a, kind: b, expected: [/x/], note: z}\n")
+    with pytest.raises(JudgementsFileError, match="judgement 1: .*'note'"):
+        load_judgements(path)
+
+
+def test_scores_by_kind_and_by_batch():
+    def judged(query, kind, batch="core"):
+        from search.relevance import Judgement
+
+        return Judgement(query=query, kind=kind, expected=["/a/"], batch=batch)
+
+    outcomes = [
+        Outcome(judged("q1", "synonym (the content says x)"), ["/a/", "/b/"]),
+        Outcome(judged("q2", "synonym"), ["/b/", "/c/", "/d/", "/a/"]),
+        Outcome(judged("q3", "question", PRACTITIONER), ["/b/", "/a/"]),
+    ]
+    kinds = by_kind(outcomes)
+    assert list(kinds) == ["synonym", "question"]
+    assert summary(kinds["synonym"]) == (pytest.approx((1 + 1 / 4) / 2), 0.5)
+    assert summary(kinds["question"]) == (0.5, 1.0)
+    batches = by_batch(outcomes)
+    assert [len(batches["core"]), len(batches[PRACTITIONER])] == [2, 1]
+
+
 @pytest.mark.django_db
 def test_targets_on_the_judged_queries():
     from search.relevance import evaluate, summary
 
     mrr, success = summary(evaluate(JUDGEMENTS, lambda q: engine_urls(get_engine(), q)))
     assert mrr >= 0.90 and success >= 0.95, (mrr, success)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    PRACTITIONER not in ASSERTED_BATCHES,
+    reason="issue 22: asserted once best match is wired in (search.relevance.ASSERTED_BATCHES)",
+)
+def test_issue_22_targets_for_questions_and_long_queries():
+    """Issue 22's targets, by kind: a rule that helps one kind and hurts another fails here."""
+    from search.relevance import evaluate
+
+    outcomes = evaluate(ALL_JUDGEMENTS, lambda q: engine_urls(get_engine(), q))
+    assert [o.judgement.query for o in outcomes if not o.urls] == []
+    kinds = by_kind(outcomes)
+    for label, group in [
+        ("all", outcomes),
+        ("question", kinds["question"]),
+        ("long", kinds["long"]),
+    ]:
+        mrr, success = summary(group)
+        assert mrr >= 0.92 and success >= 0.95, (label, mrr, success)
 
 
 @pytest.mark.django_db
@@ -89,3 +182,27 @@ def test_a_query_no_page_fully_matches_says_so(client):
     assert body["warnings"] == [PARTIAL_NOTICE]
     page = client.get("/search/", {"q": "genetics zebra"})
     assert "No page matched every word you typed" in page.content.decode()
+
+
+def test_the_relevance_command_summarises_all_then_batches_then_kinds():
+    from search.management.commands.search_relevance import summary_rows
+    from search.relevance import Judgement
+
+    judged = [
+        Judgement(query="q1", kind="typo", expected=["/a/"]),
+        Judgement(query="q2", kind="question", expected=["/a/"], batch=PRACTITIONER),
+    ]
+    columns = [
+        ("embedded", [Outcome(judged[0], ["/a/"]), Outcome(judged[1], ["/b/"])]),
+        ("wagtail", [Outcome(judged[0], []), Outcome(judged[1], ["/a/"])]),
+    ]
+    rows = [
+        (label, [summary(group) for group in groups]) for label, groups in summary_rows(columns)
+    ]
+    assert rows == [
+        ("all", [(0.5, 0.5), (0.5, 0.5)]),
+        ("batch core", [(1.0, 1.0), (0.0, 0.0)]),
+        ("batch practitioner", [(0.0, 0.0), (1.0, 1.0)]),
+        ("kind question", [(0.0, 0.0), (1.0, 1.0)]),
+        ("kind typo", [(1.0, 1.0), (0.0, 0.0)]),
+    ]

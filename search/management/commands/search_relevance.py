@@ -1,5 +1,5 @@
-"""`manage.py search_relevance`: MRR and success@3 per judged query, for each engine side by side
-with Wagtail's database search.
+"""`manage.py search_relevance`: MRR and success@3 per judged query, then overall, by batch and by
+kind of query, for each engine side by side with Wagtail's database search.
 
 A cluster engine (opensearch, elasticsearch) is scored on a throwaway index
 (`<prefix>-relevance-<random>`) built from the published pages now, and deleted afterwards: the
@@ -13,6 +13,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from search.engines import CLUSTER_ENGINES, ENGINE_NAMES, EngineUnavailable, get_engine
 from search.relevance import (
+    BATCHES,
+    by_batch,
+    by_kind,
     engine_urls,
     evaluate,
     load_judgements,
@@ -31,12 +34,19 @@ class Command(BaseCommand):
             choices=ENGINE_NAMES,
             help="An engine to score; repeat for several. Default: KB_SEARCH_ENGINE.",
         )
+        parser.add_argument(
+            "--batch",
+            choices=BATCHES,
+            help="Score only this batch of judged queries. Default: all of them.",
+        )
 
     def handle(self, *args, **options):
         from django.conf import settings
 
         names = options.get("engine") or [settings.KB_SEARCH_ENGINE]
         judgements = load_judgements()
+        if options.get("batch"):
+            judgements = [j for j in judgements if j.batch == options["batch"]]
         columns = []
         for name in dict.fromkeys(names):
             try:
@@ -49,19 +59,28 @@ class Command(BaseCommand):
         head = "".join(f" {name[:10] + ' RR':>13} {'@3':>3}" for name, _ in columns)
         write(f"{'query':<40} {'kind':<22}{head}")
         for row, judgement in enumerate(judgements):
-            kind = judgement.kind.split(" (")[0]
             cells = "".join(
                 f" {outcomes[row].reciprocal_rank:>13.2f} "
                 f"{'yes' if outcomes[row].success_at_3 else 'no':>3}"
                 for _, outcomes in columns
             )
-            write(f"{judgement.query[:40]:<40} {kind[:22]:<22}{cells}")
+            write(f"{judgement.query[:40]:<40} {judgement.kind_group[:22]:<22}{cells}")
         write("")
-        write(f"{'overall':<40} {'MRR':>12} {'success@3':>10}")
-        for name, outcomes in columns:
-            mrr, success = summary(outcomes)
-            label = "wagtail database search" if name == "wagtail" else f"{name} engine"
-            write(f"{label:<40} {mrr:>12.3f} {success:>10.0%}")
+        head = "".join(f" {name[:10] + ' MRR':>14} {'@3':>4}" for name, _ in columns)
+        write(f"{'queries':<34} {'n':>4}{head}")
+        for label, groups in summary_rows(columns):
+            cells = "".join(" {:>14.3f} {:>4.0%}".format(*summary(group)) for group in groups)
+            write(f"{label[:34]:<34} {len(groups[0]):>4}{cells}")
+
+
+def summary_rows(columns):
+    """(label, one group of outcomes per column): all queries, then each batch, then each kind."""
+    first = columns[0][1]
+    yield "all", [outcomes for _, outcomes in columns]
+    for batch in by_batch(first):
+        yield f"batch {batch}", [by_batch(outcomes)[batch] for _, outcomes in columns]
+    for kind in by_kind(first):
+        yield f"kind {kind}", [by_kind(outcomes)[kind] for _, outcomes in columns]
 
 
 class scored_engine:

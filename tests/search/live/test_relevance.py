@@ -7,12 +7,12 @@ import pytest
 
 from search.documents import all_documents
 from search.engines.es_query import SpellingRules
-from search.relevance import engine_urls, load_judgements, summary
+from search.relevance import asserted_judgements, engine_urls, summary
 from search.synonyms import get_thesaurus
 
 from .backends import dispose, live_engine
 
-JUDGEMENTS = load_judgements()
+JUDGEMENTS = asserted_judgements()
 
 # Marked as database tests so pytest-django runs them with the other database tests, before the
 # browser tests: after those, Playwright's event loop is still running in this thread and the
