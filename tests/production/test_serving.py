@@ -95,7 +95,7 @@ def test_healthz_is_503_when_the_index_is_missing_and_names_the_fault_without_pa
 def test_healthz_answers_plain_http_while_pages_redirect_to_https(production_env_vars):
     """Finding 5 (issue 24): a load balancer's check over http must see 200, not 301."""
     script = (
-        "from django.test import Client; c = Client(); "
+        "from django.test import Client; c = Client(SERVER_NAME='localhost'); "
         "print(c.get('/healthz').status_code, c.get('/').status_code, "
         "c.get('/healthz/').status_code, c.get('/healthzz').status_code)"
     )
