@@ -59,9 +59,11 @@ def _unrelated(sender) -> bool:
 
 def bump_generation(sender=None, **kwargs) -> None:
     from kb.models import PageCacheGeneration
+    from kb.page_context import forget_shared_sections
 
     if _unrelated(sender):
         return
+    forget_shared_sections()  # this connection may see the change before it commits
     try:
         with transaction.atomic():  # a savepoint: a failure here never spoils the writer's work
             updated = PageCacheGeneration.objects.filter(pk=1).update(value=F("value") + 1)

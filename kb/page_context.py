@@ -114,6 +114,59 @@ def _home_and_sections(request, page):
     return home, sections
 
 
+# The sections of each host's home page, for pages that are not Wagtail pages (/search/, the API
+# docs, ...), which the page cache never stores: kept in this process until content changes.
+# Key: (host, page cache generation); only the current generation is kept.
+_SECTIONS_BY_HOST: dict[tuple[str, int], list[dict]] = {}
+
+
+def forget_shared_sections() -> None:
+    """Content changed in this process (kb.page_cache bumps the generation): drop the copies.
+
+    Other processes see the new generation; this one may be inside the writing transaction,
+    which could still roll back to the old number, so its copies go at once.
+    """
+    _SECTIONS_BY_HOST.clear()
+
+
+def _section_links(request, page) -> list[dict]:
+    links = []
+    for child in _home_and_sections(request, page)[1]:
+        url = child.get_url(request)
+        if url:
+            links.append(
+                {
+                    "label": child.title,
+                    "url": url,
+                    "path": child.path,
+                    "model": child.specific_class,
+                }
+            )
+    return links
+
+
+def _shared_section_links(request) -> list[dict]:
+    """The home page's sections for this host, from memory while no content has changed.
+
+    One query (the page cache's generation number, bumped by every content write) instead of
+    three (the site, the view restrictions, the pages): the search page, whose query string
+    keeps it out of the page cache, renders the header and footer on every request.
+    """
+    from kb.page_cache import current_generation
+
+    generation = current_generation()
+    if generation is None:
+        return _section_links(request, None)
+    key = (request.get_host(), generation)
+    links = _SECTIONS_BY_HOST.get(key)
+    if links is None:
+        links = _section_links(request, None)
+        for stale in [k for k in _SECTIONS_BY_HOST if k[1] != generation]:
+            _SECTIONS_BY_HOST.pop(stale, None)
+        _SECTIONS_BY_HOST[key] = links
+    return links
+
+
 def site_sections(request, page=None):
     """The section indexes under the home page with their URLs, for navigation.
 
@@ -122,20 +175,15 @@ def site_sections(request, page=None):
     cached = getattr(request, "_kb_site_sections", None)
     if cached is not None:
         return cached
-    sections = []
-    for child in _home_and_sections(request, page)[1]:
-        url = child.get_url(request)
-        if url:
-            sections.append(
-                {
-                    "label": child.title,
-                    "url": url,
-                    "path": child.path,
-                    "model": child.specific_class,
-                    "current": request.path.startswith(url),
-                    "is_page": request.path == url,
-                }
-            )
+    links = _section_links(request, page) if page is not None else _shared_section_links(request)
+    sections = [
+        {
+            **link,
+            "current": request.path.startswith(link["url"]),
+            "is_page": request.path == link["url"],
+        }
+        for link in links
+    ]
     request._kb_site_sections = sections
     return sections
 
