@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from search.engines import SearchRequest, get_engine
 from search.matching import describe_search, every_hit, search_key
-from search.views import feed_query_string
 
 from .models import search_hash
 
@@ -32,8 +31,3 @@ def preview(search_request: SearchRequest):
 def matching(engine, search_request: SearchRequest):
     """Every page the search lists now, as `search.matching.WholeResult`."""
     return every_hit(engine, search_request)
-
-
-def results_path(search_request: SearchRequest) -> str:
-    query_string = feed_query_string(search_request)
-    return "/search/" + ("?" + query_string if query_string else "")

@@ -28,11 +28,13 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from search.engines import get_engine
+from search.links import results_url
 
 from . import emails
 from .models import PERIODS, AlertEmail, SentPage, SignupAttempt, Subscription
-from .searches import matching, request_for, results_path
+from .searches import matching, request_for
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +98,7 @@ def queue_alerts(now, engine, report: RunReport) -> None:
     # Pages published or updated after `now` are left for the next run, which starts there.
     changed = {
         pk: (first, last)
-        for pk, first, last in Page.objects.live()
-        .public()
+        for pk, first, last in public(Page)
         .filter(last_published_at__gt=since, last_published_at__lte=now)
         .values_list("pk", "first_published_at", "last_published_at")
     }
@@ -162,7 +163,7 @@ def write_batch(batch, blocks, now) -> int:
                     subscription_id=sub.pk,
                     subject=emails.alert_subject(sub.description, len(pages)),
                     body=emails.alert_body(
-                        sub, parts, sub.matched_until, results_path(search_request)
+                        sub, parts, sub.matched_until, results_url(search_request)
                     ),
                 )
             )

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from config.security import client_ip
 from search.engines import EngineUnavailable, InvalidSearchRequest
-from search.views import feed_query_string, filters_from
+from search.links import filters_from, results_url, search_query_string
 
 from . import signup
 from .forms import FrequencyForm, SubscribeForm
 from .links import make_token, read_token
 from .models import FREQUENCIES, Subscription
-from .searches import canonical, preview, request_for, results_path
+from .searches import canonical, preview, request_for
 
 GONE_MESSAGE = "This link has expired or is not valid."
 
@@ -64,8 +64,8 @@ def subscribe(request):
         "form": form,
         "description": description,
         "total": total,
-        "query_string": feed_query_string(search_request),
-        "results_url": results_path(search_request),
+        "query_string": search_query_string(search_request),
+        "results_url": results_url(search_request),
     }
     return render(request, "alerts/subscribe.html", context, status=status)
 

@@ -26,7 +26,7 @@ urlpatterns = [
     path("", include("kb.urls")),
 ]
 
-if settings.DEBUG:
+if settings.DEBUG:  # serving uploads from Django is for development only
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

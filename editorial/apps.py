@@ -9,6 +9,7 @@ class EditorialConfig(AppConfig):
     verbose_name = "Editorial workflow"
 
     def ready(self):
+        # Start-up imports: roles imports the page models, which exist only once apps are ready.
         from wagtail.models import Page
 
         from . import roles

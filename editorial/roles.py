@@ -10,6 +10,7 @@ rows until migrate ends, and no pages yet). A knowledge section created later (b
 saved.
 """
 
+from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -109,8 +110,6 @@ def ensure_all():
 
 def on_post_migrate(sender, app_config=None, using="default", apps=None, **kwargs):
     # Permissions for every app exist only once each app's own post_migrate ran; make sure.
-    from django.apps import apps as global_apps
-
     for config in global_apps.get_app_configs():
         create_permissions(config, verbosity=0, using=using)
     with transaction.atomic(using=using):

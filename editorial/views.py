@@ -3,12 +3,14 @@
 import csv
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin import messages
+from wagtail.admin.views.pages.create import AddSubpageView
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.models import Page, get_page_models
@@ -104,11 +106,6 @@ def add_subpage(request, parent_page_id):
     have no children (an area page) or every allowed child exists already (one of each section
     under Home). Where a user could add something, Wagtail's own view runs unchanged.
     """
-    from django.contrib.auth.views import redirect_to_login
-    from django.shortcuts import get_object_or_404
-    from wagtail.admin.views.pages.create import AddSubpageView
-    from wagtail.models import Page
-
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path(), reverse("wagtailadmin_login"))
     parent = get_object_or_404(Page, id=parent_page_id).specific

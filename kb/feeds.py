@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .contexts.links import theme_search_url
+from .contexts.visibility import public
 from .models import CaseStudyPage, EvidenceSummaryPage, ResourcePage, Theme
-from .page_context import theme_search_url
 
 FEED_SIZE = 50
 
@@ -37,7 +38,7 @@ def newest_case_studies_and_resources(theme=None, limit=FEED_SIZE):
     """
     querysets = []
     for model in (CaseStudyPage, ResourcePage):
-        queryset = model.objects.live().public().prefetch_related("themes")
+        queryset = public(model).prefetch_related("themes")
         if theme is not None:
             queryset = queryset.filter(themes__in=theme.family()).distinct()
         querysets.append(queryset.order_by("-first_published_at", "-pk")[:limit])
@@ -100,7 +101,7 @@ class ThemeFeed(LatestFeed):
 
     def link(self, theme):
         """The theme's hub where it has one, else a search over the same themes."""
-        hub = EvidenceSummaryPage.objects.live().public().filter(theme=theme).first()
+        hub = public(EvidenceSummaryPage).filter(theme=theme).first()
         return (hub.url if hub else "") or theme_search_url(theme)
 
     def items(self, theme):

@@ -36,6 +36,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from wagtail.signals import post_page_move
 
+from kb.models import PageCacheGeneration
+
 logger = logging.getLogger(__name__)
 WAGTAIL_PAGE_VIEW = "wagtail_serve"  # the URL name of Wagtail's catch-all page view
 NEVER_STORED = ("private", "no-store", "no-cache")
@@ -43,8 +45,6 @@ NEVER_STORED = ("private", "no-store", "no-cache")
 
 def current_generation() -> int | None:
     """The generation number, or None if its row is missing (then nothing is cached)."""
-    from kb.models import PageCacheGeneration
-
     return PageCacheGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
 
 
@@ -58,8 +58,7 @@ def _unrelated(sender) -> bool:
 
 
 def bump_generation(sender=None, **kwargs) -> None:
-    from kb.models import PageCacheGeneration
-    from kb.page_context import forget_shared_sections
+    from kb.contexts.navigation import forget_shared_sections
 
     if _unrelated(sender):
         return

@@ -1,7 +1,7 @@
 """Write the open data files: every public page as JSON Lines, a CSV per page type with its
 taxonomy, the report's recommendation tables, and a DCAT-AP catalogue of them.
 
-Only live pages anyone may see are exported (`live().public()`): never drafts (a live page's
+Only live pages anyone may see are exported (`kb.contexts.visibility.public`): never drafts (a live page's
 row holds its published content; drafts live in revisions), never view-restricted pages, and
 nothing from the support workspace or alerts. Files are written to a new directory and swapped
 in whole, so a download never sees half a set.
@@ -26,6 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from kb.models import EvidenceSummaryPage, RecommendationRow
 
 from . import catalogue
@@ -47,10 +48,8 @@ def current_dir() -> Path:
 
 def content_fingerprint() -> str:
     """Changes whenever a page is published, unpublished, restricted or deleted (one query)."""
-    facts = (
-        Page.objects.live()
-        .public()
-        .aggregate(count=Count("pk"), newest=Max("last_published_at"), ids=Max("pk"))
+    facts = public(Page).aggregate(
+        count=Count("pk"), newest=Max("last_published_at"), ids=Max("pk")
     )
     newest = facts["newest"].isoformat() if facts["newest"] else ""
     return f"{facts['count']}:{facts['ids']}:{newest}"
@@ -114,8 +113,7 @@ SELECT = {"resource": ["publisher"], "evidence_summary": ["theme"], "area": ["ar
 
 def public_pages(key, model):
     return (
-        model.objects.live()
-        .public()
+        public(model)
         .order_by("pk")
         .select_related(*SELECT.get(key, []))
         .prefetch_related(*PREFETCH[key])
@@ -156,7 +154,7 @@ def export() -> dict:
         writer = csv.writer(out)
         writer.writerow([column.name for column in RECOMMENDATIONS])
         rows = 0
-        public_evidence = EvidenceSummaryPage.objects.live().public()
+        public_evidence = public(EvidenceSummaryPage)
         positions = {}
         for row in (
             RecommendationRow.objects.filter(page__in=public_evidence)

@@ -1,6 +1,6 @@
 """Whether the search cluster is down, known once for every process on this server.
 
-Each gunicorn worker keeps its own circuit breaker (search.engines.resilient). Alone, each
+Each gunicorn worker keeps its own circuit breaker (search.resilience). Alone, each
 would pay a timeout (2 s for an error, up to 8 s for a hang) before falling back, so with N
 workers N requests would. A small file beside the embedded index says "down until T, because
 E" to all of them; when T has passed, the process that takes the probe lock asks the cluster

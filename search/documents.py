@@ -7,6 +7,7 @@ show the label without another database query.
 
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from kb.models import (
     AreaPage,
     CaseStudyPage,
@@ -107,7 +108,7 @@ def searchable_pages(ids=None):
     """Every live, public page that belongs in the index (or those of `ids` that do), specific,
     with everything build_document reads prefetched: one query per relation, not per page."""
     for model in SEARCHABLE_MODELS:
-        queryset = model.objects.live().public()
+        queryset = public(model)
         if ids is not None:
             queryset = queryset.filter(pk__in=ids)
         yield from _with_relations(model, queryset)

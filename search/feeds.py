@@ -16,10 +16,12 @@ from django.http import HttpResponse
 from django.utils.html import strip_tags
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from kb.feeds import FEED_SIZE, PlainTextAtomFeed
 from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
+from search.links import filters_from, results_url, search_feed_url
 from search.matching import WholeResult, describe_search, every_hit
-from search.views import feed_query_string, filters_from, retry_after, search_feed_url
+from search.views import retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -28,8 +30,7 @@ def newest_hits(hits, limit=FEED_SIZE):
     """Hits with their pages' publication dates, last published or updated first."""
     dates = {
         row[0]: row[1:]
-        for row in Page.objects.live()
-        .public()
+        for row in public(Page)
         .filter(pk__in=[hit.id for hit in hits])
         .values_list("pk", "first_published_at", "last_published_at")
     }
@@ -78,8 +79,7 @@ class SearchFeed(Feed):
         )
 
     def link(self, search):
-        query_string = feed_query_string(search.request)
-        return "/search/" + ("?" + query_string if query_string else "")
+        return results_url(search.request)
 
     def feed_url(self, search):
         return search_feed_url(search.request)

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import yaml
 from django.conf import settings
+from wagtail.models import Page
 
+from kb.contexts.visibility import public
+from search.documents import SEARCHABLE_MODELS
 from search.engines import SearchRequest
 
 JUDGEMENTS_FILE = Path(settings.BASE_DIR) / "tests" / "relevance" / "judgements.yaml"
@@ -95,11 +98,7 @@ def engine_urls(engine, query: str) -> list[str]:
 
 def wagtail_urls(query: str) -> list[str]:
     """Wagtail's own database search over the same live pages."""
-    from wagtail.models import Page
-
-    from search.documents import SEARCHABLE_MODELS
-
-    pages = Page.objects.live().public().type(*SEARCHABLE_MODELS).search(query)[:DEPTH]
+    pages = public(Page.objects.type(*SEARCHABLE_MODELS)).search(query)[:DEPTH]
     return [page.url for page in pages]
 
 

@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
+from kb.models import Area, GlossaryTerm, Intervention, Organisation, Theme
 from search import indexing, synonyms
 
 logger = logging.getLogger(__name__)
@@ -145,8 +146,6 @@ def on_taxonomy_deleted(sender, instance, **kwargs):
 
 
 def connect():
-    from kb.models import Area, GlossaryTerm, Intervention, Organisation, Theme
-
     page_published.connect(on_page_published, dispatch_uid="search-page-published")
     page_unpublished.connect(on_page_unpublished, dispatch_uid="search-page-unpublished")
     # sender=Page: one signal per deleted page, not one per table of its model's inheritance.

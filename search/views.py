@@ -11,8 +11,6 @@ import logging
 
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
 
 from search.engines import (
     EngineUnavailable,
@@ -23,6 +21,7 @@ from search.engines import (
 )
 from search.engines.base import search_within_pages
 from search.facets import FACETS, FACETS_BY_NAME, MAX_QUERY_LENGTH, SORTS
+from search.links import alert_signup_url, filters_from, search_feed_url, search_url
 
 logger = logging.getLogger(__name__)
 
@@ -35,42 +34,6 @@ REBUILDING_NOTICE = (
 def retry_after(error: EngineUnavailable) -> int:
     """Seconds a client should wait before asking again (the Retry-After header)."""
     return getattr(error, "retry_after", 30)
-
-
-def filters_from(params) -> dict[str, list[str]]:
-    return {
-        facet.name: params.getlist(facet.name) for facet in FACETS if params.getlist(facet.name)
-    }
-
-
-def search_url(query="", filters=None, sort="relevance", page=1) -> str:
-    params = [("q", query)] if query else []
-    for facet in FACETS:
-        params.extend((facet.name, value) for value in (filters or {}).get(facet.name, ()))
-    if sort != "relevance":
-        params.append(("sort", sort))
-    if page > 1:
-        params.append(("page", page))
-    return "/search/" + ("?" + urlencode(params) if params else "")
-
-
-def feed_query_string(request: SearchRequest) -> str:
-    """The query string a feed or alert keeps: the words and filters (no sort, no page)."""
-    params = [("q", request.query)] if request.query else []
-    for facet in FACETS:
-        params.extend((facet.name, value) for value in request.filters.get(facet.name, ()))
-    return urlencode(params)
-
-
-def search_feed_url(request: SearchRequest) -> str:
-    query_string = feed_query_string(request)
-    return "/search/feed.atom" + ("?" + query_string if query_string else "")
-
-
-def alert_signup_url(request: SearchRequest) -> str:
-    """Where "Get emails about this search" goes (the alerts app's sign-up, same query string)."""
-    query_string = feed_query_string(request)
-    return reverse("alert-subscribe") + ("?" + query_string if query_string else "")
 
 
 def without(filters, facet_name, value=None):

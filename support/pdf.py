@@ -27,7 +27,7 @@ LATIN1_REPLACEMENTS = {
 
 
 def roboto_paths() -> tuple[Path, Path] | None:
-    try:
+    try:  # optional: without the font package the PDF uses the built-in Helvetica
         import font_roboto
     except ImportError:
         return None

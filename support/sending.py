@@ -19,6 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
+
 from .models import Pack, PackSending
 
 logger = logging.getLogger(__name__)
@@ -37,10 +39,7 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
     items = list(pack.items.select_related("topic").order_by("sort_order", "pk"))
     live = {
         page.pk: page
-        for page in Page.objects.live()
-        .public()
-        .filter(pk__in=[item.page_id for item in items])
-        .specific()
+        for page in public(Page).filter(pk__in=[item.page_id for item in items]).specific()
     }
     groups: dict = {}
     for item in items:
@@ -73,6 +72,13 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
         "groups": list(groups.values()),
         "left_out": len(items) - sum(len(g["items"]) for g in groups.values()),
     }
+
+
+def team_from_address(sender_name: str) -> str:
+    """The site's own address (the one the mail server may send from), named for the team
+    member who sent it; replies go to that member (Reply-To)."""
+    name = f"{sender_name}, national support team" if sender_name else "National support team"
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL))
 
 
 def share_path(sending: PackSending) -> str:
@@ -112,13 +118,15 @@ def deliver(sending: PackSending, share_url: str) -> None:
     """One message per recipient (nobody sees the others' addresses)."""
     snapshot = sending.snapshot
     messages = []
+    sender = sending.sent_by
     for recipient in sending.recipients:
         context = {"recipient": recipient, "snapshot": snapshot, "share_url": share_url}
         messages.append(
             EmailMessage(
                 subject=f"Signposting pack: {snapshot['title']}",
                 body=render_to_string("support/email/pack.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
+                from_email=team_from_address(snapshot["sender"]),
+                reply_to=[sender.email] if sender and sender.email else None,
                 to=[formataddr((recipient["name"], recipient["email"]))],
             )
         )

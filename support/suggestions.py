@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kb.models import Theme
 from search.engines import EngineUnavailable, SearchRequest, get_engine
 
 from .topics import CHILD_POVERTY_THEME_SLUG
@@ -95,8 +96,6 @@ def suggest(topics, area=None, child_poverty_theme=None, engine=None) -> list[Su
             hits = _search(engine, type_key, families[topic.pk])
             add(hits, topic, f"{label} on {topic.name}")
     if child_poverty_theme is None:
-        from kb.models import Theme
-
         child_poverty_theme = Theme.objects.filter(slug=CHILD_POVERTY_THEME_SLUG).first()
     if child_poverty_theme is not None:
         hits = _search(engine, "resource", _family(child_poverty_theme))

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kb.models import EvidenceSummaryPage
+
 # Section 1.5: an area chooses two discussion topics from these six (the four core topics,
 # flagged `is_core` on the theme, are always discussed).
 OPTIONAL_TOPIC_SLUGS = (
@@ -66,8 +68,6 @@ def theme_tables() -> dict[int, ThemeTable]:
     """Theme id -> its recommendation table, in table order (Table 1 first)."""
     global _tables, _tables_read_at
     if _tables is None or time.monotonic() - _tables_read_at > TABLES_MAX_AGE_SECONDS:
-        from kb.models import EvidenceSummaryPage
-
         pages = (
             EvidenceSummaryPage.objects.live()
             .exclude(theme=None)

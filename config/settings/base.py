@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every admin route to a private app's models (support...) needs that app's permission.
+    "config.private_apps.PrivateAppsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Inside every middleware that adds headers, so a cached page gets them all (kb.page_cache).
     "kb.page_cache.PublicPageCacheMiddleware",

@@ -18,6 +18,8 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from kb import widgets
+from kb.contexts.registry import page_context
+from kb.contexts.visibility import public
 from kb.forms import CaseStudyPageForm, KnowledgePageForm
 
 from .taxonomy import Area, Intervention, Organisation, Theme
@@ -64,7 +66,20 @@ def split_lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class KnowledgePage(Page):
+class PageContext:
+    """get_context() adds what `kb.contexts` registered for the page's type.
+
+    The models never import the context functions (they query the models); the functions
+    register themselves when the app starts.
+    """
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(page_context(self, request))
+        return context
+
+
+class KnowledgePage(PageContext, Page):
     """Shared behaviour: a summary, where it came from, and a listing label.
 
     `from_report` marks content loaded from the 2010 report: only those pages may say their
@@ -172,7 +187,7 @@ def taxonomy_field(model, help_text):
     return ParentalManyToManyField(model, blank=True, related_name="+", help_text=help_text)
 
 
-class HomePage(Page):
+class HomePage(PageContext, Page):
     intro = models.TextField(blank=True, help_text="The welcome line under the site name.")
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -187,15 +202,8 @@ class HomePage(Page):
     ]
     max_count = 1
 
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import home_context
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(home_context(self, request))
-        return context
-
-
-class IndexPage(Page):
+class IndexPage(PageContext, Page):
     intro = models.TextField(blank=True, help_text="A sentence or two above the listing.")
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["kb.HomePage"]
@@ -204,18 +212,9 @@ class IndexPage(Page):
     class Meta:
         abstract = True
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        context.update(self.listing_context(request))
-        return context
-
-    def listing_context(self, request):
-        """What the index template lists; by default its live children as `children`."""
-        return {"children": list(self.listing_queryset())}
-
     def listing_queryset(self):
-        model = self.child_model()
-        return model.objects.child_of(self).live().public().order_by("title")
+        """The live children anyone may see, A to Z (each index may order them its own way)."""
+        return public(self.child_model().objects.child_of(self)).order_by("title")
 
 
 class CaseStudyIndexPage(IndexPage):
@@ -254,11 +253,6 @@ class AreaIndexPage(IndexPage):
     def child_model(self):
         return AreaPage
 
-    def listing_context(self, request):
-        from kb.page_context import area_index_context
-
-        return area_index_context(self, request)
-
     def listing_queryset(self):
         return super().listing_queryset().select_related("area").order_by("area__name")
 
@@ -273,19 +267,12 @@ class NewsIndexPage(IndexPage):
         return super().listing_queryset().order_by("-date", "title")
 
 
-class GlossaryPage(Page):
+class GlossaryPage(PageContext, Page):
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["kb.HomePage"]
     subpage_types = []
     max_count = 1
-
-    def get_context(self, request, *args, **kwargs):
-        from .taxonomy import GlossaryTerm
-
-        context = super().get_context(request, *args, **kwargs)
-        context["terms"] = GlossaryTerm.objects.all()
-        return context
 
 
 class CaseStudyPage(ReviewedPage):
@@ -395,13 +382,6 @@ class CaseStudyPage(ReviewedPage):
     @property
     def award_list(self):
         return split_lines(self.awards)
-
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import case_study_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(case_study_context(self, request))
-        return context
 
 
 class InlineRow(Orderable):
@@ -558,13 +538,6 @@ class ResourcePage(ReviewedPage):
     def language_list(self):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
 
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import resource_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(resource_context(self, request))
-        return context
-
 
 class EvidenceSummaryPage(ReviewedPage):
     """A theme's evidence: background, statistics, NST recommendation categories, key messages.
@@ -665,13 +638,6 @@ class EvidenceSummaryPage(ReviewedPage):
         """What the category rows add up to (the page prints it beside the printed total)."""
         return sum(row.count or 0 for row in self.category_rows(rows))
 
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import evidence_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(evidence_context(self, request))
-        return context
-
 
 class KeyStatistic(InlineRow):
     page = ParentalKey(EvidenceSummaryPage, on_delete=models.CASCADE, related_name="key_statistics")
@@ -722,7 +688,7 @@ class RecommendationRow(InlineRow):
     ]
 
 
-class AreaPage(Page):
+class AreaPage(PageContext, Page):
     """One per area: what the knowledge base holds for it."""
 
     area = models.OneToOneField(
@@ -735,13 +701,6 @@ class AreaPage(Page):
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["kb.AreaIndexPage"]
     subpage_types = []
-
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import area_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(area_context(self, request))
-        return context
 
 
 class NewsPage(KnowledgePage):
@@ -765,13 +724,6 @@ class NewsPage(KnowledgePage):
     search_fields = KnowledgePage.search_fields + [index.SearchField("body")]
     parent_page_types = ["kb.NewsIndexPage"]
     subpage_types = []
-
-    def get_context(self, request, *args, **kwargs):
-        from kb.page_context import news_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(news_context(self, request))
-        return context
 
 
 class NewsQuote(InlineRow):

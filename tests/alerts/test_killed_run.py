@@ -17,6 +17,7 @@ from wagtail.models import Page
 from alerts import sending
 from alerts.models import SentPage, Subscription
 from alerts.searches import canonical, request_for
+from kb.contexts.visibility import public
 from search.engines import SearchRequest, get_engine
 
 SEARCHES = [("", {"theme": ["housing"]}), ("smoking", {}), ("", {"area": ["bolton"]})]
@@ -108,7 +109,7 @@ def assert_each_got_its_pages_once(subscriptions):
     by_address = {}
     for message in mail.outbox:
         by_address.setdefault(message.to[0], []).append(message)
-    live = dict(Page.objects.live().public().values_list("pk", "url_path"))
+    live = dict(public(Page).values_list("pk", "url_path"))
     for subscription in subscriptions:
         received = by_address[subscription.email]
         assert len(received) == 1, subscription.email

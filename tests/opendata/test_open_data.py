@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from wagtail.models import PageViewRestriction
 
+from kb.contexts.visibility import public
 from kb.models import CaseStudyIndexPage, CaseStudyPage, EvidenceSummaryPage, RecommendationRow
 from opendata import export
 from opendata.schema import RECOMMENDATIONS, TYPES
@@ -34,7 +35,7 @@ def download(client, name):
 def public_ids():
     ids = set()
     for model in EXPORTED:
-        ids |= set(model.objects.live().public().values_list("pk", flat=True))
+        ids |= set(public(model).values_list("pk", flat=True))
     return ids
 
 
@@ -55,9 +56,7 @@ def test_files_hold_every_public_page_and_the_recommendation_tables(client):
     for key, (model, filename, _description, columns) in TYPES.items():
         rows = list(csv.DictReader(io.StringIO(download(client, filename))))
         assert list(rows[0]) == [column.name for column in columns]
-        assert {int(row["id"]) for row in rows} == set(
-            model.objects.live().public().values_list("pk", flat=True)
-        )
+        assert {int(row["id"]) for row in rows} == set(public(model).values_list("pk", flat=True))
         assert {row["type"] for row in rows} == {key}
     housing = next(
         row
@@ -67,9 +66,7 @@ def test_files_hold_every_public_page_and_the_recommendation_tables(client):
     assert housing["themes"]  # taxonomy names beside the slugs
     recommendations = list(csv.DictReader(io.StringIO(download(client, "recommendations.csv"))))
     assert list(recommendations[0]) == [column.name for column in RECOMMENDATIONS]
-    expected = RecommendationRow.objects.filter(
-        page__in=EvidenceSummaryPage.objects.live().public()
-    )
+    expected = RecommendationRow.objects.filter(page__in=public(EvidenceSummaryPage))
     assert len(recommendations) == expected.count() > 0
     first = expected.order_by("page_id", "sort_order", "pk").first()
     assert (recommendations[0]["category"], recommendations[0]["row"]) == (first.category, "1")

@@ -1,7 +1,9 @@
 """Judged queries: the pages a practitioner expects must be in the top 3 of our search."""
 
 import pytest
+from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from search.engines import get_engine
 from search.relevance import (
     ASSERTED_BATCHES,
@@ -64,9 +66,7 @@ def test_practitioner_judgements_are_the_kinds_issue_22_asks_for():
 @pytest.mark.django_db
 def test_every_judged_page_is_a_live_page():
     """A judgement naming a page that does not exist could never be met: catch the typo here."""
-    from wagtail.models import Page
-
-    live = {page.url for page in Page.objects.live().public().specific()}
+    live = {page.url for page in public(Page).specific()}
     for judgement in ALL_JUDGEMENTS:
         assert judgement.expected, judgement.query
         assert set(judgement.expected) <= live, (judgement.query, set(judgement.expected) - live)

@@ -5,6 +5,7 @@ from django.db import models
 from modelcluster.fields import ParentalKey
 from wagtail.models import Page
 
+from kb.contexts.visibility import public
 from search import text as textmod
 from search.documents import LEFT_OUT, SEARCHABLE_MODELS, build_document
 from search.engines.embedded import field_texts
@@ -62,7 +63,7 @@ def checked_fields(page):
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", SEARCHABLE_MODELS, ids=lambda m: m.__name__)
 def test_every_text_field_is_searchable_or_deliberately_left_out(model):
-    pages = list(model.objects.live().public())
+    pages = list(public(model))
     assert pages, f"no published {model.__name__} to check"
     seen = set()
     for page in pages:

@@ -168,7 +168,7 @@ def test_the_search_page_reuses_the_navigation_until_content_changes(client):
     """Issue 24: the search page (never in the page cache: it has a query string) read the site,
     the view restrictions and the sections for its header on every request: four queries. Now
     one (the page cache's generation) while no content changed."""
-    from kb.page_context import forget_shared_sections
+    from kb.contexts.navigation import forget_shared_sections
 
     url = "/search/?q=smoking&theme=reducing-maternal-smoking&type=case_study"
     forget_shared_sections()

@@ -1,0 +1,119 @@
+"""Private means private: no admin route shows a support record to anyone outside the team.
+
+The routes are not listed here: `tests.privacy` walks the URL resolver for every admin route
+that concerns the support app's models (Wagtail's viewsets, choosers, bulk actions, history,
+usage, revisions, and any route added later) and fills each in with these records' ids.
+"""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+
+from support.models import FollowUp, PackSending, Recommendation
+from support.sending import send_pack
+from tests.privacy import admin_urls_without_parameters, leaking_responses, private_admin_urls
+
+from .conftest import first_category, make_pack, make_visit, theme
+
+pytestmark = pytest.mark.django_db
+
+# Every record holds both words: listings and choosers are searched for the first (which a
+# search box echoes back), and a leak is the second shown.
+QUERY = "Zephyrine"
+MARKER = "Quillfeather"
+OUTSIDERS = ("anonymous", "editor", "moderator")
+MEMBERS = ("support", "superuser")
+
+
+@pytest.fixture
+def private_records(support_user, rf):
+    visit = make_visit(recommendations=0, lead=support_user)
+    visit.notes = f"{QUERY} {MARKER} visit notes"
+    visit.save()
+    visit.save_revision(user=support_user)
+    recommendation = Recommendation.objects.create(
+        visit=visit,
+        text=f"{QUERY} {MARKER} recommendation: a single infant mortality plan",
+        theme=theme("strategic-approaches"),
+        category=first_category("strategic-approaches"),
+    )
+    follow_up = FollowUp.objects.filter(visit=visit).first()
+    follow_up.notes = f"{QUERY} {MARKER} follow-up notes"
+    follow_up.save()
+    pack = make_pack(visit)
+    pack.title = f"{QUERY} {MARKER} pack for Sandwell"
+    pack.save()
+    pack.save_revision(user=support_user)
+    sending, _ = send_pack(
+        pack,
+        user=support_user,
+        recipients=[{"name": f"{QUERY} {MARKER} Recipient", "email": "recipient@example.org"}],
+        expires_on=None,
+        send_key="privacy-key",
+        absolute=rf.get("/").build_absolute_uri,
+    )
+    return [visit, recommendation, follow_up, pack, sending]
+
+
+@pytest.fixture
+def support_urls(private_records):
+    urls = private_admin_urls("support", private_records, query=QUERY)
+    models = {url.model_label for url in urls}
+    # Every model of the app is reached, and the generic Wagtail routes are among them.
+    assert models == {m._meta.label for m in apps.get_app_config("support").get_models()} - {
+        "support.PackItem"
+    }
+    routes = {url.route for url in urls}
+    assert any(route.startswith("admin/snippets/choose/support/") for route in routes)
+    assert any(route.startswith("admin/bulk/") for route in routes)
+    return urls
+
+
+def _client(users, role):
+    client = Client(raise_request_exception=False)
+    if users[role] is not None:
+        client.force_login(users[role])
+    return client
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+def test_no_support_route_shows_a_record_outside_the_team(users, support_urls, role):
+    leaks = leaking_responses(_client(users, role), support_urls, marker=MARKER)
+    assert leaks == [], f"{role} can read: {leaks}"
+
+
+def test_no_support_route_changes_a_record_outside_the_team(users, private_records, support_urls):
+    client = _client(users, "editor")
+    leaks = leaking_responses(client, support_urls, marker=MARKER, post=True)
+    assert leaks == []
+    for record in private_records:
+        assert type(record).objects.filter(pk=record.pk).exists(), record
+    assert PackSending.objects.get(pk=private_records[-1].pk).revoked_at is None
+
+
+@pytest.mark.parametrize("role", MEMBERS)
+def test_the_team_still_reaches_its_records(users, support_urls, role):
+    """The check can fail: members do see the marker through the same routes."""
+    client = _client(users, role)
+    shown = []
+    for private in support_urls:
+        response = client.get(private.url)
+        assert response.status_code < 500, private.url
+        if response.status_code == 200 and MARKER.encode() in response.content:
+            shown.append(private.route)
+    assert any("choose/support/recommendation" in route for route in shown)
+    assert any(route.startswith("admin/support/visits/edit") for route in shown)
+
+
+@pytest.mark.parametrize("role", ("editor", "moderator"))
+def test_no_other_admin_page_shows_a_record(users, private_records, role):
+    """Reports, search and dashboards (site history, admin search...) for someone else."""
+    client = _client(users, role)
+    urls = [f"{url}?q={QUERY}" for url in admin_urls_without_parameters() if "logout" not in url]
+    leaks = []
+    for url in urls:
+        response = client.get(url)
+        body = b"".join(response) if response.streaming else response.content
+        if response.status_code == 200 and MARKER.encode() in body:
+            leaks.append(url)
+    assert leaks == []
