@@ -13,13 +13,12 @@ from pathlib import Path
 from django.conf import settings
 
 from search.cluster_outage import SharedOutage
+from search.engines import CLUSTER_ENGINES, get_engine
 
 MANAGE = Path(__file__).resolve().parents[1] / "manage.py"
 
 
 def cluster_down_at_start() -> bool:
-    from search.engines import CLUSTER_ENGINES, get_engine
-
     if settings.KB_SEARCH_ENGINE not in CLUSTER_ENGINES:
         return False
     url = get_engine().primary.url

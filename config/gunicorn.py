@@ -49,12 +49,14 @@ logger_class = "config.gunicorn_logger.RedactingLogger"
 # search from the embedded index; this watcher asks the cluster every check interval and ensures
 # its index once it answers. It lives and dies with gunicorn's master.
 def when_ready(server):
+    # Imported once the app (Django) is loaded; this file is read before that.
     from config.cluster_watch import start_watcher
 
     server.kb_cluster_watcher = start_watcher(server.log)
 
 
 def on_exit(server):
+    # Imported once the app (Django) is loaded; this file is read before that.
     from config.cluster_watch import stop_watcher
 
     stop_watcher(getattr(server, "kb_cluster_watcher", None))

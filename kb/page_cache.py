@@ -58,6 +58,7 @@ def _unrelated(sender) -> bool:
 
 
 def bump_generation(sender=None, **kwargs) -> None:
+    # Here, not at the top: kb.contexts.navigation reads the generation from this module.
     from kb.contexts.navigation import forget_shared_sections
 
     if _unrelated(sender):

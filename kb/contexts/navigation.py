@@ -74,6 +74,7 @@ def _shared_section_links(request) -> list[dict]:
     three (the site, the view restrictions, the pages): the search page, whose query string
     keeps it out of the page cache, renders the header and footer on every request.
     """
+    # Here, not at the top: kb.page_cache calls back into this module when content changes.
     from kb.page_cache import current_generation
 
     generation = current_generation()
