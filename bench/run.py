@@ -58,7 +58,9 @@ def setup_django(workdir: Path):
 def embedded_phase(workdir, documents, filters, queries):
     from bench.corpus import Shapes
     from search.engines.base import SearchRequest
-    from search.engines.embedded import EmbeddedEngine, plan_query
+    from search.engines.embedded import EmbeddedEngine
+    from search.engines.embedded.fts import translate
+    from search.query.plan import plan_query
     from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 
     thesaurus = build_thesaurus(
@@ -80,7 +82,7 @@ def embedded_phase(workdir, documents, filters, queries):
     faceted = [SearchRequest.build(query=q, filters=filters) for q in queries]
     results["ours"] = timed(engine.search, plain)
     results["ours_faceted"] = timed(engine.search, faceted)
-    expressions = [plan_query(q, thesaurus).match for q in queries]
+    expressions = [translate(plan_query(q, thesaurus)).match for q in queries]
 
     def floor(expression):
         return conn.execute(
@@ -106,7 +108,9 @@ def opensearch_phase(workdir, documents, filters, queries):
     from services.opensearch.node import OpenSearchNode, why_unavailable
 
     try:
-        from search.engines import cluster, dialects, es_query
+        from search.engines import cluster
+        from search.engines.cluster import dialects
+        from search.query.spelling import SpellingRules
     except ImportError as error:  # a checkout from before the OpenSearch engine
         return {"opensearch_skipped": f"no OpenSearch engine here ({error})"}
 
@@ -117,7 +121,7 @@ def opensearch_phase(workdir, documents, filters, queries):
     thesaurus = build_thesaurus(
         parse_synonyms(SYNONYMS_FILE.read_text(encoding="utf-8")), Shapes().glossary
     )
-    spelling = es_query.SpellingRules.from_thesaurus(thesaurus)
+    spelling = SpellingRules.from_thesaurus(thesaurus)
     node = OpenSearchNode(workdir / "opensearch").start()
     try:
         engine = cluster.ClusterEngine(

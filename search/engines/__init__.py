@@ -26,7 +26,7 @@ def get_engine(name: str | None = None) -> SearchEngine:
 
         return EmbeddedEngine(settings.KB_SEARCH_INDEX_PATH)
     if name in CLUSTER_ENGINES:
-        from .resilient import build_cluster_engine
+        from search.resilience import build_cluster_engine
 
         return build_cluster_engine(name)
     raise ValueError(f"unknown search engine {name!r}; choose one of {', '.join(ENGINE_NAMES)}")

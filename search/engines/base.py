@@ -1,25 +1,25 @@
-"""The engine contract. Views, the API, the CLI and index maintenance talk only to this.
+"""The engine contract, and the one search flow every engine runs.
 
-A request is validated once, here, so every engine receives clean input and every caller gets
-the same errors and warnings.
+Views, the API, the CLI and index maintenance talk only to this. A request is validated once
+(search.query.request), so every engine receives clean input and every caller gets the same
+errors and warnings. `SearchEngine.search` is the flow: the facet selections, then the answer,
+then the spelling retry, then the notices; an engine supplies only the steps that read its own
+storage (ADR 0005).
 """
 
 from __future__ import annotations
 
 import abc
+import contextlib
 import dataclasses
 from dataclasses import dataclass, field
 
-from search.facets import FACETS, FACETS_BY_NAME, MAX_PAGE, MAX_QUERY_LENGTH, PAGE_SIZE, SORTS
-
-
-class InvalidSearchRequest(ValueError):
-    """Input a user must correct (shown as HTTP 400 or a form error)."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
-        self.message = message
+from search import policy
+from search.facets import FACETS_BY_NAME
+from search.query.plan import QueryPlan, plan_query
+from search.query.request import InvalidSearchRequest, SearchRequest  # noqa: F401
+from search.query.results import FacetValue, Hit, SearchResponse  # noqa: F401
+from search.synonyms import Thesaurus, get_thesaurus
 
 
 class EngineUnavailable(RuntimeError):
@@ -34,126 +34,6 @@ class IndexUnavailable(EngineUnavailable):
     """
 
     retry_after = 60
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    query: str = ""
-    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    sort: str = "relevance"
-    page: int = 1
-    page_size: int = PAGE_SIZE
-
-    @classmethod
-    def build(cls, query="", filters=None, sort="relevance", page=1, *, lenient=False):
-        """Validate raw values (e.g. from a query string) into a request.
-
-        Raises InvalidSearchRequest for what the user must fix. Strict (the API and the CLI): a
-        bad sort or page raises too. Lenient (the page): an unknown sort becomes relevance and a
-        bad page the nearest valid number (1 for anything that is not a whole number). A query
-        over MAX_QUERY_LENGTH raises in both modes.
-        """
-        query = "".join(ch for ch in str(query or "") if ch.isprintable() or ch in " \t")
-        query = " ".join(query.split())
-        if len(query) > MAX_QUERY_LENGTH:
-            raise InvalidSearchRequest("q", f"Search for {MAX_QUERY_LENGTH} characters or fewer.")
-        if sort in (None, "") or (lenient and sort not in SORTS):
-            sort = "relevance"
-        if sort not in SORTS:
-            raise InvalidSearchRequest("sort", "Sort by relevance, newest or title.")
-        try:
-            page = int(page or 1)
-        except (TypeError, ValueError):
-            if not lenient:
-                raise InvalidSearchRequest("page", "Page must be a whole number.") from None
-            page = 1
-        if lenient:
-            page = min(max(page, 1), MAX_PAGE)
-        if page < 1 or page > MAX_PAGE:
-            raise InvalidSearchRequest("page", f"Page must be between 1 and {MAX_PAGE}.")
-        clean_filters = {}
-        for name, values in (filters or {}).items():
-            if name not in FACETS_BY_NAME:
-                continue
-            kept = tuple(dict.fromkeys(str(v)[:120] for v in values if str(v).strip()))
-            if kept:
-                clean_filters[name] = kept
-        return cls(query=query, filters=clean_filters, sort=sort, page=page)
-
-    @property
-    def offset(self):
-        return (self.page - 1) * self.page_size
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool = False
-
-
-@dataclass
-class Hit:
-    id: int
-    title: str
-    url: str
-    type: str  # type label, e.g. "Case study"
-    type_key: str
-    snippet: str  # safe HTML: escaped text with <mark> around matches
-    themes: list[str]
-    areas: list[str]
-    interventions: list[str]
-    year: int | None
-    score: float = 0.0
-
-
-@dataclass
-class SearchResponse:
-    request: SearchRequest
-    engine: str
-    total: int = 0
-    hits: list[Hit] = field(default_factory=list)
-    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
-    suggestion: str | None = None
-    corrected_from: str | None = None  # set when the engine retried with `suggestion`
-    warnings: list[str] = field(default_factory=list)
-    # How many of `total` match every concept of the query; they are listed first, then the
-    # pages missing one (the partial-match rule). None: the engine does not say.
-    exact_total: int | None = None
-
-    @property
-    def pages(self):
-        size = self.request.page_size
-        return max(1, (self.total + size - 1) // size)
-
-    def to_api(self):
-        return {
-            "query": self.request.query,
-            "total": self.total,
-            "page": self.request.page,
-            "pages": self.pages,
-            "engine": self.engine,
-            "results": [
-                {
-                    "title": hit.title,
-                    "url": hit.url,
-                    "type": hit.type,
-                    "snippet": hit.snippet,
-                    "themes": hit.themes,
-                    "areas": hit.areas,
-                    "interventions": hit.interventions,
-                    "year": hit.year,
-                }
-                for hit in self.hits
-            ],
-            "facets": {
-                facet.name: [vars(value) for value in self.facets.get(facet.name, [])]
-                for facet in FACETS
-            },
-            "suggestion": self.suggestion,
-            "warnings": list(self.warnings),
-        }
 
 
 def search_within_pages(engine, request: SearchRequest, *, lenient=False) -> SearchResponse:
@@ -188,8 +68,31 @@ class CheckReport:
         return bool(self.missing or self.stale or self.orphaned)
 
 
+def without_values(request: SearchRequest, unknown: dict[str, list[str]]) -> SearchRequest:
+    """The request without the facet values no page has."""
+    return dataclasses.replace(
+        request,
+        filters={
+            name: kept
+            for name, values in request.filters.items()
+            if (kept := tuple(v for v in values if v not in unknown.get(name, ())))
+        },
+    )
+
+
+def unknown_value_notices(unknown: dict[str, list[str]]) -> list[str]:
+    return [
+        policy.unknown_value_notice(FACETS_BY_NAME[name].label, value)
+        for name, values in unknown.items()
+        for value in values
+    ]
+
+
 class SearchEngine(abc.ABC):
     name: str = "abstract"
+    # The local index this engine keeps beside its primary (the cluster's embedded fallback);
+    # None for an engine that is its own index.
+    fallback: SearchEngine | None = None
 
     @abc.abstractmethod
     def index_documents(self, documents: list[dict]) -> None:
@@ -200,16 +103,21 @@ class SearchEngine(abc.ABC):
         """Remove these ids; unknown ids are ignored."""
 
     @abc.abstractmethod
-    def search(self, request: SearchRequest) -> SearchResponse:
-        """Answer a validated request."""
-
-    @abc.abstractmethod
     def rebuild(self, documents) -> int:
         """Replace the whole index with these documents; return how many were indexed."""
 
     @abc.abstractmethod
     def check(self, documents: list[dict]) -> CheckReport:
         """Compare the index with the documents the published pages produce now."""
+
+    @abc.abstractmethod
+    def explain(self, request: SearchRequest) -> dict:
+        """What a search for this request would run, for `kb_search --show-query`."""
+
+    def replay_outbox(self, batch_size: int | None = None, max_batches: int | None = None):
+        """Send the updates a primary index missed (the cluster's outbox); None when this
+        engine keeps no outbox."""
+        return None
 
     def health(self) -> dict:
         """Cheap facts for /healthz (e.g. the document count); raises EngineUnavailable."""
@@ -222,3 +130,66 @@ class SearchEngine(abc.ABC):
         prefix ends in a space.
         """
         return []
+
+    # --- the search flow ---------------------------------------------------------------------
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        return get_thesaurus()
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Answer a validated request: selections, the answer, the spelling retry, the notices.
+
+        Unknown facet values are dropped with a notice (the response's request stays as typed);
+        an unknown value ORed with known ones changes nothing, and a facet left with no known
+        value stops filtering. When no page
+        matches every concept, a correction is tried once and wins if it has full matches.
+        """
+        typed = request
+        plan = plan_query(request.query, self.thesaurus)
+        with self.reading() as reader:
+            request, unknown = self.selections(reader, request)
+            response, found = self.answer(reader, request, plan)
+            if found:  # an engine that learns unknown values from its answer
+                unknown = found
+                cleaned = without_values(request, unknown)
+                if set(cleaned.filters) != set(request.filters):
+                    response, _ = self.answer(reader, cleaned, plan)
+                request = cleaned
+            if response.exact_total or not plan.concepts:
+                response.suggestion = None  # "did you mean" only when no page matched every word
+            else:
+                correction = self.correction(reader, request.query, response)
+                response.suggestion = correction
+                if correction:
+                    retry, _ = self.answer(reader, request, plan_query(correction, self.thesaurus))
+                    if retry.exact_total:
+                        retry.suggestion = correction
+                        retry.corrected_from = request.query
+                        response = retry
+        notice = policy.partial_matches(len(plan.concepts), response.exact_total, response.total)
+        response.warnings = [
+            *unknown_value_notices(unknown),
+            *response.warnings,
+            *([notice] if notice else []),
+        ]
+        response.engine = self.name
+        response.request = typed  # as typed: links (paging, feeds) keep what the user chose
+        return response
+
+    def reading(self) -> contextlib.AbstractContextManager:
+        """What one search reads through (a connection, a snapshot), passed to each step."""
+        return contextlib.nullcontext()
+
+    def selections(self, reader, request: SearchRequest):
+        """(the request without unknown facet values, those values by facet). An engine that
+        cannot tell before answering returns the request as it is, and `answer` reports them."""
+        return request, {}
+
+    def answer(self, reader, request: SearchRequest, plan: QueryPlan):
+        """(one page of results with counts and facets, unknown facet values found by answering)."""
+        raise NotImplementedError
+
+    def correction(self, reader, query: str, response: SearchResponse) -> str | None:
+        """The query with misspelt words corrected, or None (by default the answer's own)."""
+        return response.suggestion

@@ -11,16 +11,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from search.engines import dialects
 from search.engines.base import SearchRequest
-from search.engines.cluster import ClusterEngine
-from search.engines.dialects import ClusterError, build_dialect
+from search.engines.cluster import ClusterEngine, dialects
+from search.engines.cluster.dialects import ClusterError, build_dialect
 from search.engines.embedded import EmbeddedEngine
-from search.engines.resilient import FALLBACK_WARNING, CircuitBreaker, ResilientEngine
 from search.models import SearchOutboxEntry
+from search.resilience import FALLBACK_WARNING, CircuitBreaker, ResilientEngine
 from search.synonyms import build_thesaurus
+from tests.search.cluster.conftest import file_groups, file_spelling_rules
 from tests.search.contract import corpus
-from tests.search.es.conftest import file_groups, file_spelling_rules
 
 MAINTENANCE_PAGE = b"<html><body><h1>Down for maintenance</h1></body></html>"
 

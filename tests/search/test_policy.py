@@ -99,8 +99,8 @@ SHARED_NAMES = re.compile(
 def test_no_engine_restates_a_shared_rule():
     engines = Path(policy.__file__).parent / "engines"
     restated = {
-        path.name: SHARED_NAMES.findall(path.read_text())
-        for path in engines.glob("*.py")
+        str(path.relative_to(engines)): SHARED_NAMES.findall(path.read_text())
+        for path in engines.rglob("*.py")
         if SHARED_NAMES.search(path.read_text())
     }
     assert restated == {}

@@ -1,6 +1,8 @@
 """How queries are tokenised, stemmed and expanded: the words the engine actually looks for."""
 
-from search.engines.embedded import plan_query, snippet
+from search.engines.embedded.fts import translate
+from search.query.plan import QueryPlan, plan_query
+from search.query.snippets import snippet
 from search.synonyms import (
     SYNONYMS_FILE,
     Concept,
@@ -86,11 +88,9 @@ def test_snippet_marks_overlapping_synonym_phrases_and_typed_words_alone():
         "A group for <mark>teenage dads</mark>. <mark>Young fathers</mark> and older "
         "<mark>fathers</mark> meet weekly."
     )
-    overlapping = type(plan)(
+    overlapping = QueryPlan(
         text="a b",
-        concepts=[Concept(typed=("zz",), alternatives=(("x", "y"), ("y", "z")), words=("zz",))],
-        match="",
-        filter_match="",
+        concepts=(Concept(typed=("zz",), alternatives=(("x", "y"), ("y", "z")), words=("zz",)),),
     )
     assert snippet(["w x y z w"], overlapping) == "w <mark>x y z</mark> w"
     assert snippet(["w y w"], overlapping) == "w y w"
@@ -130,7 +130,7 @@ def test_spacing_and_hyphen_variants():
 
 
 def test_fts_expression_quotes_every_term():
-    plan = plan_query('young dads "OR" NEAR(', THESAURUS)
+    plan = translate(plan_query('young dads "OR" NEAR(', THESAURUS))
     assert plan.match == (
         '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
         'AND "near") OR "young dad or near" OR title : "young dad or near"'
@@ -157,14 +157,14 @@ def test_snippet_escapes_and_marks_phrases():
 
 
 def test_queries_of_two_concepts_or_more_also_match_pages_missing_one():
-    plan = plan_query("genetic services cousin marriage", THESAURUS)
+    plan = translate(plan_query("genetic services cousin marriage", THESAURUS))
     # three concepts (the synonym group joins "cousin marriage"), so three two-concept subsets
     assert len(plan.concepts) == 3
     assert plan.partial_filter_match.count(" OR (") == 2
-    two = plan_query("cousin marriage genetics", THESAURUS)
+    two = translate(plan_query("cousin marriage genetics", THESAURUS))
     assert two.partial_filter_match.startswith('("genet") OR (')
     # One concept (a synonym phrase of two words) has nothing to leave out.
-    assert plan_query("young dads", THESAURUS).partial_filter_match is None
+    assert translate(plan_query("young dads", THESAURUS)).partial_filter_match is None
 
 
 def test_partial_rule_and_its_notice():

@@ -13,7 +13,7 @@ logger = logging.getLogger("search.repair")
 
 def local_index(engine):
     """The embedded index this server keeps: the engine itself, or the cluster's fallback."""
-    local = getattr(engine, "fallback", engine)
+    local = engine.fallback or engine
     return local if local.name == "embedded" else None
 
 
@@ -80,9 +80,8 @@ class Command(BaseCommand):
         return False
 
     def run_update(self, engine):
-        replay_outbox = getattr(engine, "replay_outbox", None)  # the cluster's failed updates
-        if replay_outbox:
-            result = replay_outbox()
+        result = engine.replay_outbox()  # the cluster's failed updates; None without an outbox
+        if result is not None:
             if result.error:  # the cluster is failing: drift repair could not reach it either
                 raise EngineUnavailable(result.error)
             self.say(f"Replayed the outbox: {result.indexed} indexed, {result.deleted} removed.")

@@ -97,7 +97,7 @@ class scored_engine:
 
         from search.documents import all_documents
         from search.engines.cluster import ClusterEngine
-        from search.engines.dialects import configured_dialect
+        from search.engines.cluster.dialects import configured_dialect
 
         prefix = f"{settings.KB_SEARCH_INDEX_PREFIX}-relevance-{uuid.uuid4().hex[:8]}"
         self.cluster = ClusterEngine(configured_dialect(self.name), prefix=prefix)

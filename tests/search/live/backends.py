@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 
 from search.engines.cluster import ClusterEngine
-from search.engines.dialects import build_dialect
-from tests.search.es.conftest import file_spelling_rules
+from search.engines.cluster.dialects import build_dialect
+from tests.search.cluster.conftest import file_spelling_rules
 
 
 def live_engine(

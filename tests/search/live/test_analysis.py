@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from search import text as textmod
-from search.engines.es_schema import INDEX_ANALYZER, SPELL_ANALYZER
+from search.engines.cluster.mapping import INDEX_ANALYZER, SPELL_ANALYZER
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 from tests.search.contract import doc, request
 

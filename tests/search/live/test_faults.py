@@ -16,12 +16,13 @@ import pytest
 from django.core.management import call_command
 
 from search.documents import all_documents
-from search.engines import cluster as cluster_module
-from search.engines import dialects, get_engine
+from search.engines import get_engine
 from search.engines.base import SearchRequest
-from search.engines.dialects import ClusterError
-from search.engines.resilient import FALLBACK_WARNING, CircuitBreaker
+from search.engines.cluster import dialects
+from search.engines.cluster import engine as cluster_module
+from search.engines.cluster.dialects import ClusterError
 from search.models import SearchOutboxEntry
+from search.resilience import FALLBACK_WARNING, CircuitBreaker
 from tests.search.contract import doc
 
 from .backends import dispose, live_engine

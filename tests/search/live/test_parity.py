@@ -11,8 +11,8 @@ import pytest
 from search.engines.embedded import EmbeddedEngine
 from search.facets import FACETS
 from search.synonyms import build_thesaurus
+from tests.search.cluster.conftest import file_groups
 from tests.search.contract import corpus, request
-from tests.search.es.conftest import file_groups
 
 from .backends import dispose, live_engine
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from search.documents import all_documents
-from search.engines.es_query import SpellingRules
+from search.query.spelling import SpellingRules
 from search.relevance import asserted_judgements, engine_urls, summary
 from search.synonyms import get_thesaurus
 

@@ -8,8 +8,9 @@ import uuid
 import pytest
 from django.core.management import call_command
 
-from search.engines import dialects, get_engine
-from search.engines.resilient import FALLBACK_WARNING, CircuitBreaker
+from search.engines import get_engine
+from search.engines.cluster import dialects
+from search.resilience import FALLBACK_WARNING, CircuitBreaker
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The cluster engine: the search contract answered by OpenSearch 3 or Elasticsearch 8.
 
-One engine for both servers. Bodies, mapping and analysis are built once (es_query.py,
-es_schema.py, with elasticsearch.dsl); everything that differs between the servers (client,
+One engine for both servers. It runs the shared search flow (SearchEngine.search) and
+translates each plan into one request body (query.py) and the answer back (response.py); the
+mapping and analysis are mapping.py. Everything that differs between the servers (client,
 timeouts, error types, response shapes, refused parameters, the wildcard delete) is in
 dialects.py, and this module only calls a dialect's methods.
 
@@ -9,7 +10,7 @@ Reads and writes go through an alias (the index prefix, e.g. `kb-production`). A
 a fresh versioned index (`kb-production-20250101120000000000`) and moves the alias to it in one
 `update_aliases` call, so searches never see a half-built index. Every failure to reach or use
 the cluster is raised as `ClusterError` (an `EngineUnavailable`) with the server and URL in its
-message; the resilient wrapper (resilient.py) turns that into a fallback answer and an outbox
+message; the resilient wrapper (search/resilience.py) turns that into a fallback answer and an outbox
 entry.
 """
 
@@ -18,16 +19,17 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from search import policy
-from search.facets import FACETS_BY_NAME
+from search.engines.base import CheckReport, SearchEngine, SearchRequest
+from search.query.plan import plan_query
+from search.query.spelling import SpellingRules
 
-from . import es_query
-from .base import CheckReport, SearchEngine, SearchRequest, SearchResponse
 from .dialects import ClusterError, Dialect, bulk_reason
-from .es_schema import index_body, to_source
+from .mapping import index_body, to_source
+from .query import build_autocomplete, build_search
+from .response import FacetsTruncated, parse_autocomplete, parse_response, unknown_selections
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +69,7 @@ class ClusterEngine(SearchEngine):
         dialect: Dialect,
         *,
         prefix: str,
-        spelling_rules: Callable[[], es_query.SpellingRules] = es_query.SpellingRules.current,
+        spelling_rules: Callable[[], SpellingRules] = SpellingRules.current,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.dialect = dialect
@@ -93,89 +95,43 @@ class ClusterEngine(SearchEngine):
 
     # -- searching ------------------------------------------------------------------------------
 
+    @property
+    def thesaurus(self):
+        return self._spelling_rules().thesaurus
+
     def explain(self, request: SearchRequest) -> dict:
         """The exact body `search` sends first, without contacting the cluster."""
-        return self._search_for(request).to_dict()
-
-    def _search_for(
-        self, request: SearchRequest, query_text: str | None = None, relaxed: bool = False
-    ):
-        return es_query.build_search(
-            request, self._spelling_rules(), query_text=query_text, relaxed=relaxed
-        )
-
-    def search(self, request: SearchRequest) -> SearchResponse:
-        """One request (full matches first, then the partial ones); another only when an unknown
-        facet value changes what matches, or to retry a misspelling."""
         rules = self._spelling_rules()
-        partial = policy.partial_matches(es_query.concept_count(request.query, rules))
-        response, unknown = self._execute(request, relaxed=partial)
-        warnings = []
-        if unknown:
-            warnings = [
-                policy.unknown_value_notice(FACETS_BY_NAME[name].label, value)
-                for name, values in unknown.items()
-                for value in values
-            ]
-            cleaned = replace(
-                request,
-                filters={
-                    name: kept
-                    for name, values in request.filters.items()
-                    if (kept := tuple(v for v in values if v not in unknown.get(name, ())))
-                },
-            )
-            # An unknown value ORed with known ones matches nothing extra, so hits and counts
-            # stay the same; only a facet left with no value at all stops filtering.
-            if set(cleaned.filters) != set(request.filters):
-                response, _ = self._execute(cleaned, relaxed=partial)
-            else:
-                response.request = cleaned
-            request = cleaned
-        if response.exact_total:
-            response.suggestion = None  # "did you mean" only when no page matched every word
-        elif response.suggestion:
-            retry, _ = self._execute(
-                request,
-                query_text=response.suggestion,
-                relaxed=policy.partial_matches(es_query.concept_count(response.suggestion, rules)),
-            )
-            if retry.exact_total:
-                retry.suggestion = response.suggestion
-                retry.corrected_from = request.query
-                response = retry
-        concepts = es_query.concept_count(request.query, rules)
-        notice = policy.partial_matches(concepts, response.exact_total, response.total)
-        if notice:
-            response.warnings.append(notice)
-        response.warnings = warnings + response.warnings
-        return response
+        return build_search(request, plan_query(request.query, rules.thesaurus), rules).to_dict()
 
-    def _execute(self, request: SearchRequest, query_text: str | None = None, relaxed=False):
-        body = self._search_for(request, query_text, relaxed=relaxed).to_dict()
+    # The steps of the shared flow (SearchEngine.search): one request answers with hits,
+    # counts, the suggester's correction and which selected values exist, so unknown values
+    # are learnt from the answer, and the correction is the answer's own.
+
+    def answer(self, reader, request: SearchRequest, plan):
+        rules = self._spelling_rules()
+        body = build_search(request, plan, rules).to_dict()
         with self._cluster("searching"):
             raw = self.dialect.search(self.alias, body)
         try:
-            unknown = es_query.unknown_selections(request, raw)
-            rules = self._spelling_rules()
-            response = es_query.parse_response(request, raw, rules, unknown, query_text)
-        except es_query.FacetsTruncated as error:
+            unknown = unknown_selections(request, raw)
+            response = parse_response(request, raw, plan, rules, unknown)
+        except FacetsTruncated as error:
             raise FacetsIncomplete(f"{self.dialect.label} at {self.url}: {error}") from error
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise self._error(
                 f"answered a search in an unexpected shape: {type(error).__name__}: {error}"
             ) from error
-        response.engine = self.name
         return response, unknown
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        search = es_query.build_autocomplete(prefix, limit)
+        search = build_autocomplete(prefix, limit)
         if search is None:
             return []
         with self._cluster("suggesting titles"):
             raw = self.dialect.search(self.alias, search.to_dict())
         try:
-            return es_query.parse_autocomplete(raw)
+            return parse_autocomplete(raw)
         except (KeyError, TypeError) as error:
             raise self._error(f"answered suggestions in an unexpected shape: {error}") from error
 

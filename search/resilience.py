@@ -29,9 +29,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from search import policy
-
-from .base import CheckReport, EngineUnavailable, SearchEngine, SearchRequest, SearchResponse
-from .cluster import ClusterEngine, DocumentsRejected, FacetsIncomplete
+from search.engines.base import (
+    CheckReport,
+    EngineUnavailable,
+    SearchEngine,
+    SearchRequest,
+    SearchResponse,
+)
+from search.engines.cluster import ClusterEngine, DocumentsRejected, FacetsIncomplete
 
 logger = logging.getLogger(__name__)
 
@@ -390,7 +395,7 @@ class ResilientEngine(SearchEngine):
 
 def build_cluster_engine(server: str) -> ResilientEngine:
     """The engine for KB_SEARCH_ENGINE=opensearch or elasticsearch (search/engines/__init__.py)."""
-    from .embedded import EmbeddedEngine
+    from search.engines.embedded import EmbeddedEngine
 
     return ResilientEngine(
         primary=ClusterEngine.from_settings(server),

@@ -1,7 +1,7 @@
 """Golden request bodies and the golden index definition.
 
 A change to what is sent to Elasticsearch must show up as a reviewed diff of these files.
-Regenerate after an intended change with: KB_UPDATE_GOLDEN=1 pytest tests/search/es
+Regenerate after an intended change with: KB_UPDATE_GOLDEN=1 pytest tests/search/cluster
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from search.engines.base import SearchRequest
-from search.engines.es_schema import index_body
+from search.engines.cluster.mapping import index_body
 
 from .conftest import file_spelling_rules, make_engine
 
@@ -96,7 +96,7 @@ def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
 
 
 def test_bodies_never_carry_parameters_opensearch_refuses():
-    from search.engines.dialects import OpenSearchDialect
+    from search.engines.cluster.dialects import OpenSearchDialect
 
     def walk(node):
         if isinstance(node, dict):
@@ -131,12 +131,14 @@ def test_ranking_mirrors_the_embedded_engine():
 
 
 def test_partial_matches_list_full_matches_first():
-    from search.engines.es_query import EXACT_FIRST_BOOST, EXACT_QUERY_NAME
+    from search.engines.cluster.query import EXACT_FIRST_BOOST, EXACT_QUERY_NAME, text_query
+    from search.query.plan import plan_query
 
     engine = make_engine(client=None)
     request = SearchRequest.build("genetic services for cousin marriage")
-    strict = engine._search_for(request).to_dict()["query"]["function_score"]["query"]
-    body = engine._search_for(request, relaxed=True).to_dict()
+    plan = plan_query(request.query, file_spelling_rules().thesaurus)
+    strict = text_query(plan).to_dict()["function_score"]["query"]
+    body = engine.explain(request)  # what search sends: two concepts or more, relaxed
     relaxed = body["query"]["bool"]["must"][0]["function_score"]["query"]
     concepts = strict["bool"]["must"][0]["bool"]["must"]  # genetic, services, for, cousin marriage
     assert len(concepts) == 4
@@ -153,14 +155,19 @@ def test_partial_matches_list_full_matches_first():
     counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
     assert counted[0]["bool"]["must"] == concepts
     # Sorted by date, full matches still come first (score 1 against 0), then by date.
-    newest = engine._search_for(SearchRequest.build("cousin genetics", sort="newest"), relaxed=True)
-    newest = newest.to_dict()
+    newest = engine.explain(SearchRequest.build("cousin genetics", sort="newest"))
     assert newest["sort"][0] == {"_score": {"order": "desc"}}
     assert newest["query"]["bool"]["should"][0]["constant_score"]["boost"] == 1.0
 
 
+def concept_count(query, rules):
+    from search.query.plan import plan_query
+
+    return len(plan_query(query, rules.thesaurus).concepts)
+
+
 def test_most_words_retry_counts_concepts_like_the_embedded_engine():
-    from search.engines.es_query import QUERY_FIELDS, concept_count
+    from search.engines.cluster.query import QUERY_FIELDS
 
     rules = file_spelling_rules()
     assert concept_count("cot death support", rules) == 2  # three words, two concepts
@@ -171,7 +178,6 @@ def test_most_words_retry_counts_concepts_like_the_embedded_engine():
 
 
 def test_partial_rule_applies_from_two_concepts():
-    from search.engines.es_query import concept_count
     from search.policy import partial_matches
 
     rules = file_spelling_rules()

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 import pytest
 
 from search.engines.cluster import DocumentsRejected
-from search.engines.dialects import REBUILD_TIMEOUT_SECONDS, ClusterError
-from search.engines.es_schema import to_source
+from search.engines.cluster.dialects import REBUILD_TIMEOUT_SECONDS, ClusterError
+from search.engines.cluster.mapping import to_source
 from tests.search.contract import corpus
 
 from .conftest import FAKE_URL, make_engine

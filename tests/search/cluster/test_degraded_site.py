@@ -14,8 +14,8 @@ from django.core.management import call_command, load_command_class
 from search.documents import all_documents
 from search.engines import SearchRequest, get_engine
 from search.engines.embedded import EmbeddedEngine
-from search.engines.resilient import FALLBACK_WARNING, ResilientEngine
 from search.models import SearchOutboxEntry
+from search.resilience import FALLBACK_WARNING, ResilientEngine
 
 
 @pytest.fixture

@@ -11,17 +11,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from search import resilience as resilient_module
 from search.documents import current_documents
-from search.engines import resilient as resilient_module
 from search.engines.base import SearchRequest
 from search.engines.embedded import EmbeddedEngine
-from search.engines.resilient import (
+from search.models import SearchOutboxEntry
+from search.resilience import (
     FALLBACK_WARNING,
     CircuitBreaker,
     ResilientEngine,
     record_failed_update,
 )
-from search.models import SearchOutboxEntry
 from search.synonyms import build_thesaurus
 from tests.search.contract import corpus
 

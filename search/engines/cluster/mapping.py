@@ -3,7 +3,7 @@
 Text is analysed like the embedded engine's (search/text.py): words are folded to lower case
 without accents and stemmed with Snowball English ("porter2", the same algorithm PyStemmer
 runs). Synonyms are not in the analysis: the query expands them from the thesaurus at search
-time (es_query.concept_query), as the embedded engine does, so a changed synonyms file or
+time (query.concept_query), as the embedded engine does, so a changed synonyms file or
 glossary needs no rebuild. The same index serves OpenSearch and Elasticsearch.
 
 Every facet is a keyword field (`<field>.value`) for filtering, plus a keyword under

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from search.engines import dialects
-from search.engines.dialects import ElasticsearchDialect
+from search.engines.cluster import dialects
+from search.engines.cluster.dialects import ElasticsearchDialect
 from search.models import SearchOutboxEntry
 
 

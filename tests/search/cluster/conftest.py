@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from search.engines import dialects
-from search.engines.cluster import ClusterEngine
-from search.engines.dialects import ElasticsearchDialect, build_client
-from search.engines.es_query import SpellingRules
-from search.engines.resilient import CircuitBreaker
+from search.engines.cluster import ClusterEngine, dialects
+from search.engines.cluster.dialects import ElasticsearchDialect, build_client
+from search.query.spelling import SpellingRules
+from search.resilience import CircuitBreaker
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
 
 from .fake_cluster import FakeCluster

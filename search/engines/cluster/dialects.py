@@ -1,7 +1,7 @@
 """What differs between the servers the cluster engine talks to, and nothing else.
 
 OpenSearch 3 and Elasticsearch 8 speak the same query language over the same Lucene, and
-search/engines/cluster.py sends both the same bodies (built once, with elasticsearch.dsl).
+search/engines/cluster/engine.py sends both the same bodies (built once, with elasticsearch.dsl).
 They differ in:
 
 - the client: `opensearch-py` for OpenSearch; the `elasticsearch` 8 client, which refuses any
@@ -27,7 +27,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-from .base import EngineUnavailable
+from search.engines.base import EngineUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,351 @@
+"""The embedded engine: SQLite FTS5 in its own index file, with stemming, synonyms and facets.
+
+It needs no server and works whatever the main database is. It runs the shared search flow
+(SearchEngine.search) and translates each plan into FTS5 (fts.py); the file itself is
+index_file.py, the facet bitmaps bitmaps.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import sqlite3
+from pathlib import Path
+from typing import NamedTuple
+
+from search import policy
+from search import text as textmod
+from search.engines.base import (
+    CheckReport,
+    FacetValue,
+    Hit,
+    SearchEngine,
+    SearchRequest,
+    SearchResponse,
+    unknown_value_notices,
+    without_values,
+)
+from search.facets import FACETS
+from search.query.plan import plan_query
+from search.query.results import build_hit
+from search.query.snippets import snippet
+from search.query.spelling import Speller, SpellingRules, corrected_query
+from search.synonyms import Thesaurus, get_thesaurus
+
+from .bitmaps import IndexState, bitmap_from_list
+from .fts import concept_expression, page_query, translate
+from .index_file import IndexFile, guarded
+from .rows import available_cores, prepare, unpack
+
+logger = logging.getLogger(__name__)
+
+
+class Reader(NamedTuple):
+    """What one search reads: the connection, in a read transaction, and the cached state."""
+
+    conn: sqlite3.Connection
+    state: IndexState
+
+
+class EmbeddedEngine(IndexFile, SearchEngine):
+    name = "embedded"
+
+    def __init__(self, path, thesaurus: Thesaurus | None = None, workers: int | None = None):
+        self.path = Path(path)
+        self._thesaurus = thesaurus
+        self.workers = available_cores() if workers is None else workers  # see prepare_all
+
+    @property
+    def thesaurus(self) -> Thesaurus:
+        return self._thesaurus or get_thesaurus()
+
+    def index_documents(self, documents: list[dict]) -> None:
+        documents = list(documents)
+        if not documents:
+            return
+        prepared = [prepare(d) for d in documents]
+
+        def work(conn):
+            self._delete_ids(conn, [p.id for p in prepared])
+            self._insert(conn, prepared, fresh=False)
+
+        self._write_transaction(work)
+
+    def delete(self, ids: list[int]) -> None:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return
+        self._write_transaction(lambda conn: self._delete_ids(conn, ids))
+
+    def rebuild(self, documents) -> int:
+        """Build a complete new file, then rename it over the live one.
+
+        Readers see the old index until the rename, then the new one (each checks the inode on
+        its next call), with no restart. A corrupt or missing file is simply replaced.
+        """
+        building, count = self._build_file(documents)
+        self._swap_in(building)
+        logger.info("search index rebuilt: %s documents swapped into %s", count, self.path.name)
+        return count
+
+    # --- searching: the steps of the shared flow (SearchEngine.search) ---
+
+    search = guarded(SearchEngine.search)
+
+    @contextlib.contextmanager
+    def reading(self):
+        """One read transaction, so every step of a search sees the same index generation."""
+        conn = self.connect()
+        conn.execute("BEGIN")
+        try:
+            yield Reader(conn, self._state(conn))
+        finally:
+            conn.execute("COMMIT")
+
+    def selections(self, reader, request):
+        unknown: dict[str, list[str]] = {}
+        for name, values in request.filters.items():
+            for value in values:
+                if (name, value) not in reader.state.value_ids:
+                    unknown.setdefault(name, []).append(value)
+        return (without_values(request, unknown) if unknown else request), unknown
+
+    def answer(self, reader, request, plan):
+        selections = self._value_ids(reader.state, request)
+        return self._answer(reader.conn, reader.state, request, translate(plan), selections), {}
+
+    def correction(self, reader, query, response):
+        return self.correct(query, conn=reader.conn, state=reader.state)
+
+    @staticmethod
+    def _value_ids(state, request) -> dict[str, list[int]]:
+        """The selected values as value ids, by facet (the request holds known values only)."""
+        return {
+            name: [state.value_ids[(name, value)] for value in values]
+            for name, values in request.filters.items()
+        }
+
+    def _candidates(self, conn, state, plan, match=None) -> int:
+        if plan.matches_nothing:
+            return 0
+        if plan.match is None:
+            return state.all_docs
+        (ids_text,) = conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match or plan.filter_match,)
+        ).fetchone()
+        return bitmap_from_list(ids_text, state.size_bytes)
+
+    def _full_and_partial(self, conn, state, plan) -> tuple[int, int]:
+        """Pages with every concept, and pages with all but one, from one FTS pass per concept
+        (cheaper than matching the all-but-one expression): bitmaps ANDed around each gap."""
+        per_concept = [
+            self._candidates(conn, state, plan, concept_expression(c)) for c in plan.concepts
+        ]
+        before = [state.all_docs]
+        for concept_bitmap in per_concept[:-1]:
+            before.append(before[-1] & concept_bitmap)
+        after = state.all_docs
+        partial = 0
+        for index in range(len(per_concept) - 1, -1, -1):
+            partial |= before[index] & after
+            after &= per_concept[index]
+        return after, partial
+
+    def _matched(self, conn, state, plan, selections):
+        """The bitmaps a search works from: the candidates (full and partial matches), each
+        selected facet's mask, the candidates under every mask, and the full matches under
+        every mask."""
+        if plan.partial_filter_match:
+            exact, candidates = self._full_and_partial(conn, state, plan)
+        else:
+            exact = candidates = self._candidates(conn, state, plan)
+        masks = {}
+        for name, value_ids in selections.items():
+            mask = 0
+            for value_id in value_ids:
+                mask |= state.bitmaps.get(value_id, 0)
+            masks[name] = mask
+        matching = candidates
+        for mask in masks.values():
+            matching &= mask
+            exact &= mask
+        return candidates, masks, matching, exact
+
+    def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
+        """Pages matching every concept, then (by the partial-match rule) those missing one:
+        counted and faceted together, listed full matches first."""
+        candidates, masks, matching, exact = self._matched(conn, state, plan, selections)
+        response = SearchResponse(request=request, engine=self.name, total=matching.bit_count())
+        response.exact_total = exact.bit_count()
+        response.facets = self._facet_counts(state, candidates, masks, matching, selections)
+        if response.total and request.offset < response.total:
+            allowed = (exact, matching & ~exact) if selections else (None, None)
+            ids, exact_count = self._page_ids(conn, request, plan, allowed, response.exact_total)
+            response.hits = self._hits(conn, ids, plan, exact_count)
+        return response
+
+    def _facet_counts(self, state, candidates, masks, matching, selections):
+        facets = {}
+        for facet in FACETS:
+            if facet.name in masks:
+                base = candidates
+                for name, mask in masks.items():
+                    if name != facet.name:
+                        base &= mask
+            else:
+                base = matching
+            selected = set(selections.get(facet.name, ()))
+            listed = []
+            for value_id in state.values_by_facet.get(facet.name, ()):
+                count = (base & state.bitmaps.get(value_id, 0)).bit_count() if base else 0
+                if count or value_id in selected:
+                    _facet, value, label = state.values[value_id]
+                    listed.append(FacetValue(value, label, count, value_id in selected))
+            listed.sort(key=policy.facet_value_order)
+            facets[facet.name] = listed
+        return facets
+
+    def _page_ids(self, conn, request, plan, allowed, exact_total) -> tuple[list[int], int]:
+        """One page of the full matches followed by the partial ones, and how many of the
+        page's ids are full matches; `allowed` is the (full, partial) bitmaps the facet
+        filters leave, or (None, None)."""
+        size, offset = request.page_size, request.offset
+        ids = []
+        if offset < exact_total:
+            sql, params = page_query(request, plan, allowed[0])
+            ids = [doc_id for (doc_id,) in conn.execute(sql, params)]
+        exact_count = len(ids)
+        if len(ids) < size and plan.partial_only_match:
+            window = (size - len(ids), max(0, offset - exact_total))
+            sql, params = page_query(request, plan, allowed[1], partial=True, window=window)
+            ids += [doc_id for (doc_id,) in conn.execute(sql, params)]
+        return ids, exact_count
+
+    def _hits(self, conn, ids, query, exact_count=None) -> list[Hit]:
+        documents, indexed_stems = {}, {}
+        for doc_id, blob, summary_stems, body_stems in self._rows(
+            conn,
+            "SELECT docs.id, docs.data, fts.summary, fts.body FROM docs"
+            " JOIN fts ON fts.rowid = docs.id WHERE docs.id IN ({})",
+            ids,
+        ):
+            documents[doc_id] = unpack(blob)
+            indexed_stems[doc_id] = [summary_stems, body_stems]
+        exact_count = len(ids) if exact_count is None else exact_count
+        return [
+            build_hit(
+                doc_id,
+                documents[doc_id],
+                query.plan,
+                exact=position < exact_count,
+                passage=functools.partial(
+                    snippet,
+                    [documents[doc_id].get("summary") or "", documents[doc_id].get("body") or ""],
+                    query.plan,
+                    indexed_stems=indexed_stems[doc_id],
+                ),
+            )
+            for position, doc_id in enumerate(ids)
+        ]
+
+    # --- spelling and suggestions ---
+
+    @guarded
+    def correct(self, query: str, conn=None, state=None) -> str | None:
+        """The query with unknown words replaced by the nearest index words, or None.
+
+        Words the thesaurus knows, words typed in capitals, numbers, short words and words the
+        index knows (as a word or a stem) are left alone (search.query.spelling).
+        """
+        conn = conn or self.connect()
+        state = state or self._state(conn)
+        frequencies = self._words(conn, state)
+        if state._speller is None:
+            state._speller = Speller(frequencies)
+            state._known_stems = {textmod.stem(word) for word in frequencies}
+
+        def is_known(word):
+            return word in frequencies or textmod.stem(word) in state._known_stems
+
+        rules = SpellingRules.from_thesaurus(self.thesaurus)
+        return corrected_query(query, rules, is_known, state._speller.correct)
+
+    @guarded
+    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        typed = textmod.words(prefix)
+        if not typed:
+            return []
+        complete = typed[:-1] if not prefix[-1:].isspace() else typed
+        parts = [f'"{word}"' for word in complete]
+        if not prefix[-1:].isspace():
+            parts.append(f'"{typed[-1]}"*')
+        conn = self.connect()
+        rows = conn.execute(
+            "SELECT title FROM titles WHERE titles MATCH ? ORDER BY rank LIMIT ?",
+            (" AND ".join(parts), limit),
+        )
+        return [title for (title,) in rows]
+
+    # --- checking and explaining ---
+
+    @guarded
+    def check(self, documents: list[dict]) -> CheckReport:
+        conn = self.connect()
+        # A damaged page that no query happens to read is still found here.
+        problems = [row for (row,) in conn.execute("PRAGMA quick_check(1)")]
+        if problems != ["ok"]:
+            self.close()
+            raise self._unavailable(sqlite3.DatabaseError("; ".join(problems)))
+        indexed = dict(conn.execute("SELECT id, checksum FROM docs"))
+        expected = {int(d["id"]): policy.checksum(d) for d in documents}
+        return CheckReport(
+            engine=self.name,
+            indexed=len(indexed),
+            expected=len(expected),
+            missing=sorted(set(expected) - set(indexed)),
+            stale=sorted(i for i in expected if i in indexed and indexed[i] != expected[i]),
+            orphaned=sorted(set(indexed) - set(expected)),
+            details={"path": str(self.path), "size_bytes": self.size_bytes()},
+        )
+
+    @guarded
+    def health(self) -> dict:
+        conn = self.connect()
+        return {"documents": conn.execute("SELECT count(*) FROM docs").fetchone()[0]}
+
+    def size_bytes(self) -> int:
+        return sum(
+            p.stat().st_size
+            for p in (self.path, Path(f"{self.path}-wal"), Path(f"{self.path}-shm"))
+            if p.exists()
+        )
+
+    @guarded
+    def explain(self, request: SearchRequest) -> dict:
+        """What a search would run: the expanded query, the FTS5 expression and the SQL."""
+        conn = self.connect()
+        state = self._state(conn)
+        request, unknown = self.selections(Reader(conn, state), request)
+        selections = self._value_ids(state, request)
+        plan = translate(plan_query(request.query, self.thesaurus))
+        _candidates, _masks, _matching, exact = self._matched(conn, state, plan, selections)
+        sql, params = page_query(request, plan, exact if selections else None)
+        return {
+            "engine": self.name,
+            "index": str(self.path),
+            "concepts": [
+                {"typed": " ".join(c.typed), "synonyms": [" ".join(p) for p in c.alternatives]}
+                for c in plan.concepts
+            ],
+            "match": plan.match,
+            "candidates_match": plan.filter_match,
+            "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if plan.match else None,
+            "page_sql": sql,
+            "page_params": params,
+            "facet_filters": {
+                name: [state.values[v][1] for v in ids] for name, ids in selections.items()
+            },
+            "rank": f"bm25 weights {policy.FIELD_WEIGHTS}",
+            "warnings": unknown_value_notices(unknown),
+        }

@@ -1,0 +1,143 @@
+"""A query plan in FTS5's language: MATCH expressions and the SQL that picks a page of results.
+
+Every term is quoted, so FTS operators, brackets, `*`, `^` and column filters are just text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from search import policy
+from search.query.plan import QueryPlan
+from search.query.request import SearchRequest
+from search.synonyms import Concept
+
+from .bitmaps import ids_json
+
+
+def _quote(phrase) -> str:
+    # Stems are letters and digits only, so quoting them can never break the FTS5 syntax.
+    return '"' + " ".join(phrase) + '"'
+
+
+def concept_expression(concept: Concept) -> str:
+    """The typed words (all of them, any order) OR any synonym phrase."""
+    typed = " AND ".join(_quote((stem,)) for stem in concept.typed)
+    if not concept.alternatives:
+        return typed
+    options = [f"({typed})" if len(concept.typed) > 1 else typed]
+    options += [_quote(phrase) for phrase in concept.alternatives]
+    return "(" + " OR ".join(options) + ")"
+
+
+@dataclass(frozen=True)
+class FtsQuery:
+    """A plan's MATCH expressions."""
+
+    plan: QueryPlan
+    match: str | None  # FTS5 MATCH expression, None when there is no text to match
+    # The same pages as `match` without the phrase clauses that only change ranking: cheaper
+    # for the pass that collects every matching page for counting.
+    filter_match: str | None = None
+    # Pages matching all concepts but one (a superset of `filter_match`), when the partial-match
+    # rule applies; and those of them that miss a concept, ranked after every full match.
+    partial_filter_match: str | None = None
+    partial_only_match: str | None = None
+
+    @property
+    def concepts(self):
+        return self.plan.concepts
+
+    @property
+    def matches_nothing(self):
+        return self.plan.matches_nothing
+
+
+def _with_phrase_boosts(match: str, phrase) -> str:
+    """Add the typed words as a phrase, anywhere and in the title.
+
+    The phrase implies every typed word, so the pages matched do not change, but BM25 scores
+    each phrase too: pages with the words together rank above pages with them apart, and a
+    title that says exactly what was typed ranks above a body that mentions it.
+    """
+    if not phrase:
+        return match
+    quoted = _quote(phrase)
+    return f"({match}) OR {quoted} OR title : {quoted}"
+
+
+def translate(plan: QueryPlan) -> FtsQuery:
+    """The plan as FTS5 MATCH expressions."""
+    if not plan.concepts:
+        return FtsQuery(plan=plan, match=None)
+    expressions = [concept_expression(c) for c in plan.concepts]
+    strict = " AND ".join(expressions)
+    partial = partial_only = None
+    if plan.partial:
+        subsets = [
+            " AND ".join(expressions[:skip] + expressions[skip + 1 :])
+            for skip in range(len(expressions))
+        ]
+        partial = " OR ".join(f"({s})" for s in subsets)
+        partial_only = f"({partial}) NOT ({strict})"
+    return FtsQuery(
+        plan=plan,
+        match=_with_phrase_boosts(strict, plan.phrase),
+        filter_match=strict,
+        partial_filter_match=partial,
+        partial_only_match=partial_only,
+    )
+
+
+def order_by(keys, id_column: str) -> str:
+    """policy.SORT_KEYS as an ORDER BY clause (FTS5's rank is lower for better matches)."""
+    clauses = []
+    for key, direction in keys:
+        if key == "score":
+            clauses.append("fts.rank * docs.boost")  # best first: ascending
+        elif key == "id":
+            clauses.append(f"{id_column}{' DESC' if direction == 'desc' else ''}")
+        elif direction == "desc":
+            clauses.append(f"docs.{key} IS NULL, docs.{key} DESC")
+        else:
+            clauses.append(f"docs.{key}")
+    return ", ".join(clauses)
+
+
+def page_query(
+    request: SearchRequest, plan: FtsQuery, allowed=None, partial=False, window=None
+) -> tuple[str, list]:
+    """The SQL (and parameters) that picks one page of results, in order: of the full
+    matches, or with `partial` of the pages missing one concept; `allowed` is the bitmap
+    of the pages the facet filters leave (None: no filter), and `window` is (limit,
+    offset) when it is not the request's page."""
+    where, params = [], []
+    use_fts = plan.match is not None
+    match, filter_match = plan.match, plan.filter_match
+    if partial:
+        match = filter_match = plan.partial_only_match
+    id_column = "fts.rowid" if use_fts and request.sort == "relevance" else "docs.id"
+    if use_fts and request.sort == "relevance":
+        # CROSS JOIN keeps FTS as the outer loop: only matching rows look up their boost.
+        source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
+        where.append("fts MATCH ?")
+        params.append(match)
+    else:
+        source = "docs"
+        if use_fts:
+            where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+            params.append(filter_match)
+    order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
+    if allowed is not None:
+        # The pages left by the filters, worked out from the facet bitmaps already: one
+        # list is about half the cost of a subquery per facet, whose lists SQLite builds
+        # anew each time, and ranking then scores only these rows. The unary + stops
+        # SQLite handing "rowid IN" to FTS5, which would re-run the MATCH per listed rowid.
+        where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
+        params.append(ids_json(allowed))
+    sql = f"SELECT {id_column} FROM {source}"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+    params += list(window or (request.page_size, request.offset))
+    return sql, params
