@@ -89,8 +89,6 @@ def bad_parameters(request, error):
 
 def unavailable(request, error: EngineUnavailable):
     """JSON 503 with Retry-After, whatever made search unavailable."""
-    from search.views import retry_after
-
     logger.warning("search unavailable; answered 503: %s", error)
     detail = (
         "The search index is being rebuilt; try again shortly."
@@ -98,7 +96,7 @@ def unavailable(request, error: EngineUnavailable):
         else "Search is unavailable; try again shortly."
     )
     response = api.create_response(request, {"detail": detail}, status=503)
-    response["Retry-After"] = str(retry_after(error))
+    response["Retry-After"] = str(error.retry_after)
     return response
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from search import policy
 from search import text as textmod
-from search.synonyms import Thesaurus
+from search.synonyms import Thesaurus, get_thesaurus
 
 
 def _deletes(word: str) -> set[str]:
@@ -52,8 +52,6 @@ class SpellingRules:
 
     @classmethod
     def current(cls) -> SpellingRules:
-        from search.synonyms import get_thesaurus
-
         return cls.from_thesaurus(get_thesaurus())
 
     @classmethod

@@ -4,15 +4,14 @@ Run by tests/search/test_page_type_registry.py under tests.extension.settings; n
 by the main run (its name does not start with test_), whose settings do not install the app.
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 from wagtail.models import Page
 
 from kb.models import HomePage, Theme
 from search.engines import SearchRequest, get_engine
+from search.engines.cluster.mapping import index_body
+from search.policy import TAXONOMY_FIELDS
 from tests.extension.models import Funder, ProgrammePage
 
 pytestmark = pytest.mark.django_db
@@ -77,14 +76,6 @@ def test_in_the_api_schema(client):
     assert "programme" in parameters["type"]["description"]
 
 
-@pytest.fixture
-def fixtures(tmp_path, settings):
-    """The report's fixtures folder, to add the new page type's file to."""
-    folder = tmp_path / "fixtures"
-    shutil.copytree(Path(settings.BASE_DIR) / "fixtures", folder)
-    return folder
-
-
 def test_importable_from_yaml(fixtures, django_capture_on_commit_callbacks):
     Funder.objects.create(name="Healthy Start Fund", slug="healthy-start-fund")
     (fixtures / "programmes.yaml").write_text(
@@ -113,3 +104,10 @@ def test_an_unknown_funder_is_a_one_line_error(fixtures):
     with pytest.raises(Exception, match="unknown funder 'nobody'"):
         call_command("load_content", fixtures=str(fixtures), verbosity=0)
     assert not Page.objects.filter(slug="x").exists()
+
+
+def test_in_the_cluster_mapping_and_the_taxonomy_text():
+    properties = index_body()["mappings"]["properties"]
+    assert properties["funders"]["properties"]["label"]["copy_to"] == ["taxonomy", "spelling"]
+    assert properties["facet_keys"]["properties"]["funder"] == {"type": "keyword"}
+    assert "funders" in TAXONOMY_FIELDS
