@@ -49,10 +49,18 @@ def knowledge_sections() -> tuple[type, ...]:
 
 TAXONOMY = ("theme", "area", "intervention", "organisation", "glossaryterm")
 
+# Readers' page feedback is for everyone who edits pages; the accessibility statement's wording
+# and practitioners' submissions (with the submitter's private details) are the moderators'
+# (those apps' permissions are named here, not imported).
 MODEL_PERMISSIONS = {
-    EDITORS: [("wagtailadmin", "access_admin"), ("kb", "add_organisation")],
-    MODERATORS: [("wagtailadmin", "access_admin")]
-    + [("kb", f"{action}_{model}") for model in TAXONOMY for action in ("add", "change", "delete")],
+    EDITORS: [
+        ("wagtailadmin", "access_admin"),
+        ("kb", "add_organisation"),
+        ("feedback", "view_pagefeedback"),
+    ],
+    MODERATORS: [("wagtailadmin", "access_admin"), ("feedback", "view_pagefeedback")]
+    + [("kb", f"{action}_{model}") for model in TAXONOMY for action in ("add", "change", "delete")]
+    + [("accessibility", "change_accessibilitystatement"), ("submissions", "view_submission")],
 }
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],

@@ -127,9 +127,18 @@ def present(search_request: SearchRequest, response, engine) -> dict:
                         "url": search_url(query, without(filters, name), search_request.sort),
                     }
                 )
+    browse = []
+    if response.total == 0:
+        # Nothing matched: offer every theme, as a filtered search, to browse by.
+        everything = engine.search(SearchRequest.build())
+        browse = [
+            {"label": value.label, "url": search_url("", {"theme": [value.value]})}
+            for value in sorted(everything.facets.get("theme", []), key=lambda v: v.label)
+        ]
     return {
         "response": response,
         "results_query": shown_query,
+        "browse_themes": browse,
         "facet_groups": facet_groups,
         "chips": chips,
         "clear_all_url": search_url(query, None, search_request.sort),

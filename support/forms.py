@@ -10,12 +10,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page
 
 from kb.models import Theme
 
-from .models import SUPPORT_GROUP_NAME, PersonSeen, validate_chosen_topics
+from .models import SUPPORT_GROUP_NAME, PersonSeen, person_label, validate_chosen_topics
 from .topics import OPTIONAL_TOPIC_SLUGS, category_choices, recommendation_themes, theme_choices
 
 MAX_RECIPIENTS = 50
@@ -29,10 +30,6 @@ def support_members():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-def person_label(user):
-    return user.get_full_name() or user.get_username()
 
 
 def member_choices():
@@ -113,6 +110,13 @@ class VisitForm(WagtailAdminModelForm):
             field.queryset = Theme.objects.filter(slug__in=OPTIONAL_TOPIC_SLUGS)
             field.widget = forms.CheckboxSelectMultiple()
             field.widget.choices = field.choices
+            core = [t.name for t in Theme.objects.filter(is_core=True, parent=None)]
+            field.help_text = (
+                f"Exactly two, from the optional topics. The four core topics ("
+                f"{', '.join(core[:-1])} and {core[-1]}) are always discussed."
+                if len(core) > 1
+                else field.help_text
+            )
         for formset in self.formsets.values():
             formset.form = type(
                 formset.form.__name__,
@@ -155,6 +159,28 @@ class PackForm(WagtailAdminModelForm):
         if "topics" in self.fields:
             self.fields["topics"].widget = forms.CheckboxSelectMultiple()
             self.fields["topics"].widget.choices = self.fields["topics"].choices
+
+    def clean(self):
+        """The same page twice in a pack: refuse the later rows, naming the page."""
+        cleaned = super().clean()
+        formset = self.formsets.get("items")
+        if formset is None:
+            return cleaned
+        formset.is_valid()  # the rows are cleaned after this form otherwise
+        seen = set()
+        for form in formset.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            page = data.get("page")
+            if page is None or data.get("DELETE"):
+                continue
+            if page.pk in seen:
+                form.add_error(
+                    "page",
+                    f"\u201c{page.title}\u201d is in the pack more than once. Remove this "
+                    "row, or choose another page.",
+                )
+            seen.add(page.pk)
+        return cleaned
 
 
 def chosen_page_data(pack) -> dict:
@@ -235,6 +261,15 @@ class SendPackForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return recipients
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data.get("expires_on")
+        if expires_on and expires_on < timezone.localdate():
+            raise forms.ValidationError(
+                f"{expires_on:%-d %B %Y} is already past: the recipients would get a dead "
+                "link. Choose today or a later day, or leave it empty."
+            )
+        return expires_on
 
 
 class ExpiryForm(forms.Form):

@@ -12,6 +12,7 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -36,6 +37,13 @@ SUPPORT_GROUP_NAME = "Support team"
 # self-assessment records progress at 6 to 12 months.
 PACKAGE_DUE_AFTER = datetime.timedelta(weeks=6)
 SELF_ASSESSMENT_MONTHS = (6, 12)
+
+
+def person_label(user) -> str:
+    """How the workspace names a person: the full name, the username only when there is none."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -209,6 +217,10 @@ class Visit(RevisionMixin, ClusterableModel):
                 follow_up.save(update_fields=["due_date"])
         self._loaded_end_date = self.end_date
 
+    @admin.display(description="lead", ordering="lead__first_name")
+    def lead_name(self):
+        return person_label(self.lead)
+
     @property
     def evaluation_share(self):
         if not self.evaluation_participants or self.evaluation_positive is None:
@@ -286,8 +298,7 @@ class Recommendation(RevisionMixin, Orderable):
         return text if len(text) <= 80 else text[:77] + "..."
 
     def clean(self):
-        if not (self.text or "").strip():
-            raise ValidationError({"text": "Write the recommendation."})
+        # An empty text is the form's "Write the recommendation." (said once, not twice).
         if self.theme_id and self.category:
             if self.theme_id not in recommendation_themes():
                 raise ValidationError(
@@ -345,9 +356,20 @@ class FollowUp(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()}: {self.visit}"
 
+    @admin.display(description="owner", ordering="owner__first_name")
+    def owner_name(self):
+        return person_label(self.owner)
+
     @property
     def is_open(self):
         return self.status != self.Status.DONE
+
+    @property
+    def days_overdue(self):
+        """How many days past its due date an open item is (0 when it is not overdue)."""
+        if not self.is_open or self.due_date is None:
+            return 0
+        return max(0, (timezone.localdate() - self.due_date).days)
 
     def is_overdue(self, today=None):
         today = today or timezone.localdate()
@@ -482,6 +504,10 @@ class PackSending(models.Model):
 
     def __str__(self):
         return f"{self.snapshot.get('title') or self.pack} sent {self.sent_at:%-d %B %Y}"
+
+    @admin.display(description="sent by", ordering="sent_by__first_name")
+    def sender_name(self):
+        return person_label(self.sent_by)
 
     @property
     def recipient_count(self):

@@ -74,6 +74,13 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
     }
 
 
+def team_from_address(sender_name: str) -> str:
+    """The site's own address (the one the mail server may send from), named for the team
+    member who sent it; replies go to that member (Reply-To)."""
+    name = f"{sender_name}, national support team" if sender_name else "National support team"
+    return formataddr((name, settings.DEFAULT_FROM_EMAIL))
+
+
 def share_path(sending: PackSending) -> str:
     return reverse("support-pack-share", args=[sending.token])
 
@@ -111,13 +118,15 @@ def deliver(sending: PackSending, share_url: str) -> None:
     """One message per recipient (nobody sees the others' addresses)."""
     snapshot = sending.snapshot
     messages = []
+    sender = sending.sent_by
     for recipient in sending.recipients:
         context = {"recipient": recipient, "snapshot": snapshot, "share_url": share_url}
         messages.append(
             EmailMessage(
                 subject=f"Signposting pack: {snapshot['title']}",
                 body=render_to_string("support/email/pack.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
+                from_email=team_from_address(snapshot["sender"]),
+                reply_to=[sender.email] if sender and sender.email else None,
                 to=[formataddr((recipient["name"], recipient["email"]))],
             )
         )

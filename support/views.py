@@ -21,9 +21,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
-from kb.contexts.visibility import public
-from kb.models import Area, CaseStudyPage, Theme
+from kb.models import Area
 
+from .coverage import coverage_rows
 from .forms import ExpiryForm, SendPackForm
 from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit
 from .reports import category_chart, category_report
@@ -185,8 +185,17 @@ def sending_detail(request, pk):
 
 
 @workspace_required
-@require_POST
 def sending_revoke(request, pk):
+    """Asks first (GET), naming who will lose access; revokes on POST."""
+    if request.method != "POST":
+        sending = get_object_or_404(PackSending.objects.select_related("pack"), pk=pk)
+        if sending.revoked_at:
+            return redirect("support-sending", pk)
+        return render(
+            request,
+            "support/admin/revoke.html",
+            {"sending": sending, "page_title": f"Revoke the link to {sending}?"},
+        )
     with transaction.atomic():
         sending = get_object_or_404(PackSending.objects.select_for_update(), pk=pk)
         if sending.revoked_at is None:
@@ -255,55 +264,10 @@ def recommendation_report(request):
 # --- Areas -------------------------------------------------------------------------------
 
 
-def _case_study_counts():
-    """(area id, theme id) -> published case studies there: what the coverage view shows."""
-    counts = defaultdict(int)
-    studies = public(CaseStudyPage).prefetch_related("areas", "themes")
-    for study in studies:
-        for area in study.areas.all():
-            for theme in study.themes.all():
-                theme_id = theme.parent_id or theme.pk
-                counts[(area.pk, theme_id)] += 1
-    return counts
-
-
 @workspace_required
 def coverage(request):
-    themes = list(Theme.objects.filter(parent=None).order_by("sort_order", "name"))
     show_all = request.GET.get("areas") == "all"
-    areas = Area.objects.order_by("name")
-    if not show_all:
-        areas = areas.filter(
-            Q(support_visits__isnull=False) | Q(support_packs__isnull=False)
-        ).distinct()
-    areas = list(areas)
-    area_ids = [area.pk for area in areas]
-    discussed = defaultdict(set)
-    core_ids = {theme.pk for theme in themes if theme.is_core}
-    visit_counts = defaultdict(int)
-    for visit in Visit.objects.filter(area_id__in=area_ids).prefetch_related("chosen_topics"):
-        visit_counts[visit.area_id] += 1
-        discussed[visit.area_id] |= core_ids | {
-            t.parent_id or t.pk for t in visit.chosen_topics.all()
-        }
-    sent = defaultdict(int)
-    for sending in PackSending.objects.filter(pack__area_id__in=area_ids).select_related("pack"):
-        for group in sending.snapshot.get("groups", []):
-            sent[(sending.pack.area_id, group.get("topic"))] += len(group.get("items", []))
-    studies = _case_study_counts()
-    rows = []
-    for area in areas:
-        cells = []
-        for theme in themes:
-            cells.append(
-                {
-                    "theme": theme,
-                    "discussed": theme.pk in discussed[area.pk],
-                    "sent": sent.get((area.pk, theme.name), 0),
-                    "case_studies": studies.get((area.pk, theme.pk), 0),
-                }
-            )
-        rows.append({"area": area, "visits": visit_counts[area.pk], "cells": cells})
+    themes, rows = coverage_rows(show_all)
     return render(
         request,
         "support/admin/coverage.html",

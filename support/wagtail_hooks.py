@@ -14,7 +14,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.widgets.button import Button
+from wagtail.admin.widgets.button import Button, HeaderButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import (
     CreateView,
@@ -39,31 +39,56 @@ class WorkspaceMenuItem(MenuItem):
 # --- Visits ------------------------------------------------------------------------------
 
 
-class VisitEditView(EditView):
+class WorkspaceFormMixin:
+    """The workspace saves only when a team member presses Save (no autosave: items added and
+    not saved were kept, and the history filled with edits nobody saved), and after saving the
+    team stays on the record rather than going back to the list."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+    def get_success_url(self):
+        return reverse(self.edit_url_name, args=[self.object.pk])
+
+
+class WorkspaceCreateView(WorkspaceFormMixin, CreateView):
+    pass
+
+
+class WorkspaceEditView(WorkspaceFormMixin, EditView):
+    pass
+
+
+class VisitEditView(WorkspaceEditView):
     @property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
+    def header_buttons(self):
         visit = self.object
-        buttons += [
-            Button(
-                "Recommendations by category",
-                url=reverse("support-report") + f"?visit={visit.pk}",
-                icon_name="table",
-                priority=30,
-            ),
-            Button(
-                "Area history",
-                url=reverse("support-area", args=[visit.area_id]),
-                icon_name="history",
-                priority=31,
-            ),
-            Button(
+        return [
+            *super().header_buttons,
+            HeaderButton(
                 "New pack for this visit",
                 url=reverse("support_packs:add") + f"?visit={visit.pk}",
                 icon_name="doc-full",
-                priority=32,
+            ),
+            HeaderButton(
+                "Recommendations by category",
+                url=reverse("support-report") + f"?visit={visit.pk}",
+                icon_name="table",
             ),
         ]
+
+    @property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        buttons.append(
+            Button(
+                "Area history",
+                url=reverse("support-area", args=[self.object.area_id]),
+                icon_name="history",
+                priority=31,
+            )
+        )
         return buttons
 
 
@@ -78,11 +103,12 @@ class VisitViewSet(SnippetViewSet):
     menu_label = "Visits"
     url_prefix = "support/visits"
     url_namespace = "support_visits"
-    list_display = ["area", "start_date", "end_date", "status", "lead"]
+    list_display = ["area", "start_date", "end_date", "status", "lead_name"]
     list_filter = ["status", "area"]
     search_fields = ["area__name", "notes"]
     search_backend_name = None  # private: filtered in the database, never put in a search index
     ordering = ["-start_date"]
+    add_view_class = WorkspaceCreateView
     edit_view_class = VisitEditView
     index_view_class = VisitIndexView
     edit_handler = ObjectList(Visit.panels, base_form_class=VisitForm)
@@ -107,6 +133,8 @@ class RecommendationViewSet(SnippetViewSet):
     search_fields = ["text", "category", "owner_role"]
     search_backend_name = None
     index_view_class = RecommendationIndexView
+    add_view_class = WorkspaceCreateView
+    edit_view_class = WorkspaceEditView
     edit_handler = ObjectList(
         [FieldPanel("visit"), *Recommendation.panels], base_form_class=RecommendationForm
     )
@@ -126,19 +154,21 @@ class FollowUpViewSet(SnippetViewSet):
     menu_label = "Follow-ups"
     url_prefix = "support/follow-ups"
     url_namespace = "support_follow_ups"
-    list_display = ["visit", "kind", "due_date", "owner", "status"]
+    list_display = ["visit", "kind", "due_date", "owner_name", "status"]
     list_filter = ["status", "kind"]
     search_fields = ["notes", "visit__area__name"]
     search_backend_name = None
     ordering = ["due_date"]
     index_view_class = FollowUpIndexView
+    add_view_class = WorkspaceCreateView
+    edit_view_class = WorkspaceEditView
     edit_handler = ObjectList(FollowUp.panels, base_form_class=FollowUpForm)
 
 
 # --- Packs -------------------------------------------------------------------------------
 
 
-class PackCreateView(CreateView):
+class PackCreateView(WorkspaceCreateView):
     def get_initial_form_instance(self):
         visit_id = self.request.GET.get("visit", "")
         visit = (
@@ -151,7 +181,7 @@ class PackCreateView(CreateView):
         return Pack(visit=visit, area=visit.area, title=f"Signposting pack for {visit.area.name}")
 
 
-class PackEditView(EditView):
+class PackEditView(WorkspaceEditView):
     @property
     def header_more_buttons(self):
         buttons = list(super().header_more_buttons)
@@ -239,7 +269,7 @@ class PackSendingViewSet(SnippetViewSet):
     menu_label = "Sendings"
     url_prefix = "support/sendings"
     url_namespace = "support_sendings"
-    list_display = ["__str__", "pack", "sent_at", "sent_by", "recipient_count", "link_state"]
+    list_display = ["__str__", "pack", "sent_at", "sender_name", "recipient_count", "link_state"]
     list_filter = ["pack__area"]
     search_fields = ["pack__title"]
     search_backend_name = None

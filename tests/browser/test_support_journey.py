@@ -76,10 +76,7 @@ def test_support_team_journey(page, axe_source, team_member):
         )
         page.fill(f"#id_recommendations-{n}-owner_role", "Director of Public Health")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/support/visits/$"))
-    assert "Sandwell" in page.locator("main").inner_text()
-
-    page.locator("main table a", has_text="Sandwell").first.click()
+    # Saving stays on the visit.
     page.wait_for_url(re.compile(r"/admin/support/visits/edit/\d+/"))
     visit_id = re.search(r"/edit/(\d+)/", page.url).group(1)
     assert page.locator("#id_recommendations-2-text").input_value() == texts[2]
@@ -93,8 +90,6 @@ def test_support_team_journey(page, axe_source, team_member):
     assert page.locator("#id_title").input_value() == "Signposting pack for Sandwell"
     page.fill("#id_introduction", "Resources we discussed during the visit.")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_url(re.compile(r"/admin/support/packs/$"))
-    page.locator("main table a", has_text="Signposting pack for Sandwell").first.click()
     page.wait_for_url(re.compile(r"/admin/support/packs/edit/\d+/"))
     pack_id = re.search(r"/edit/(\d+)/", page.url).group(1)
 
