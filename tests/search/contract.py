@@ -352,7 +352,7 @@ class _BehaviourContract:
         [
             ("smoking children", {}),
             ("", {"type": ["resource"]}),
-            ("smoking children", {"theme": ["safeguarding-and-sudi", "teenage-pregnancy"]}),
+            ("smoking children", {"type": ["resource"]}),
         ],
     )
     def test_every_hit_lists_what_the_results_pages_list(self, loaded, monkeypatch, query, filters):
