@@ -21,6 +21,7 @@ APPS = (
     "accessibility",
     "feedback",
     "submissions",
+    "ratelimits",
 )
 OURS = set(APPS)
 
@@ -121,6 +122,7 @@ def function_level_imports(path):
         "accessibility",
         "feedback",
         "submissions",
+        "ratelimits",
     ],
 )
 def test_imports_sit_at_the_top(app):
