@@ -22,6 +22,7 @@ APPS = (
     "accessibility",
     "feedback",
     "submissions",
+    "ratelimits",
 )
 OURS = set(APPS)
 
