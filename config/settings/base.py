@@ -92,6 +92,7 @@ PAGE_CACHE_UNRELATED_APPS = (
     "feedback",
     "submissions",  # a submission's draft page bumps the generation as any page save does
     "ratelimits",
+    "alerts",  # subscriptions and what they were sent: never on a public page
 )
 
 # Templates other apps add to every public page (kb.context_processors), so kb imports no app.
