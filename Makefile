@@ -107,5 +107,5 @@ serve-production: deps
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
-	$(MANAGE) search_index ensure
+	$(MANAGE) search_index ensure --or-fallback
 	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi
