@@ -18,13 +18,16 @@ def sections():
         yield model, title, slug
 
 
-PLACEHOLDER_ADDRESS = ("localhost", 80)  # what this function gave every site before KB_SITE_URL
+PLACEHOLDER_ADDRESS = (
+    "localhost",
+    80,
+)  # what this function gave every site until it read the setting
 
 
 def site_address():
-    """(hostname, port) of settings.KB_SITE_URL, so public links in emails (page.full_url) point
-    where the site is served, as the admin links do."""
-    parts = urlsplit(settings.KB_SITE_URL)
+    """(hostname, port) of settings.WAGTAILADMIN_BASE_URL, the site's one address, so public
+    links in emails (page.full_url) point where the site is served, as the admin links do."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
     return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
 
 
@@ -55,7 +58,7 @@ def ensure_site_tree(report):
     else:
         if site.root_page_id != home.pk:
             site.root_page = home
-        if (site.hostname, site.port) == PLACEHOLDER_ADDRESS:  # ours, from before KB_SITE_URL
+        if (site.hostname, site.port) == PLACEHOLDER_ADDRESS:  # our old placeholder
             site.hostname, site.port = hostname, port
         site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()

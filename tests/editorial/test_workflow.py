@@ -113,7 +113,10 @@ def test_request_for_changes_emails_the_editor_who_fixes_and_resubmits(
     # The same words as the moderator's "Request changes" button, never "rejected".
     assert mail.outbox[0].subject.startswith("Changes requested")
     assert "rejected" not in (mail.outbox[0].subject + mail.outbox[0].body).lower()
-    assert f"{settings.KB_SITE_URL}/admin/pages/{page.pk}/edit/" in mail.outbox[0].body
+    assert (
+        f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/pages/{page.pk}/edit/"
+        in mail.outbox[0].body
+    )
     # The comment is on the edit form, where the editor makes the changes.
     form_page = editor_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
     asked = form_page.split('id="kb-changes-requested"', 1)[1].split("</section>", 1)[0]

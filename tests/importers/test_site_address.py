@@ -1,4 +1,4 @@
-"""One site-URL setting (KB_SITE_URL): the default site's address and name come from it, so
+"""One site-URL setting (WAGTAILADMIN_BASE_URL): the default site's address and name come from it, so
 public links in emails and the dashboard's title are right."""
 
 import pytest
@@ -22,7 +22,7 @@ def test_the_placeholder_site_takes_the_configured_address_and_a_name(admin_clie
     ensure_site_tree(Report())
     site.refresh_from_db()
     assert (site.hostname, site.port) == site_address()
-    assert site.root_url == settings.KB_SITE_URL
+    assert site.root_url == settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     assert site.site_name == settings.WAGTAIL_SITE_NAME
     dashboard = admin_client.get("/admin/").content.decode()
     assert settings.WAGTAIL_SITE_NAME in dashboard and "localhost" not in dashboard
