@@ -1,6 +1,7 @@
 """Ten processes publish at once on SQLite: where does the time go? (issue 24, finding 7)
 
     .venv/bin/python -m bench.publish_burst [--processes 10] [--db PATH --index PATH]
+                                            [--one-transaction]
 
 Builds a loaded SQLite database in a temporary directory (migrate + load_initial_data, as
 production does) unless --db/--index name a loaded pair (copied, never changed). Then N
@@ -32,11 +33,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def child(page_id: int, go_file: str) -> None:
+def child(page_id: int, go_file: str, one_transaction: bool) -> None:
     import django
 
     django.setup()
-    from django.db import connection
+    from django.db import connection, transaction
 
     from kb.models import CaseStudyPage
 
@@ -83,7 +84,11 @@ def child(page_id: int, go_file: str) -> None:
         time.sleep(0.002)
     start_at = float(go.read_text() or time.time())
     with connection.execute_wrapper(timed):
-        page.save_revision(log_action=True).publish()
+        if one_transaction:  # what config.db.WriteRequestTransactionMiddleware does per request
+            with transaction.atomic():
+                page.save_revision(log_action=True).publish()
+        else:
+            page.save_revision(log_action=True).publish()
     wall = time.time() - start_at
     by_kind = defaultdict(float)
     for head, seconds in statements:
@@ -115,11 +120,16 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=10)
     parser.add_argument("--db")
     parser.add_argument("--index")
+    parser.add_argument(
+        "--one-transaction",
+        action="store_true",
+        help="wrap each publish in one transaction, as an admin POST is on SQLite",
+    )
     parser.add_argument("--child", type=int)
     parser.add_argument("--go-file")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.go_file)
+        child(args.child, args.go_file, args.one_transaction)
         return
     work = Path(tempfile.mkdtemp(prefix="kb-publish-burst-"))
     try:
@@ -161,7 +171,8 @@ def main() -> None:
         children = [
             subprocess.Popen(
                 [sys.executable, "-m", "bench.publish_burst", "--child", str(page_id)]
-                + ["--go-file", str(go_file)],
+                + ["--go-file", str(go_file)]
+                + (["--one-transaction"] if args.one_transaction else []),
                 cwd=ROOT,
                 env=env,
                 stdout=subprocess.PIPE,

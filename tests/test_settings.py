@@ -61,3 +61,18 @@ def test_database_url_drives_the_database(tmp_path):
         DATABASE_URL=url,
     )
     assert result.stdout.strip().splitlines()[-1] == str(tmp_path / "other.sqlite3")
+
+
+def test_sqlite_runs_in_wal_with_immediate_transactions(tmp_path):
+    """Readers never wait for a publish (WAL), and a writer takes the lock at BEGIN and queues
+    up to 20 s for it, rather than failing to upgrade a read lock (docs/deployment.md)."""
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.db import connection; cursor = connection.cursor(); "
+        "print(*(cursor.execute(f'PRAGMA {name}').fetchone()[0] "
+        "for name in ('journal_mode', 'synchronous', 'busy_timeout')), "
+        "connection.transaction_mode)",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "wal 1 20000 IMMEDIATE", result.stderr

@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # SQLite only: an admin write (Publish) takes the one write lock once, not six times.
+    "config.write_transactions.AdminWriteTransactionMiddleware",
     # Every admin route to a private app's models (support...) needs that app's permission.
     "config.private_apps.PrivateAppsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
