@@ -2,12 +2,14 @@
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from kb.charts import format_number
 from kb.models import CaseStudyPage, ResourcePage, Theme
 from support.models import FollowUp, PackSending, Visit
 from tests.editorial.admin_forms import form_data
@@ -208,3 +210,30 @@ def test_coverage_counts_sub_topic_items_under_their_theme_once(support_client):
     assert PackSending.objects.count() == 2
     cell = coverage_cell(support_client, "Sandwell", breastfeeding.parent.name)
     assert "S 2" in cell, cell
+
+
+# --- 8. Report figures that disagree are shown as printed, with a note ----------------------
+
+
+def test_the_report_page_notes_where_the_reports_own_figures_disagree(support_client):
+    from support.topics import theme_tables
+
+    html = support_client.get(reverse("support-report")).content.decode()
+    page = " ".join(unescape(html).split())
+    tables = {table.theme_slug: table for table in theme_tables().values()}
+    nutrition = tables["maternal-and-infant-nutrition"]
+    rows_sum = sum(c.report_count or 0 for c in nutrition.categories)
+    assert rows_sum != nutrition.report_total  # the report's own rows and total disagree
+    assert (
+        f"The report's rows add up to {rows_sum}; its printed total is {nutrition.report_total}."
+    ) in page
+    # Shown as printed, never corrected.
+    assert f"<td>{nutrition.report_total}</td>" in page.replace("<td> ", "<td>")
+    housing = tables["housing"]
+    shares = {}
+    for category in housing.categories:
+        shares.setdefault(category.report_count, set()).add(category.report_share)
+    count, printed = next((n, s) for n, s in shares.items() if len(s) > 1)
+    assert f"{count} is printed as" in page
+    for share in printed:
+        assert f"{format_number(share)}%" in page
