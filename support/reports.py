@@ -62,8 +62,7 @@ def disagreements(table) -> tuple[str, ...]:
     counts = [c.report_count for c in table.categories if c.report_count is not None]
     if counts and table.report_total is not None and sum(counts) != table.report_total:
         notes.append(
-            f"The report's rows add up to {sum(counts)}; its printed total is "
-            f"{table.report_total}."
+            f"The report's rows add up to {sum(counts)}; its printed total is {table.report_total}."
         )
     shares: dict[int, list] = {}
     for category in table.categories:

@@ -237,3 +237,28 @@ def test_the_report_page_notes_where_the_reports_own_figures_disagree(support_cl
     assert f"{count} is printed as" in page
     for share in printed:
         assert f"{format_number(share)}%" in page
+
+
+# --- 7. Building a pack: unticked, grouped by topic, the area's own first ----------------
+
+
+def test_suggestions_start_unticked_grouped_with_the_areas_own_first(support_client):
+    visit = make_visit("bradford", ("ethnicity", "teenage-pregnancy-and-young-parents"))
+    pack = make_pack(visit, pages=[])
+    url = reverse("support-pack-suggestions", args=[pack.pk])
+    html = support_client.get(url).content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="suggestion"[^>]*>', html)
+    assert len(boxes) > 10
+    assert not any("checked" in box for box in boxes)
+    ethnicity = Theme.objects.get(slug="ethnicity")
+    group = html[html.index(f'id="topic-{ethnicity.pk}"') :]
+    group = group[: group.index("</fieldset>")]
+    assert f"Tick all in {ethnicity.name}" in unescape(group)
+    first_title = re.search(r'<label for="suggestion-\d+">([^<]+)</label>', group).group(1)
+    assert first_title == "Bradford District Infant Mortality Commission Summary Report"
+    in_group = re.findall(r'name="suggestion" value="(\d+)"', group)
+
+    response = support_client.post(url, {"topic": [ethnicity.pk]})
+    assert response.status_code == 302
+    added = list(pack.items.order_by("sort_order").values_list("page_id", flat=True))
+    assert [str(pk) for pk in added] == in_group
