@@ -340,6 +340,12 @@ class FollowUp(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TO_DO)
     notes = models.TextField(blank=True)
+    reminded_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When `support_due --notify` last emailed the owner about it (once a day).",
+    )
 
     panels = [
         FieldPanel("visit"),
