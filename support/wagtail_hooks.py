@@ -76,6 +76,11 @@ class VisitEditView(WorkspaceEditView):
                 url=reverse("support-report") + f"?visit={visit.pk}",
                 icon_name="table",
             ),
+            HeaderButton(
+                "Recommendations as CSV",
+                url=reverse("support_recommendations:list") + f"?visit={visit.pk}&export=csv",
+                icon_name="download",
+            ),
         ]
 
     @property
@@ -129,7 +134,31 @@ class RecommendationViewSet(SnippetViewSet):
     url_prefix = "support/recommendations"
     url_namespace = "support_recommendations"
     list_display = ["__str__", "visit", "theme", "category", "priority", "progress"]
-    list_filter = ["progress", "priority", "theme", "visit__area"]
+    list_filter = ["progress", "priority", "theme", "visit__area", "visit"]
+    # "Download CSV" exports what the list shows, with the same filters (and ?visit=<id>).
+    list_export = [
+        "visit.area.name",
+        "visit",
+        "text",
+        "theme.name",
+        "category",
+        "get_priority_display",
+        "owner_role",
+        "get_progress_display",
+        "progress_notes",
+    ]
+    export_headings = {
+        "visit.area.name": "Area",
+        "visit": "Visit",
+        "text": "Recommendation",
+        "theme.name": "Theme",
+        "category": "Category",
+        "get_priority_display": "Priority",
+        "owner_role": "Owned by",
+        "get_progress_display": "Progress",
+        "progress_notes": "Progress notes",
+    }
+    export_filename = "recommendations"
     search_fields = ["text", "category", "owner_role"]
     search_backend_name = None
     index_view_class = RecommendationIndexView

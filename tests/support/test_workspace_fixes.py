@@ -262,3 +262,40 @@ def test_suggestions_start_unticked_grouped_with_the_areas_own_first(support_cli
     assert response.status_code == 302
     added = list(pack.items.order_by("sort_order").values_list("page_id", flat=True))
     assert [str(pk) for pk in added] == in_group
+
+
+# --- Export: recommendations and their progress as CSV, with the list's filters ------------
+
+
+def test_recommendations_export_as_csv_with_the_lists_filters(support_client):
+    import csv
+    import io
+
+    visit = make_visit(recommendations=3)
+    other = make_visit(area="kirklees", recommendations=2)
+    first = visit.recommendations.order_by("pk").first()
+    first.progress = "achieved"
+    first.progress_notes = "Scorecard in use"
+    first.save()
+    url = reverse("support_recommendations:list")
+
+    def rows(query):
+        response = support_client.get(url, {"export": "csv", **query})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        body = b"".join(response.streaming_content).decode()
+        return list(csv.DictReader(io.StringIO(body)))
+
+    everything = rows({})
+    assert len(everything) == 5
+    assert {"Area", "Visit", "Theme", "Category", "Priority", "Progress", "Progress notes"} <= set(
+        everything[0]
+    )
+    achieved = rows({"progress": "achieved"})
+    assert [(r["Progress"], r["Progress notes"]) for r in achieved] == [
+        ("Achieved", "Scorecard in use")
+    ]
+    one_visit = rows({"visit": other.pk})
+    assert len(one_visit) == 2 and {r["Area"] for r in one_visit} == {"Kirklees"}
+    edit = support_client.get(reverse("support_visits:edit", args=[visit.pk])).content.decode()
+    assert f"{url}?visit={visit.pk}&amp;export=csv" in edit
