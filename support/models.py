@@ -285,7 +285,10 @@ class Recommendation(RevisionMixin, Orderable):
 
     panels = [
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("theme"), FieldPanel("category")]),
+        # Each on its own row: category names are long, and a row of two squeezed the select
+        # off the form.
+        FieldPanel("theme"),
+        FieldPanel("category"),
         FieldRowPanel([FieldPanel("priority"), FieldPanel("owner_role")]),
         FieldRowPanel([FieldPanel("progress"), FieldPanel("progress_notes")]),
     ]
