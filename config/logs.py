@@ -21,17 +21,23 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-PACK_TOKEN = re.compile(r"/packs/[^/\s'\"]+")
+# Addresses that carry a credential: a pack's share link, a submitter's status link.
+TOKEN_PATHS = ("/packs/", "/share-your-practice/status/")
+TOKEN = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PATHS) + r")[^/\s'\"]+")
+
+
+def redact_tokens(text):
+    return TOKEN.sub(r"\1<token>", text)
 
 
 class RedactPackTokens(logging.Filter):
-    """A pack's share token is a credential: no log line (message or extra) may carry it."""
+    """Share and status tokens are credentials: no log line (message or extra) may carry one."""
 
     def filter(self, record):
         message = record.getMessage()
-        if "/packs/" in message:
-            record.msg, record.args = PACK_TOKEN.sub("/packs/<token>", message), ()
+        if any(path in message for path in TOKEN_PATHS):
+            record.msg, record.args = redact_tokens(message), ()
         for key, value in list(vars(record).items()):
-            if key not in STANDARD and "/packs/" in str(value):
-                setattr(record, key, PACK_TOKEN.sub("/packs/<token>", str(value)))
+            if key not in STANDARD and any(path in str(value) for path in TOKEN_PATHS):
+                setattr(record, key, redact_tokens(str(value)))
         return True

@@ -17,4 +17,6 @@ urlpatterns = [
     path("feeds/latest.atom", LatestFeed(), name="feed-latest"),
     path("feeds/themes/<slug:slug>.atom", ThemeFeed(), name="feed-theme"),
     path("areas/go/", views.go_to_area, name="go-to-area"),
+    path("cite/<int:page_id>.ris", views.cite, {"style": "ris"}, name="cite-ris"),
+    path("cite/<int:page_id>.bib", views.cite, {"style": "bibtex"}, name="cite-bibtex"),
 ]

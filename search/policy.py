@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
+from search import facets
 from search import text as textmod
 
 # --- ranking -----------------------------------------------------------------------------------
@@ -18,16 +20,9 @@ from search import text as textmod
 # Per-field weights, in the embedded engine's column order: title > summary > taxonomy labels >
 # body. BM25 column weights in FTS5; field boosts in the cluster's combined_fields (BM25F).
 FIELD_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
-# The document fields whose facet labels make up the "taxonomy" field, plus `regions`.
-TAXONOMY_FIELDS = (
-    "type",
-    "themes",
-    "areas",
-    "interventions",
-    "publisher",
-    "resource_type",
-    "evaluation_status",
-)
+# The document fields whose facet labels make up the "taxonomy" field (plus `regions`): every
+# facet's, from search/facets.py.
+TAXONOMY_FIELDS = facets.TAXONOMY_FIELDS
 # A prior by type, multiplied into the text score: local practice and the theme evidence hubs are
 # what the knowledge base exists for, so on equal text they come before listings of external
 # resources. Area pages hold little more than a place name, so they only match place names:
@@ -40,21 +35,52 @@ def type_boost(type_key: str) -> float:
     return TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)
 
 
-# --- partial matches ---------------------------------------------------------------------------
+# --- best match --------------------------------------------------------------------------------
 
-# A query of PARTIAL_FROM_CONCEPTS concepts or more lists every page matching all of them first,
-# then the best pages missing just one, so the best page is found even when it never uses one
-# of the words typed ("cousin marriage genetics": the genetics service never says "cousin").
-# Only when no page matches every concept does the response say so (PARTIAL_NOTICE).
-PARTIAL_FROM_CONCEPTS = 2
+# Words that carry no topic (search/stopwords.txt: question words, fillers) never count against
+# a page. Of the other concepts of a query, a page must match required_concepts(n): all of one,
+# all but one of two to four, and a share of longer queries, as OpenSearch's
+# minimum_should_match "4<60%" does (rounded up here, and passed to the cluster as a number).
+# So a 15-word question finds the pages that match most of its meaningful words.
+ALL_BUT_ONE_UP_TO = 4
+LONG_QUERY_SHARE = 0.6
+
+
+def required_concepts(count: int) -> int:
+    """How many of a query's `count` meaningful concepts a page must match."""
+    if count <= 1:
+        return count
+    if count <= ALL_BUT_ONE_UP_TO:
+        return count - 1
+    return math.ceil(count * LONG_QUERY_SHARE)
+
+
+# A concept held by more than this share of the pages is common: it scores, but is not
+# required and does not count for the tiers (Lucene's cutoff_frequency idea): in "families on
+# our estates ... what intensive family support has been tried", "support" and "families"
+# are on most pages and cannot tell them apart.
+COMMON_SHARE = 0.3
+
+
+def is_common(pages_holding: int, pages: int) -> bool:
+    return pages > 0 and pages_holding > COMMON_SHARE * pages
 
 
 def partial_matches(concept_count: int, exact_total: int | None = None, total: int = 0):
-    """The partial-match rule. Without `exact_total`: whether pages missing one concept are
-    listed (after every page matching all). With it: the notice a response carries, or None."""
+    """Whether pages missing a concept are listed (after every page matching all), for a query
+    of `concept_count` meaningful concepts. With `exact_total`: whether the response needs the
+    best-match notice (some pages, none matching every concept)."""
     if exact_total is None:
-        return concept_count >= PARTIAL_FROM_CONCEPTS
-    return PARTIAL_NOTICE if exact_total == 0 and total > 0 else None
+        return required_concepts(concept_count) < concept_count
+    return exact_total == 0 and total > 0
+
+
+# Ranking tiers, the same in every engine: pages matching more concepts first (every concept
+# first of all); among pages matching as many, those whose own text (title, summary, body)
+# holds more of them, so a page that discusses a word ranks above pages that only carry it as
+# a topic label; then the text score (BM25, weighing each word by its rarity) times the type
+# prior. A concept matched only by a label still makes a page findable.
+OWN_TEXT_FIELDS = ("title", "summary", "body")
 
 
 # --- spelling ----------------------------------------------------------------------------------
@@ -176,7 +202,19 @@ def facet_value_order(value) -> tuple:
 
 # --- notices -----------------------------------------------------------------------------------
 
-PARTIAL_NOTICE = "No page matched every word you typed, so these pages match all but one."
+PARTIAL_NOTICE = "No page matched every word you typed"
+
+
+def best_match_notice(matched_words) -> str:
+    """The notice over best matches, naming the words the first of them matched."""
+    listed = [f"\u201c{word}\u201d" for word in matched_words]
+    if not listed:
+        return f"{PARTIAL_NOTICE}."
+    named = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    return f"{PARTIAL_NOTICE}. The best matches have {named}."
+
+
+NO_RESULTS_ADVICE = "Try fewer or different words, check the spelling, or browse by theme."
 FALLBACK_NOTICE = (
     "Search is running in reduced mode: the search cluster is unavailable, so these results "
     "come from the built-in index."

@@ -31,11 +31,6 @@ REBUILDING_NOTICE = (
 )
 
 
-def retry_after(error: EngineUnavailable) -> int:
-    """Seconds a client should wait before asking again (the Retry-After header)."""
-    return getattr(error, "retry_after", 30)
-
-
 def without(filters, facet_name, value=None):
     """The filters with one value (or a whole facet) taken away."""
     remaining = {name: list(values) for name, values in filters.items()}
@@ -82,7 +77,7 @@ def search_page(request: HttpRequest):
         if isinstance(error, IndexUnavailable):
             context["unavailable_message"] = REBUILDING_NOTICE
         page = render(request, "search/search.html", context, status=503)
-        page["Retry-After"] = str(retry_after(error))
+        page["Retry-After"] = str(error.retry_after)
         return page
     context.update(present(response.request, response, engine))
     return render(request, "search/search.html", context)
@@ -132,9 +127,18 @@ def present(search_request: SearchRequest, response, engine) -> dict:
                         "url": search_url(query, without(filters, name), search_request.sort),
                     }
                 )
+    browse = []
+    if response.total == 0:
+        # Nothing matched: offer every theme, as a filtered search, to browse by.
+        everything = engine.search(SearchRequest.build())
+        browse = [
+            {"label": value.label, "url": search_url("", {"theme": [value.value]})}
+            for value in sorted(everything.facets.get("theme", []), key=lambda v: v.label)
+        ]
     return {
         "response": response,
         "results_query": shown_query,
+        "browse_themes": browse,
         "facet_groups": facet_groups,
         "chips": chips,
         "clear_all_url": search_url(query, None, search_request.sort),

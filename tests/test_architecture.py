@@ -10,7 +10,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("kb", "search", "importers", "editorial", "support", "alerts", "config")
+APPS = (
+    "kb",
+    "search",
+    "importers",
+    "editorial",
+    "support",
+    "alerts",
+    "opendata",
+    "config",
+    "accessibility",
+    "feedback",
+    "submissions",
+    "ratelimits",
+)
 OURS = set(APPS)
 
 
@@ -98,7 +111,7 @@ def function_level_imports(path):
     return found
 
 
-@pytest.mark.parametrize("app", ["kb", "importers", "editorial", "support", "alerts", "config"])
+@pytest.mark.parametrize("app", APPS)
 def test_imports_sit_at_the_top(app):
     """Function-level imports only for optional clients and app start-up, each saying why."""
     assert [line for path in python_files(app) for line in function_level_imports(path)] == []

@@ -24,6 +24,10 @@ INSTALLED_APPS = [
     "importers",
     "editorial",
     "support.apps.SupportConfig",
+    "accessibility",
+    "feedback",
+    "submissions",
+    "ratelimits",
     "alerts.apps.AlertsConfig",
     "opendata.apps.OpenDataConfig",
     "axes",
@@ -85,7 +89,24 @@ PAGE_CACHE_UNRELATED_APPS = (
     "wagtailusers",
     "support",
     "search",
+    "feedback",
+    "submissions",  # a submission's draft page bumps the generation as any page save does
+    "ratelimits",
 )
+
+# Templates other apps add to every public page (kb.context_processors), so kb imports no app.
+KB_PAGE_EXTRAS = {
+    "after_content": ["feedback/_page_feedback.html"],
+    "footer_links": ["submissions/_footer_link.html", "accessibility/_footer_link.html"],
+}
+# "Is this page useful?" and "Report a problem": answers per address per window (seconds).
+FEEDBACK_RATE_LIMIT = (10, 3600)
+# "Share your practice" (submissions/): the spam defences and how long declined ones are kept.
+SUBMISSIONS_MIN_FILL_SECONDS = int(os.environ.get("SUBMISSIONS_MIN_FILL_SECONDS", "5"))
+SUBMISSIONS_MAX_LINKS = 10  # web addresses in all the answers together
+SUBMISSIONS_RATE_LIMITS = ((5, 3600), (3, 86400))  # per address per hour, per email per day
+SUBMISSIONS_REPLY_LIMIT = (10, 86400)  # answers per submission per day
+SUBMISSIONS_RETENTION_DAYS = int(os.environ.get("SUBMISSIONS_RETENTION_DAYS", "90"))
 
 # --- security headers ---
 # Only our own assets: no inline script (templates load JS from static files), no other host.

@@ -22,5 +22,7 @@ KB_SEARCH_INDEX_PREFIX = "kb-test"
 # Tests serve pages from 127.0.0.1 and must never reach a real address.
 KB_FETCH_ADDRESSES = "loopback"
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The journeys fill the form faster than a person; the minimum fill time has its own tests.
+SUBMISSIONS_MIN_FILL_SECONDS = 0
 # Open data files per test run (tests that export write into a directory of their own).
 OPEN_DATA_DIR = Path(tempfile.mkdtemp(prefix="kb-test-open-data-"))

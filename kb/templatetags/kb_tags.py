@@ -1,5 +1,6 @@
 """Template helpers for the public site: page metadata, site sections, text and figures."""
 
+import json
 import re
 
 from django import template
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from kb.charts import format_number, format_value
+from kb.citation import citation, json_ld
 from kb.contexts.navigation import breadcrumb_trail
 from kb.contexts.navigation import site_sections as sections_for
 
@@ -124,3 +126,27 @@ def breadcrumbs(context, page):
     if request is None or page is None:
         return []
     return breadcrumb_trail(request, page)
+
+
+@register.simple_tag(takes_context=True)
+def page_json_ld(context, page):
+    """schema.org JSON-LD for a case study, resource or evidence summary (kb.citation)."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    loaded = {}
+    for name, inner in (("themes", "theme"), ("areas", "area"), ("interventions", "intervention")):
+        items = context.get(name)
+        if isinstance(items, list):  # what the page's context already read (kb.page_context)
+            loaded[name] = [item[inner] if isinstance(item, dict) else item for item in items]
+    data = json_ld(page, canonical_url(context, page), request.build_absolute_uri("/"), loaded)
+    text = json.dumps(data, ensure_ascii=False)
+    # Nothing in the data can end the script element or start markup.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.simple_tag(takes_context=True)
+def page_citation(context, page):
+    """The "Cite this page" facts and Harvard-style text (kb.citation)."""
+    return citation(page, canonical_url(context, page))

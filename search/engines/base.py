@@ -25,6 +25,8 @@ from search.synonyms import Thesaurus, get_thesaurus
 class EngineUnavailable(RuntimeError):
     """The engine cannot answer (e.g. a cluster is unreachable); callers may fall back."""
 
+    retry_after = 30  # seconds a client should wait before asking again (Retry-After)
+
 
 class IndexUnavailable(EngineUnavailable):
     """The local index file is missing, corrupt or not built yet: a rebuild brings it back.
@@ -149,6 +151,9 @@ class SearchEngine(abc.ABC):
         plan = plan_query(request.query, self.thesaurus)
         with self.reading() as reader:
             request, unknown = self.selections(reader, request)
+            frequencies = self.concept_frequencies(reader, plan)
+            if frequencies is not None:
+                plan = plan.counting(*frequencies)
             response, found = self.answer(reader, request, plan)
             if found:  # an engine that learns unknown values from its answer
                 unknown = found
@@ -156,18 +161,20 @@ class SearchEngine(abc.ABC):
                 if set(cleaned.filters) != set(request.filters):
                     response, _ = self.answer(reader, cleaned, plan)
                 request = cleaned
-            if response.exact_total or not plan.concepts:
-                response.suggestion = None  # "did you mean" only when no page matched every word
-            else:
+            if not response.total and plan.required > 1:
+                # Never silently empty: the pages matching most of the words, with a notice.
+                response = self.answer(reader, request, plan.loosened())[0]
+            if plan.absent:
+                response.exact_total = 0  # some word typed is on no page
+            correction = None
+            if not response.exact_total and plan.concepts:
                 correction = self.correction(reader, request.query, response)
-                response.suggestion = correction
-                if correction:
-                    retry, _ = self.answer(reader, request, plan_query(correction, self.thesaurus))
-                    if retry.exact_total:
-                        retry.suggestion = correction
-                        retry.corrected_from = request.query
-                        response = retry
-        notice = policy.partial_matches(len(plan.concepts), response.exact_total, response.total)
+            response.suggestion = None
+            if correction:
+                response = self._corrected(reader, request, response, correction)
+        notice = None
+        if policy.partial_matches(len(plan.counted), response.exact_total, response.total):
+            notice = policy.best_match_notice(response.matched_words)
         response.warnings = [
             *unknown_value_notices(unknown),
             *response.warnings,
@@ -175,6 +182,26 @@ class SearchEngine(abc.ABC):
         ]
         response.engine = self.name
         response.request = typed  # as typed: links (paging, feeds) keep what the user chose
+        return response
+
+    def _corrected(self, reader, request, response, correction):
+        """The spelling retry: a correction is offered only when it finds more than what was
+        typed, and answers instead when it has full matches and the typed query has none."""
+        plan = plan_query(correction, self.thesaurus)
+        frequencies = self.concept_frequencies(reader, plan)
+        if frequencies is not None:
+            plan = plan.counting(*frequencies)
+        retry = self.answer(reader, request, plan)[0]
+        if not retry.total and plan.required > 1:
+            retry = self.answer(reader, request, plan.loosened())[0]
+        if plan.absent:
+            retry.exact_total = 0
+        if (retry.exact_total or 0) > (response.exact_total or 0) and retry.exact_total:
+            retry.suggestion = correction
+            retry.corrected_from = request.query
+            return retry
+        if retry.total > response.total:
+            response.suggestion = correction
         return response
 
     def reading(self) -> contextlib.AbstractContextManager:
@@ -185,6 +212,11 @@ class SearchEngine(abc.ABC):
         """(the request without unknown facet values, those values by facet). An engine that
         cannot tell before answering returns the request as it is, and `answer` reports them."""
         return request, {}
+
+    def concept_frequencies(self, reader, plan: QueryPlan) -> tuple[list[int], int] | None:
+        """How many pages hold each counted concept of the plan, and how many pages there are
+        (None: the engine cannot say), for QueryPlan.counting."""
+        return None
 
     def answer(self, reader, request: SearchRequest, plan: QueryPlan):
         """(one page of results with counts and facets, unknown facet values found by answering)."""

@@ -1,16 +1,21 @@
 """The query plan: what a query asks for, before any engine turns it into its own language.
 
 A query is split into the thesaurus's concepts, longest synonym phrase first; a concept matches
-its typed words (all of them, in any order) or any synonym as an exact phrase. The typed words
-together are a phrase boost: they change the ranking, never what matches. By the partial-match
-rule (policy.partial_matches) a query of several concepts also lists the pages missing one.
+its typed words (all of them, in any order) or any synonym as an exact phrase. Concepts made
+only of words that carry no topic (search/stopwords.txt) do not count: a page is never ranked
+down for missing "does" or "our". Of the concepts that count, a page must match `required`
+(policy.required_concepts: all of one, all but one of two to four, a share of longer
+queries). The typed words together are a phrase boost: they change the ranking, never what
+matches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from search import policy
+from search.stopwords import get_stopwords
 from search.synonyms import Concept, Thesaurus
 
 
@@ -18,6 +23,12 @@ from search.synonyms import Concept, Thesaurus
 class QueryPlan:
     text: str
     concepts: tuple[Concept, ...]
+    # Positions in `concepts` of the concepts that count (not made only of stop words).
+    counted: tuple[int, ...] = ()
+    # How many counted concepts a page must match.
+    required: int = 0
+    # Typed concepts (positions in `concepts`) that no page holds: no page matches every word.
+    absent: tuple[int, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -27,6 +38,11 @@ class QueryPlan:
     def matches_nothing(self) -> bool:
         """Text was typed but none of it is a word (only punctuation or emoji)."""
         return self.has_text and not self.concepts
+
+    @property
+    def meaningful(self) -> tuple[Concept, ...]:
+        """The concepts that count, in the order typed."""
+        return tuple(self.concepts[index] for index in self.counted)
 
     @property
     def typed(self) -> tuple[str, ...]:
@@ -41,9 +57,53 @@ class QueryPlan:
 
     @property
     def partial(self) -> bool:
-        """Whether pages missing one concept are listed after the full matches."""
-        return policy.partial_matches(len(self.concepts))
+        """Whether pages missing a counted concept are listed after the full matches."""
+        return self.required < len(self.counted)
+
+    def loosened(self) -> QueryPlan:
+        """The plan that lists every page matching any counted concept, best first: what a
+        search shows, with a notice, when no page reaches `required`."""
+        return dataclasses.replace(self, required=min(1, len(self.counted)))
+
+    def counting(self, frequencies, pages: int) -> QueryPlan:
+        """The plan counting only the concepts that tell pages apart (`frequencies`: how many
+        of the `pages` hold each counted concept). A concept no page holds cannot be matched;
+        one most pages hold (policy.COMMON_SHARE, as Lucene's cutoff_frequency) still scores
+        but is not required. A query with no such concept keeps the ones pages hold; with
+        none at all, the plan stays as it is (nothing matches)."""
+        present = [(i, n) for i, n in zip(self.counted, frequencies, strict=True) if n]
+        distinctive = tuple(i for i, n in present if not policy.is_common(n, pages))
+        counted = distinctive or tuple(i for i, _n in present)
+        if not counted or counted == self.counted:
+            return self
+        absent = tuple(i for i, n in zip(self.counted, frequencies, strict=True) if not n)
+        return dataclasses.replace(
+            self,
+            counted=counted,
+            required=policy.required_concepts(len(counted)),
+            absent=absent,
+        )
+
+    def words_of(self, positions) -> list[str]:
+        """The typed words of these counted concepts (by position in `meaningful`)."""
+        meaningful = self.meaningful
+        return [" ".join(meaningful[i].words or meaningful[i].typed) for i in sorted(positions)]
 
 
-def plan_query(query: str, thesaurus: Thesaurus) -> QueryPlan:
-    return QueryPlan(text=query or "", concepts=tuple(thesaurus.concepts(query or "")))
+def carries_a_topic(concept: Concept, stopwords: frozenset[str]) -> bool:
+    return bool(concept.alternatives) or not all(word in stopwords for word in concept.words)
+
+
+def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | None = None):
+    """The plan for a query. A query made only of stop words counts all of them."""
+    concepts = tuple(thesaurus.concepts(query or ""))
+    stopwords = get_stopwords() if stopwords is None else stopwords
+    counted = tuple(i for i, c in enumerate(concepts) if carries_a_topic(c, stopwords))
+    if not counted:
+        counted = tuple(range(len(concepts)))
+    return QueryPlan(
+        text=query or "",
+        concepts=concepts,
+        counted=counted,
+        required=policy.required_concepts(len(counted)),
+    )

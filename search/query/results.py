@@ -48,6 +48,8 @@ class SearchResponse:
     # How many of `total` match every concept of the query; they are listed first, then the
     # pages missing one (the partial-match rule). None: the engine does not say.
     exact_total: int | None = None
+    # The words (of the concepts that count) the first hit matched, for the best-match notice.
+    matched_words: list[str] = field(default_factory=list)
 
     @property
     def pages(self):

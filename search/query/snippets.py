@@ -19,13 +19,20 @@ SNIPPET_WORDS = 32
 SNIPPET_CHARACTERS = 200
 
 
+def marked_concepts(plan: QueryPlan):
+    """The concepts a snippet marks and a row must hold: those that count (stop words are not
+    marked), or every concept of a plan that counts none."""
+    return plan.meaningful or plan.concepts
+
+
 def _highlight_pattern(plan: QueryPlan) -> re.Pattern:
     """Every word a snippet marks, as one regex over space-joined stems: the typed stems alone,
     and each synonym phrase whole. A lookahead tries every word start, longest phrase first,
     so overlapping phrases all count."""
-    singles = {(stem,) for c in plan.concepts for stem in c.typed}
-    singles |= {p for c in plan.concepts for p in c.alternatives if len(p) == 1}
-    phrases = {p for c in plan.concepts for p in c.alternatives if len(p) > 1}
+    concepts = marked_concepts(plan)
+    singles = {(stem,) for c in concepts for stem in c.typed}
+    singles |= {p for c in concepts for p in c.alternatives if len(p) == 1}
+    phrases = {p for c in concepts for p in c.alternatives if len(p) > 1}
     alternatives = sorted(singles | phrases, key=lambda words: (-len(words), words))
     body = "|".join(" ".join(map(re.escape, words)) for words in alternatives)
     return re.compile(f"(?<![^ ])(?=({body})(?![^ ]))")
@@ -115,7 +122,7 @@ def concepts_in(text: str, plan: QueryPlan) -> int:
     return sum(
         all(stem in present for stem in concept.typed)
         or any(f" {' '.join(phrase)} " in joined for phrase in concept.alternatives)
-        for concept in plan.concepts
+        for concept in marked_concepts(plan)
     )
 
 
@@ -128,9 +135,10 @@ def matched_row(document: dict, plan: QueryPlan, exact: bool = True) -> tuple[st
     the whole page is about. Both engines use this, on the indexed document.
     """
     rows = document.get("rows") or []
-    if not rows or not plan.concepts:
+    concepts = marked_concepts(plan)
+    if not rows or not concepts:
         return None
-    needed = len(plan.concepts) - (0 if exact else 1)
+    needed = len(concepts) if exact else max(1, min(plan.required, len(concepts) - 1))
     best, covered = None, 0
     for row in rows:
         count = concepts_in(row["text"], plan)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 
 from search import policy
 from search import text as textmod
-from search.synonyms import Thesaurus
+from search.dictionary import DictionaryUnavailable, get_dictionary
+from search.stopwords import is_stopword
+from search.synonyms import Thesaurus, get_thesaurus
 
 
 def _deletes(word: str) -> set[str]:
@@ -43,17 +45,35 @@ class Speller:
         return min(scored)[2] if scored else None
 
 
+def real_words() -> frozenset[str]:
+    """Correct English words (search.dictionary's word list), or none when it is not installed
+    (the system check says so): a correct word is never a misspelling."""
+    try:
+        return get_dictionary()
+    except DictionaryUnavailable:
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class SpellingRules:
     """The query rules that need the thesaurus: which typed words may be corrected."""
 
     known_words: frozenset[str] = frozenset()
     thesaurus: Thesaurus = field(default_factory=Thesaurus, compare=False)
+    # Correct English and words that carry no topic: never corrected.
+    dictionary: frozenset[str] = field(default_factory=real_words, compare=False, repr=False)
+
+    def may_correct_word(self, typed: str, word: str) -> bool:
+        """policy.may_correct, and never a dictionary word or a stop word (each a real word:
+        "smoking while pregnant" is not "smoking whole pregnant")."""
+        return (
+            policy.may_correct(typed, word, self.known_words)
+            and word not in self.dictionary
+            and not is_stopword(word)
+        )
 
     @classmethod
     def current(cls) -> SpellingRules:
-        from search.synonyms import get_thesaurus
-
         return cls.from_thesaurus(get_thesaurus())
 
     @classmethod
@@ -66,7 +86,7 @@ class SpellingRules:
         folded = textmod.words(typed)
         if len(folded) != 1:
             return False
-        return policy.may_correct(typed, folded[0], self.known_words)
+        return self.may_correct_word(typed, folded[0])
 
 
 def corrected_query(
@@ -76,13 +96,14 @@ def corrected_query(
     nearest: Callable[[str], str | None],
 ) -> str | None:
     """The query with each correctable word that `is_known` refuses replaced by `nearest`, or
-    None when nothing changed. Capitals, numbers, short words and thesaurus words stay."""
+    None when nothing changed. Capitals, numbers, short words, thesaurus words, dictionary
+    words and stop words stay."""
     changed = False
     output = []
     for match in textmod.WORD_RE.finditer(textmod.normalise(query)):
         typed = match.group()
         for word in textmod.words(typed):
-            keep = not policy.may_correct(typed, word, rules.known_words) or is_known(word)
+            keep = not rules.may_correct_word(typed, word) or is_known(word)
             replacement = None if keep else nearest(word)
             if replacement:
                 changed = True

@@ -174,14 +174,27 @@ def test_a_long_query_missing_one_word_says_it_relaxed(client):
 
 @pytest.mark.django_db
 def test_a_query_no_page_fully_matches_says_so(client):
-    from search.policy import PARTIAL_NOTICE
+    from search.policy import best_match_notice
 
     body = client.get("/api/search/", {"q": "genetics zebra"}).json()
     urls = [result["url"] for result in body["results"]]
     assert "/case-studies/birmingham-enhanced-genetics-service/" in urls[:3]
-    assert body["warnings"] == [PARTIAL_NOTICE]
+    assert body["warnings"] == [best_match_notice(["genetics"])]
     page = client.get("/search/", {"q": "genetics zebra"})
     assert "No page matched every word you typed" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_question_is_answered_and_nothing_found_offers_themes(client):
+    body = client.get(
+        "/api/search/",
+        {"q": "is there any evidence that a baby cafe helps mothers keep breastfeeding"},
+    ).json()
+    assert body["total"] > 0
+    assert body["results"][0]["url"] == "/case-studies/calderdale-breastfeeding-baby-cafe/"
+    page = client.get("/search/", {"q": "zzqxj vvkkw"}).content.decode()
+    assert "Browse by theme" in page
+    assert 'href="/search/?theme=' in page
 
 
 def test_the_relevance_command_summarises_all_then_batches_then_kinds():

@@ -32,7 +32,7 @@ import itertools
 
 import pytest
 
-from search import policy
+from search import matching, policy
 from search.documents import new_document
 from search.engines.base import SearchRequest
 from search.facets import FACETS, FACETS_BY_NAME
@@ -293,7 +293,7 @@ class _BehaviourContract:
         assert response.exact_total == 1
         assert response.warnings == []
 
-    # --- partial matches (the shared rule: embedded.partial_matches) ---
+    # --- partial matches (the shared rule: policy.partial_matches) ---
 
     def test_best_pages_missing_one_concept_follow_the_full_matches(self, loaded):
         # "smoking children": 107 has both; 106 (smoke) and 112 (smoking) miss "children".
@@ -309,7 +309,8 @@ class _BehaviourContract:
         response = loaded.search(request("overcrowding zebras"))
         assert ids(response) == [110]
         assert (response.exact_total, response.total) == (0, 1)
-        assert PARTIAL_NOTICE in response.warnings
+        assert response.warnings == [policy.best_match_notice(["overcrowding"])]
+        assert response.warnings[0].startswith(PARTIAL_NOTICE)
         single = loaded.search(request("zebras"))
         assert (single.total, single.warnings) == (0, [])
 
@@ -343,6 +344,34 @@ class _BehaviourContract:
                 for n in range(1, len(resources) + 1)
             ]
             assert sum(one_by_one, []) == resources, sort
+
+    # --- feeds and alerts: a search's whole result set ---
+
+    @pytest.mark.parametrize(
+        "query, filters",
+        [
+            ("smoking children", {}),
+            ("", {"type": ["resource"]}),
+            ("smoking children", {"type": ["resource"]}),
+        ],
+    )
+    def test_every_hit_lists_what_the_results_pages_list(self, loaded, monkeypatch, query, filters):
+        """Feeds and email alerts follow a search through `search.matching.every_hit`, in
+        batches: it must list exactly the pages the results pages list, in their order
+        (partial matches included), so a feed or an alert matches what the search page shows."""
+        monkeypatch.setattr(matching, "BATCH_SIZE", 2)
+        base = request(query, **filters)
+        listed, number = [], 1
+        while True:
+            response = loaded.search(dataclasses.replace(base, page=number))
+            listed += ids(response)
+            if number >= response.pages:
+                break
+            number += 1
+        whole = matching.every_hit(loaded, base)
+        assert listed and [hit.id for hit in whole.hits] == listed
+        if not query:
+            assert set(listed) == {d["id"] for d in corpus() if _passes(d, filters)}
 
     def test_area_pages_are_found_by_place_name(self, loaded):
         assert top(loaded.search(request("Bolton")), 1) == [108]
@@ -668,7 +697,10 @@ class SharedRulesContract:
         hits = engine.search(request("kangaroo")).hits
         assert [hit.type_key for hit in hits] == sorted(types, key=policy.type_boost, reverse=True)
 
-    def test_field_weights_order_title_summary_taxonomy_body(self, engine):
+    def test_field_weights_order_title_summary_body_then_labels(self, engine):
+        # A page's own words outrank its labels: the page that only carries "Zephyr" as a
+        # topic label comes after the one whose body says it, though the label field weighs
+        # more (it still makes the page findable).
         weights = policy.FIELD_WEIGHTS
         assert list(weights) == sorted(weights, key=weights.get, reverse=True)
         engine.rebuild(
@@ -679,7 +711,7 @@ class SharedRulesContract:
                 doc(314, "Blankets", "resource", summary="Cots", body="Zephyr"),
             ]
         )
-        assert ids(engine.search(request("zephyr"))) == [311, 312, 313, 314]
+        assert ids(engine.search(request("zephyr"))) == [311, 312, 314, 313]
 
     def test_shortest_corrected_word(self, engine):
         engine.rebuild([doc(321, "Soap and a tap", "resource", summary="Soap by the tap.")])
@@ -723,7 +755,86 @@ class SharedRulesContract:
         engine.rebuild(documents)
         response = engine.search(request(" ".join(words)))
         assert (ids(response), response.exact_total) == ([349], 0)
-        assert response.warnings == [policy.PARTIAL_NOTICE]
+        assert response.warnings == [policy.best_match_notice(words[:-1])]
+
+    # --- best match (policy.required_concepts, the stop words, the tiers) ---
+
+    @staticmethod
+    def _question_corpus():
+        return [
+            doc(
+                361,
+                "Quokka walks for new parents",
+                "case_study",
+                summary="Midwives lead quokka walks so new parents get outdoors with pushchairs.",
+                body="The walks run weekly from children's centres in the borough.",
+            ),
+            doc(
+                362,
+                "Pushchair loans",
+                "resource",
+                summary="A charity lends pushchairs to parents.",
+            ),
+            doc(363, "Borough annual report", "resource", summary="The borough's year."),
+        ]
+
+    def test_question_words_and_fillers_never_count_against_a_page(self, engine):
+        engine.rebuild(self._question_corpus())
+        response = engine.search(request("does anyone actually run quokka walks"))
+        # "does", "anyone", "actually" are stop words; "run" is on the page too.
+        assert ids(response)[:1] == [361]
+        assert response.warnings == []
+
+    def test_a_long_question_finds_the_page_matching_most_of_its_words(self, engine):
+        engine.rebuild(self._question_corpus())
+        query = (
+            "our midwives want new parents in the borough to get outdoors more, "
+            "has anyone tried weekly walks with pushchairs from children's centres"
+        )
+        response = engine.search(request(query))
+        assert ids(response)[:1] == [361]
+        assert response.total >= 1
+
+    def test_a_query_of_stop_words_only_still_searches_them(self, engine):
+        engine.rebuild([doc(371, "Who we are", "resource", summary="About us.")])
+        assert ids(engine.search(request("who are we"))) == [371]
+
+    def test_never_silently_empty_when_some_words_match(self, engine):
+        engine.rebuild(self._question_corpus())
+        # Five counted concepts, of which the page holds two: below the threshold of three.
+        response = engine.search(request("quokka pushchairs zanzibar marmalade trombone"))
+        assert response.total >= 1
+        assert response.exact_total == 0
+        [notice] = response.warnings
+        assert notice.startswith(policy.PARTIAL_NOTICE) and "quokka" in notice
+
+    def test_spelling_leaves_correct_english_alone(self, engine):
+        # "analyst" is not on any page here but is a dictionary word, one edit from "analyse";
+        # "whole" is on the page, one edit from the typed "while".
+        engine.rebuild(
+            [
+                doc(
+                    381,
+                    "Analyse the whole picture",
+                    "resource",
+                    summary="How to analyse public health data on smoking in pregnancy.",
+                )
+            ]
+        )
+        for typed in ("public health analyst", "smoking while pregnant"):
+            response = engine.search(request(typed))
+            assert (response.suggestion, response.corrected_from) == (None, None), typed
+            assert ids(response) == [381], typed
+
+    def test_a_correction_is_offered_only_when_it_finds_more(self, engine):
+        engine.rebuild(
+            [
+                doc(391, "Cradle cards", "resource", summary="Cradle cards for parents."),
+                doc(392, "Nappy bins", "resource", summary="Nappy bins and cradle cards."),
+            ]
+        )
+        found = engine.search(request("cradle cardz"))  # "cards" finds both pages fully
+        assert found.suggestion == "cradle cards"
 
     def test_title_sort_uses_the_shared_key(self, engine):
         titles = ["The Zoo visit", "apple pressing", "Ésprit de corps", '"Quoted" title', "Bath"]

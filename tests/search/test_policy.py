@@ -25,10 +25,18 @@ def test_ranking_rules():
 
 
 def test_partial_match_rule():
-    assert policy.PARTIAL_FROM_CONCEPTS == 2
+    # All of one concept, all but one of two to four, 60% (rounded up) of longer queries.
+    assert [policy.required_concepts(n) for n in range(8)] == [0, 1, 1, 2, 3, 3, 4, 5]
+    assert policy.required_concepts(15) == 9
     assert policy.partial_matches(2) and not policy.partial_matches(1)
-    assert policy.partial_matches(2, exact_total=0, total=3) == policy.PARTIAL_NOTICE
-    assert policy.partial_matches(2, exact_total=1, total=3) is None
+    assert policy.partial_matches(2, exact_total=0, total=3)
+    assert not policy.partial_matches(2, exact_total=1, total=3)
+    assert not policy.partial_matches(2, exact_total=0, total=0)
+
+
+def test_common_concepts_are_those_on_most_pages():
+    assert policy.is_common(31, 100) and not policy.is_common(30, 100)
+    assert not policy.is_common(0, 0)
 
 
 @pytest.mark.parametrize(
@@ -86,6 +94,10 @@ def test_facet_value_order():
 def test_notices():
     assert policy.unknown_value_notice("Theme", "x") == "Ignored unknown theme \u201cx\u201d."
     assert policy.PARTIAL_NOTICE.startswith("No page matched every word you typed")
+    assert policy.best_match_notice(["cousin marriage", "genetics"]) == (
+        "No page matched every word you typed. The best matches have "
+        "\u201ccousin marriage\u201d and \u201cgenetics\u201d."
+    )
     assert "built-in index" in policy.FALLBACK_NOTICE
 
 

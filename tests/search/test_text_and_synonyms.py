@@ -130,13 +130,14 @@ def test_spacing_and_hyphen_variants():
 
 
 def test_fts_expression_quotes_every_term():
+    # "or" is a stop word: not matched, but still in the phrase boost.
     plan = translate(plan_query('young dads "OR" NEAR(', THESAURUS))
     assert plan.match == (
-        '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") AND "or" '
+        '((("young" AND "dad") OR "young father" OR "teenag father" OR "teenag dad") '
         'AND "near") OR "young dad or near" OR title : "young dad or near"'
     )
-    assert plan.partial_filter_match.startswith('("or" AND "near") OR ((("young" AND "dad") OR')
-    assert plan.partial_only_match.endswith(f" NOT ({plan.filter_match})")
+    assert plan.any_match.startswith('((("young" AND "dad") OR "young father"')
+    assert plan.own_text_matches[1] == '{title summary body} : ("near")'
     assert plan_query("🙂 ***", THESAURUS).matches_nothing
 
 
@@ -156,24 +157,25 @@ def test_snippet_escapes_and_marks_phrases():
     assert "&amp; more" in html
 
 
-def test_queries_of_two_concepts_or_more_also_match_pages_missing_one():
-    plan = translate(plan_query("genetic services cousin marriage", THESAURUS))
-    # three concepts (the synonym group joins "cousin marriage"), so three two-concept subsets
-    assert len(plan.concepts) == 3
-    assert plan.partial_filter_match.count(" OR (") == 2
-    two = translate(plan_query("cousin marriage genetics", THESAURUS))
-    assert two.partial_filter_match.startswith('("genet") OR (')
+def test_stop_words_do_not_count_and_longer_queries_need_a_share():
+    plan = plan_query("does the family nurse partnership actually work", THESAURUS)
+    counted = [" ".join(c.words) for c in plan.meaningful]
+    assert counted == ["family", "nurse", "partnership", "work"]
+    assert (plan.required, plan.partial) == (3, True)
+    long = plan_query("genetic services cousin marriage Pakistani families Birmingham", THESAURUS)
+    assert (len(long.counted), long.required) == (6, 4)
+    only_stop_words = plan_query("who are we", THESAURUS)
+    assert len(only_stop_words.counted) == 3  # searched all the same
     # One concept (a synonym phrase of two words) has nothing to leave out.
-    assert translate(plan_query("young dads", THESAURUS)).partial_filter_match is None
+    assert not plan_query("young dads", THESAURUS).partial
 
 
-def test_partial_rule_and_its_notice():
-    from search.policy import PARTIAL_NOTICE, partial_matches
-
-    assert (partial_matches(1), partial_matches(2), partial_matches(5)) == (False, True, True)
-    assert partial_matches(2, exact_total=0, total=4) == PARTIAL_NOTICE
-    assert partial_matches(2, exact_total=1, total=4) is None
-    assert partial_matches(2, exact_total=0, total=0) is None
+def test_concepts_no_page_holds_or_most_pages_hold_stop_counting():
+    plan = plan_query("overcrowding zebras housing", THESAURUS)
+    counting = plan.counting([3, 0, 90], pages=100)
+    assert [" ".join(c.words) for c in counting.meaningful] == ["overcrowding"]
+    assert (counting.required, counting.absent) == (1, (1,))
+    assert plan.counting([3, 4, 5], pages=100) is plan
 
 
 # --- wording rules: one tokenisation test each (what a query becomes) -------------------------

@@ -21,15 +21,23 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+
 from search import policy
 from search.engines.base import CheckReport, SearchEngine, SearchRequest
 from search.query.plan import plan_query
 from search.query.spelling import SpellingRules
 
-from .dialects import ClusterError, Dialect, bulk_reason
+from .dialects import ClusterError, Dialect, bulk_reason, configured_dialect
 from .mapping import index_body, to_source
-from .query import build_autocomplete, build_search
-from .response import FacetsTruncated, parse_autocomplete, parse_response, unknown_selections
+from .query import build_autocomplete, build_search, frequencies_body
+from .response import (
+    FacetsTruncated,
+    parse_autocomplete,
+    parse_frequencies,
+    parse_response,
+    unknown_selections,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +89,6 @@ class ClusterEngine(SearchEngine):
 
     @classmethod
     def from_settings(cls, server: str) -> ClusterEngine:
-        from django.conf import settings
-
-        from .dialects import configured_dialect
-
         return cls(configured_dialect(server), prefix=settings.KB_SEARCH_INDEX_PREFIX)
 
     def _cluster(self, action: str):
@@ -107,6 +111,16 @@ class ClusterEngine(SearchEngine):
     # The steps of the shared flow (SearchEngine.search): one request answers with hits,
     # counts, the suggester's correction and which selected values exist, so unknown values
     # are learnt from the answer, and the correction is the answer's own.
+
+    def concept_frequencies(self, reader, plan):
+        if len(plan.meaningful) < 2:
+            return None  # nothing to leave out: one concept is matched or not
+        with self._cluster("counting pages per concept"):
+            raw = self.dialect.search(self.alias, frequencies_body(plan))
+        try:
+            return parse_frequencies(plan, raw)
+        except (KeyError, TypeError, ValueError) as error:
+            raise self._error(f"answered a count in an unexpected shape: {error}") from error
 
     def answer(self, reader, request: SearchRequest, plan):
         rules = self._spelling_rules()

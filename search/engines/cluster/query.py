@@ -32,17 +32,22 @@ QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.item
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
 FACET_TERMS_SIZE = 1000
 SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
-# Partial matches: a full match scores this much on top of its text score, more than any text
-# score reaches, so every full match is listed before the pages missing a concept. (Scores are
-# float32: at 10,000 the step is 0.001, fine enough to keep the text order within each group.)
-EXACT_FIRST_BOOST = 10_000.0
+# The ranking tiers (policy, "Ranking tiers") as score: each counted concept a page matches
+# adds CONCEPT_TIER, and each it matches in its own text OWN_TEXT_TIER, both more than any text
+# score reaches, so pages matching more concepts come first, then those with more of them in
+# their own text, then by text score. (Scores are float32: at 500,000 the step is 0.03, fine
+# enough to keep the text order within a tier for queries of up to 20 concepts.)
+OWN_TEXT_TIER = 1_000.0
+CONCEPT_TIER = 25_000.0
 EXACT_QUERY_NAME = "exact"
+CONCEPT_QUERY_PREFIX = "concept-"
+OWN_TEXT_FIELDS = [f"{name}^{policy.FIELD_WEIGHTS[name]:g}" for name in policy.OWN_TEXT_FIELDS]
 
 
 # --- request bodies ----------------------------------------------------------------------------
 
 
-def concept_query(concept: Concept) -> Q:
+def concept_query(concept: Concept, fields=None) -> Q:
     """One concept, as the embedded engine matches it: every typed word (stemmed, in any field,
     any order) or any synonym of the whole concept as an exact phrase.
 
@@ -51,14 +56,15 @@ def concept_query(concept: Concept) -> Q:
     required ("father" became +dad +father and found nothing). Alternatives are thesaurus
     stems, matched with an analyzer that does not stem again.
     """
-    typed = Q("combined_fields", query=" ".join(concept.words), fields=QUERY_FIELDS, operator="and")
+    fields = fields or QUERY_FIELDS
+    typed = Q("combined_fields", query=" ".join(concept.words), fields=fields, operator="and")
     if not concept.alternatives:
         return typed
     phrases = [
         Q(
             "multi_match",
             query=" ".join(stems),
-            fields=QUERY_FIELDS,
+            fields=fields,
             type="phrase",
             analyzer=STEMS_ANALYZER,
         )
@@ -67,21 +73,24 @@ def concept_query(concept: Concept) -> Q:
     return Q("bool", should=[typed, *phrases], minimum_should_match=1)
 
 
-def text_query(plan: QueryPlan, relaxed: bool = False, by_score: bool = True):
+def text_query(plan: QueryPlan, by_score: bool = True):
     """What matches, plus the shared ranking rules (search/policy.py).
 
-    Every concept must match (or, `relaxed`, all but one: the "most words" retry). Pages with
-    the typed words together (as a phrase, anywhere and again in the title) score higher
-    without changing what matches, and the type prior multiplies the score.
+    A page must match `plan.required` of the counted concepts (every one, unless the plan
+    lists partial matches: OpenSearch's minimum_should_match). Pages with the typed words
+    together (as a phrase, anywhere and again in the title) score higher without changing what
+    matches, and the type prior multiplies the score. By score, the tiers come first (more
+    concepts matched, then more of them in the page's own text); by date or title, the pages
+    matching every concept (1 against 0, `_score` being the first sort key).
     """
     if not plan.text:
         return Q("match_all")
     if not plan.concepts:
         return Q("match_none")  # only punctuation or emoji typed: nothing matches, as embedded
-    clauses = [concept_query(concept) for concept in plan.concepts]
+    clauses = [concept_query(concept) for concept in plan.meaningful]
     strict = Q("bool", must=clauses)
-    if relaxed:
-        matches = Q("bool", should=clauses, minimum_should_match=len(clauses) - 1)
+    if plan.partial:
+        matches = Q("bool", should=clauses, minimum_should_match=plan.required)
     else:
         matches = strict
     if plan.phrase:
@@ -98,25 +107,40 @@ def text_query(plan: QueryPlan, relaxed: bool = False, by_score: bool = True):
         score_mode="first",
         boost_mode="multiply",
     )
-    if not relaxed:
-        return scored
-    # The partial-match rule (policy.partial_matches): pages missing one concept match too,
-    # and every full match gets EXACT_FIRST_BOOST (1 against 0 when sorting by date or title,
-    # where `_score` is the first sort key), so full matches come first.
+    # Named, so a hit says whether it matched every concept (and which ones, for the notice).
     exact = Q(
-        "constant_score",
-        filter=strict,
-        boost=EXACT_FIRST_BOOST if by_score else 1.0,
-        _name=EXACT_QUERY_NAME,
+        "constant_score", filter=strict, boost=0.0 if by_score else 1.0, _name=EXACT_QUERY_NAME
     )
-    if by_score:
-        return Q("bool", must=[scored], should=[exact])
-    return Q("bool", filter=[matches], should=[exact])
+    if not by_score:
+        return Q("bool", filter=[matches], should=[exact]) if plan.partial else scored
+    tiers = [
+        Q(
+            "constant_score",
+            filter=clause,
+            boost=CONCEPT_TIER,
+            _name=f"{CONCEPT_QUERY_PREFIX}{position}",
+        )
+        for position, clause in enumerate(clauses)
+    ]
+    tiers += [
+        Q("constant_score", filter=concept_query(concept, OWN_TEXT_FIELDS), boost=OWN_TEXT_TIER)
+        for concept in plan.meaningful
+    ]
+    return Q("bool", must=[scored], should=[exact, *tiers])
 
 
 def exact_query(plan: QueryPlan):
-    """Pages matching every concept (for the count the partial-match notice needs)."""
-    return Q("bool", must=[concept_query(c) for c in plan.concepts])
+    """Pages matching every counted concept (for the count the best-match notice needs)."""
+    return Q("bool", must=[concept_query(c) for c in plan.meaningful])
+
+
+def frequencies_body(plan: QueryPlan) -> dict:
+    """One request for how many pages hold each counted concept, and how many pages there are
+    (QueryPlan.counting)."""
+    search = Search().extra(size=0, track_total_hits=True)
+    for position, concept in enumerate(plan.meaningful):
+        search.aggs.bucket(f"{CONCEPT_QUERY_PREFIX}{position}", "filter", concept_query(concept))
+    return search.to_dict()
 
 
 def facet_filter(facet_name: str, values) -> Q:
@@ -140,8 +164,8 @@ def build_search(request: SearchRequest, plan: QueryPlan, rules: SpellingRules) 
     """The one request a search sends for a plan (a retry's plan holds the corrected text)."""
     text = plan.text
     by_score = request.sort == "relevance" and bool(text)
-    relaxed = plan.partial
-    query = text_query(plan, relaxed=relaxed, by_score=by_score)
+    relaxed = plan.partial and bool(plan.concepts)
+    query = text_query(plan, by_score=by_score)
     search = Search().query(query).extra(track_total_hits=True)
     if request.filters:
         search = search.post_filter(_all_of(_filters_except(request, None)))

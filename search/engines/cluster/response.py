@@ -12,7 +12,7 @@ from search.query.results import FacetValue, SearchResponse, build_hit
 from search.query.spelling import SpellingRules
 
 from .mapping import split_facet_key
-from .query import EXACT_QUERY_NAME, FACET_TERMS_SIZE
+from .query import CONCEPT_QUERY_PREFIX, EXACT_QUERY_NAME, FACET_TERMS_SIZE
 
 
 class FacetsTruncated(RuntimeError):
@@ -46,7 +46,24 @@ def parse_response(
         suggestion=_suggestion(request.query, raw.get("suggest", {}), rules),
         exact_total=aggregations.get(EXACT_QUERY_NAME, {}).get("doc_count", total),
     )
+    if raw_hits:
+        named = raw_hits[0].get("matched_queries") or ()
+        response.matched_words = plan.words_of(
+            int(name[len(CONCEPT_QUERY_PREFIX) :])
+            for name in named
+            if name.startswith(CONCEPT_QUERY_PREFIX)
+        )
     return response
+
+
+def parse_frequencies(plan: QueryPlan, raw: dict) -> tuple[list[int], int]:
+    """(pages holding each counted concept, pages in the index) from frequencies_body's answer."""
+    aggregations = raw.get("aggregations", {})
+    counts = [
+        int(aggregations[f"{CONCEPT_QUERY_PREFIX}{position}"]["doc_count"])
+        for position in range(len(plan.meaningful))
+    ]
+    return counts, _total(raw)
 
 
 def _total(raw: dict) -> int:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search import text as textmod
 from search.query.spelling import Speller
+from search.synonyms import Concept
 
 
 @dataclass
@@ -27,6 +29,105 @@ class IndexState:
     _speller: Speller | None = None
     _known_stems: set[str] | None = None
     _words: dict[str, int] | None = None
+    _label_stems: list[tuple[set[str], str]] | None = None
+
+    def labels_hold(self, concept: Concept) -> bool:
+        """Whether some topic label holds the concept (its typed stems, or a synonym phrase):
+        only then can a page match it by a label alone."""
+        if self._label_stems is None:
+            self._label_stems = []
+            for _facet, _value, label in self.values.values():
+                label_stems = textmod.stems(label)
+                self._label_stems.append((set(label_stems), f" {' '.join(label_stems)} "))
+        return any(
+            all(stem in present for stem in concept.typed)
+            or any(f" {' '.join(phrase)} " in joined for phrase in concept.alternatives)
+            for present, joined in self._label_stems
+        )
+
+
+def count_bits(bitmaps: list[int]) -> list[int]:
+    """How many of `bitmaps` hold each page, as binary digits (bit-sliced): digit i holds the
+    pages whose count has bit i set. A few big-int operations per bitmap, whatever the pages."""
+    digits: list[int] = []
+    for carry in bitmaps:
+        position = 0
+        while carry:
+            if position == len(digits):
+                digits.append(carry)
+                break
+            digit = digits[position]
+            digits[position], carry = digit ^ carry, digit & carry
+            position += 1
+    return digits
+
+
+def exactly(digits: list[int], count: int, universe: int) -> int:
+    """The pages of `universe` that count_bits counted exactly `count` times."""
+    if count >> len(digits):
+        return 0
+    pages = universe
+    for position, digit in enumerate(digits):
+        pages &= digit if count >> position & 1 else universe & ~digit
+    return pages
+
+
+@dataclass
+class Tiers:
+    """The candidates of a search and the order of their tiers (policy, "Ranking tiers")."""
+
+    candidates: int  # pages matching at least the required number of counted concepts
+    exact: int  # pages matching every counted concept
+    anywhere: list[int] = field(default_factory=list)  # pages per counted concept
+    matched_digits: list[int] = field(default_factory=list)
+    own_digits: list[int] = field(default_factory=list)
+    required: int = 0
+
+    @classmethod
+    def nothing(cls) -> Tiers:
+        return cls(candidates=0, exact=0)
+
+    @classmethod
+    def everything(cls, all_docs: int) -> Tiers:
+        return cls(candidates=all_docs, exact=all_docs)
+
+    @classmethod
+    def counted(cls, anywhere: list[int], own: list[int], required: int, all_docs: int):
+        matched = count_bits(anywhere)
+        candidates = 0
+        for count in range(max(required, 1), len(anywhere) + 1):
+            candidates |= exactly(matched, count, all_docs)
+        return cls(
+            candidates=candidates,
+            exact=exactly(matched, len(anywhere), all_docs),
+            anywhere=anywhere,
+            matched_digits=matched,
+            own_digits=count_bits(own),
+            required=required,
+        )
+
+    def in_order(self, by_score: bool):
+        """(pages, whether they match every concept) per tier, best first. By score: more
+        concepts matched, then more of them in the page's own text; otherwise the full matches,
+        then the rest (each then in the sort's order)."""
+        if not self.anywhere:
+            yield self.candidates, True
+            return
+        rest = self.candidates & ~self.exact
+        if not by_score:
+            yield self.exact, True
+            yield rest, False
+            return
+        total = len(self.anywhere)
+        for count in range(total, max(self.required, 1) - 1, -1):
+            group = self.exact if count == total else exactly(self.matched_digits, count, rest)
+            for own in range(count, -1, -1):
+                if not group:
+                    break
+                tier = exactly(self.own_digits, own, group) if self.own_digits else group
+                if tier:
+                    group &= ~tier
+                    yield tier, count == total
 
 
 def bitmap(ids, size_bytes: int) -> int:

@@ -33,8 +33,8 @@ from search.query.snippets import snippet
 from search.query.spelling import Speller, SpellingRules, corrected_query
 from search.synonyms import Thesaurus, get_thesaurus
 
-from .bitmaps import IndexState, bitmap_from_list
-from .fts import concept_expression, page_query, translate
+from .bitmaps import IndexState, Tiers, bitmap_from_list
+from .fts import page_query, translate
 from .index_file import IndexFile, guarded
 from .rows import available_cores, prepare, unpack
 
@@ -46,6 +46,7 @@ class Reader(NamedTuple):
 
     conn: sqlite3.Connection
     state: IndexState
+    found: dict[str, int]  # pages per FTS5 expression, for this search
 
 
 class EmbeddedEngine(IndexFile, SearchEngine):
@@ -99,7 +100,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         conn = self.connect()
         conn.execute("BEGIN")
         try:
-            yield Reader(conn, self._state(conn))
+            yield Reader(conn, self._state(conn), {})
         finally:
             conn.execute("COMMIT")
 
@@ -113,7 +114,14 @@ class EmbeddedEngine(IndexFile, SearchEngine):
 
     def answer(self, reader, request, plan):
         selections = self._value_ids(reader.state, request)
-        return self._answer(reader.conn, reader.state, request, translate(plan), selections), {}
+        return self._answer(reader, request, translate(plan), selections), {}
+
+    def concept_frequencies(self, reader, plan):
+        if len(plan.meaningful) < 2:
+            return None  # nothing to leave out: one concept is matched or not
+        query = translate(plan)
+        counts = [self._pages(reader, match).bit_count() for match in query.concept_matches]
+        return counts, reader.state.all_docs.bit_count()
 
     def correction(self, reader, query, response):
         return self.correct(query, conn=reader.conn, state=reader.state)
@@ -126,63 +134,65 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             for name, values in request.filters.items()
         }
 
-    def _candidates(self, conn, state, plan, match=None) -> int:
-        if plan.matches_nothing:
-            return 0
-        if plan.match is None:
-            return state.all_docs
-        (ids_text,) = conn.execute(
-            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match or plan.filter_match,)
-        ).fetchone()
-        return bitmap_from_list(ids_text, state.size_bytes)
+    def _pages(self, reader, match: str) -> int:
+        """The pages an FTS5 expression matches, as a bitmap (cached for this search)."""
+        found = reader.found.get(match)
+        if found is None:
+            (ids_text,) = reader.conn.execute(
+                "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match,)
+            ).fetchone()
+            found = reader.found[match] = bitmap_from_list(ids_text, reader.state.size_bytes)
+        return found
 
-    def _full_and_partial(self, conn, state, plan) -> tuple[int, int]:
-        """Pages with every concept, and pages with all but one, from one FTS pass per concept
-        (cheaper than matching the all-but-one expression): bitmaps ANDed around each gap."""
-        per_concept = [
-            self._candidates(conn, state, plan, concept_expression(c)) for c in plan.concepts
-        ]
-        before = [state.all_docs]
-        for concept_bitmap in per_concept[:-1]:
-            before.append(before[-1] & concept_bitmap)
-        after = state.all_docs
-        partial = 0
-        for index in range(len(per_concept) - 1, -1, -1):
-            partial |= before[index] & after
-            after &= per_concept[index]
-        return after, partial
+    def _tiers(self, reader, query) -> Tiers:
+        """Which pages match which counted concepts, from one FTS pass per concept (and one
+        more, in the page's own text, for a concept some topic label holds)."""
+        state = reader.state
+        if query.matches_nothing:
+            return Tiers.nothing()
+        if query.match is None:
+            return Tiers.everything(state.all_docs)
+        anywhere, own = [], []
+        for concept, match, own_match in zip(
+            query.plan.meaningful, query.concept_matches, query.own_text_matches, strict=True
+        ):
+            pages = self._pages(reader, match)
+            anywhere.append(pages)
+            labelled = pages and state.labels_hold(concept)
+            own.append(self._pages(reader, own_match) if labelled else pages)
+        return Tiers.counted(anywhere, own, query.plan.required, state.all_docs)
 
-    def _matched(self, conn, state, plan, selections):
-        """The bitmaps a search works from: the candidates (full and partial matches), each
-        selected facet's mask, the candidates under every mask, and the full matches under
-        every mask."""
-        if plan.partial_filter_match:
-            exact, candidates = self._full_and_partial(conn, state, plan)
-        else:
-            exact = candidates = self._candidates(conn, state, plan)
+    def _masks(self, state, selections) -> dict[str, int]:
         masks = {}
         for name, value_ids in selections.items():
             mask = 0
             for value_id in value_ids:
                 mask |= state.bitmaps.get(value_id, 0)
             masks[name] = mask
-        matching = candidates
-        for mask in masks.values():
-            matching &= mask
-            exact &= mask
-        return candidates, masks, matching, exact
+        return masks
 
-    def _answer(self, conn, state, request, plan, selections) -> SearchResponse:
-        """Pages matching every concept, then (by the partial-match rule) those missing one:
-        counted and faceted together, listed full matches first."""
-        candidates, masks, matching, exact = self._matched(conn, state, plan, selections)
+    def _answer(self, reader, request, query, selections) -> SearchResponse:
+        """The pages matching enough counted concepts (policy.required_concepts), counted and
+        faceted together, listed tier by tier (policy: more concepts first, then more of them
+        in the page's own text), each tier by score or the chosen sort."""
+        state = reader.state
+        tiers = self._tiers(reader, query)
+        masks = self._masks(state, selections)
+        mask = state.all_docs
+        for value in masks.values():
+            mask &= value
+        matching = tiers.candidates & mask
         response = SearchResponse(request=request, engine=self.name, total=matching.bit_count())
-        response.exact_total = exact.bit_count()
-        response.facets = self._facet_counts(state, candidates, masks, matching, selections)
+        response.exact_total = (tiers.exact & mask).bit_count()
+        response.facets = self._facet_counts(state, tiers.candidates, masks, matching, selections)
         if response.total and request.offset < response.total:
-            allowed = (exact, matching & ~exact) if selections else (None, None)
-            ids, exact_count = self._page_ids(conn, request, plan, allowed, response.exact_total)
-            response.hits = self._hits(conn, ids, plan, exact_count)
+            by_score = request.sort == "relevance"
+            ids, exact_count = self._page_ids(reader.conn, request, query, tiers, mask, by_score)
+            response.hits = self._hits(reader.conn, ids, query, exact_count)
+            if ids and tiers.anywhere:
+                first = 1 << ids[0]
+                matched = [i for i, pages in enumerate(tiers.anywhere) if pages & first]
+                response.matched_words = query.plan.words_of(matched)
         return response
 
     def _facet_counts(self, state, candidates, masks, matching, selections):
@@ -206,20 +216,30 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             facets[facet.name] = listed
         return facets
 
-    def _page_ids(self, conn, request, plan, allowed, exact_total) -> tuple[list[int], int]:
-        """One page of the full matches followed by the partial ones, and how many of the
-        page's ids are full matches; `allowed` is the (full, partial) bitmaps the facet
-        filters leave, or (None, None)."""
+    def _page_ids(self, conn, request, query, tiers, mask, by_score) -> tuple[list[int], int]:
+        """One page of results, tier by tier, and how many of them match every concept.
+
+        Only the tiers the page reaches are ranked; earlier ones are skipped by their counts.
+        """
         size, offset = request.page_size, request.offset
-        ids = []
-        if offset < exact_total:
-            sql, params = page_query(request, plan, allowed[0])
-            ids = [doc_id for (doc_id,) in conn.execute(sql, params)]
-        exact_count = len(ids)
-        if len(ids) < size and plan.partial_only_match:
-            window = (size - len(ids), max(0, offset - exact_total))
-            sql, params = page_query(request, plan, allowed[1], partial=True, window=window)
-            ids += [doc_id for (doc_id,) in conn.execute(sql, params)]
+        ids: list[int] = []
+        exact_count = 0
+        for pages, full in tiers.in_order(by_score):
+            pages &= mask
+            count = pages.bit_count()
+            if offset >= count:
+                offset -= count
+                continue
+            whole = full and pages == tiers.exact  # the strict MATCH selects it exactly
+            match = query.match if full else query.any_match
+            window = (size - len(ids), offset)
+            sql, params = page_query(request, match, None if whole else pages, window)
+            found = [doc_id for (doc_id,) in conn.execute(sql, params)]
+            ids += found
+            exact_count += len(found) if full else 0
+            offset = 0
+            if len(ids) >= size:
+                break
         return ids, exact_count
 
     def _hits(self, conn, ids, query, exact_count=None) -> list[Hit]:
@@ -326,26 +346,33 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         """What a search would run: the expanded query, the FTS5 expression and the SQL."""
         conn = self.connect()
         state = self._state(conn)
-        request, unknown = self.selections(Reader(conn, state), request)
+        request, unknown = self.selections(Reader(conn, state, {}), request)
         selections = self._value_ids(state, request)
-        plan = translate(plan_query(request.query, self.thesaurus))
-        _candidates, _masks, _matching, exact = self._matched(conn, state, plan, selections)
-        sql, params = page_query(request, plan, exact if selections else None)
+        query = translate(plan_query(request.query, self.thesaurus))
+        sql, params = page_query(request, query.match, None)
         return {
             "engine": self.name,
             "index": str(self.path),
             "concepts": [
-                {"typed": " ".join(c.typed), "synonyms": [" ".join(p) for p in c.alternatives]}
-                for c in plan.concepts
+                {
+                    "typed": " ".join(c.typed),
+                    "synonyms": [" ".join(p) for p in c.alternatives],
+                    "counts": c in query.plan.meaningful,
+                }
+                for c in query.concepts
             ],
-            "match": plan.match,
-            "candidates_match": plan.filter_match,
-            "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if plan.match else None,
+            "required": query.plan.required,
+            "match": query.match,
+            "candidates_match": query.filter_match,
+            "concept_matches": list(query.concept_matches),
+            "lower_tiers_match": query.any_match,
+            "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if query.match else None,
             "page_sql": sql,
             "page_params": params,
             "facet_filters": {
                 name: [state.values[v][1] for v in ids] for name, ids in selections.items()
             },
-            "rank": f"bm25 weights {policy.FIELD_WEIGHTS}",
+            "rank": f"tiers (concepts matched, then in own text), then bm25 weights "
+            f"{policy.FIELD_WEIGHTS}",
             "warnings": unknown_value_notices(unknown),
         }

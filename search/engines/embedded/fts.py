@@ -30,19 +30,22 @@ def concept_expression(concept: Concept) -> str:
     return "(" + " OR ".join(options) + ")"
 
 
+OWN_TEXT_COLUMNS = "{" + " ".join(policy.OWN_TEXT_FIELDS) + "}"
+
+
 @dataclass(frozen=True)
 class FtsQuery:
-    """A plan's MATCH expressions."""
+    """A plan's MATCH expressions. Only the concepts that count are matched; the phrase boost
+    holds every typed word."""
 
     plan: QueryPlan
-    match: str | None  # FTS5 MATCH expression, None when there is no text to match
-    # The same pages as `match` without the phrase clauses that only change ranking: cheaper
-    # for the pass that collects every matching page for counting.
+    match: str | None  # the full matches, with phrase boosts; None when there is no text
+    # The full matches without the phrase clauses that only change ranking.
     filter_match: str | None = None
-    # Pages matching all concepts but one (a superset of `filter_match`), when the partial-match
-    # rule applies; and those of them that miss a concept, ranked after every full match.
-    partial_filter_match: str | None = None
-    partial_only_match: str | None = None
+    # Pages matching any counted concept, with phrase boosts: ranks the tiers below the top.
+    any_match: str | None = None
+    concept_matches: tuple[str, ...] = ()  # one per counted concept
+    own_text_matches: tuple[str, ...] = ()  # the same, in the page's own text only
 
     @property
     def concepts(self):
@@ -70,22 +73,16 @@ def translate(plan: QueryPlan) -> FtsQuery:
     """The plan as FTS5 MATCH expressions."""
     if not plan.concepts:
         return FtsQuery(plan=plan, match=None)
-    expressions = [concept_expression(c) for c in plan.concepts]
+    expressions = tuple(concept_expression(c) for c in plan.meaningful)
     strict = " AND ".join(expressions)
-    partial = partial_only = None
-    if plan.partial:
-        subsets = [
-            " AND ".join(expressions[:skip] + expressions[skip + 1 :])
-            for skip in range(len(expressions))
-        ]
-        partial = " OR ".join(f"({s})" for s in subsets)
-        partial_only = f"({partial}) NOT ({strict})"
+    either = " OR ".join(expressions)
     return FtsQuery(
         plan=plan,
         match=_with_phrase_boosts(strict, plan.phrase),
         filter_match=strict,
-        partial_filter_match=partial,
-        partial_only_match=partial_only,
+        any_match=_with_phrase_boosts(either, plan.phrase),
+        concept_matches=expressions,
+        own_text_matches=tuple(f"{OWN_TEXT_COLUMNS} : ({e})" for e in expressions),
     )
 
 
@@ -105,34 +102,31 @@ def order_by(keys, id_column: str) -> str:
 
 
 def page_query(
-    request: SearchRequest, plan: FtsQuery, allowed=None, partial=False, window=None
+    request: SearchRequest, match: str | None, allowed: int | None, window=None
 ) -> tuple[str, list]:
-    """The SQL (and parameters) that picks one page of results, in order: of the full
-    matches, or with `partial` of the pages missing one concept; `allowed` is the bitmap
-    of the pages the facet filters leave (None: no filter), and `window` is (limit,
-    offset) when it is not the request's page."""
+    """The SQL (and parameters) that picks one page of results, in order, from the pages in
+    `allowed` (a bitmap; None: every page `match` finds, or every page without text).
+    `match` ranks them (relevance with text) and, with no `allowed`, selects them; `window`
+    is (limit, offset) when it is not the request's page."""
     where, params = [], []
-    use_fts = plan.match is not None
-    match, filter_match = plan.match, plan.filter_match
-    if partial:
-        match = filter_match = plan.partial_only_match
-    id_column = "fts.rowid" if use_fts and request.sort == "relevance" else "docs.id"
-    if use_fts and request.sort == "relevance":
+    use_fts = match is not None and request.sort == "relevance"
+    id_column = "fts.rowid" if use_fts else "docs.id"
+    if use_fts:
         # CROSS JOIN keeps FTS as the outer loop: only matching rows look up their boost.
         source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
         where.append("fts MATCH ?")
         params.append(match)
     else:
         source = "docs"
-        if use_fts:
+        if match is not None and allowed is None:
             where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(filter_match)
-    order = order_by(policy.sort_keys(request.sort, has_text=use_fts), id_column)
+            params.append(match)
+    order = order_by(policy.sort_keys(request.sort, has_text=match is not None), id_column)
     if allowed is not None:
-        # The pages left by the filters, worked out from the facet bitmaps already: one
-        # list is about half the cost of a subquery per facet, whose lists SQLite builds
-        # anew each time, and ranking then scores only these rows. The unary + stops
-        # SQLite handing "rowid IN" to FTS5, which would re-run the MATCH per listed rowid.
+        # The pages of this tier under the filters, worked out from bitmaps already: one list
+        # is about half the cost of a subquery per facet, and ranking then scores only these
+        # rows. The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
+        # MATCH per listed rowid.
         where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
         params.append(ids_json(allowed))
     sql = f"SELECT {id_column} FROM {source}"

@@ -78,12 +78,13 @@ def unreachable_engine(unreachable_url):
 
 def matched_text(body: dict) -> str | None:
     """The words a request body matches on: its concepts' combined_fields queries, in order
-    (the partial-match rule's named `exact` clause repeats them, so it is skipped)."""
+    (the named `exact` clause and the ranking tiers, constant scores, repeat them, so they
+    are skipped)."""
     found = []
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("_name") == "exact":
+            if node.get("_name") == "exact" or "constant_score" in node:
                 return
             if "combined_fields" in node:
                 found.append(node["combined_fields"]["query"])

@@ -44,6 +44,8 @@ class Recorded:
 class FakeCluster:
     indices: dict[str, dict] = field(default_factory=dict)  # name -> {"body", "docs", "aliases"}
     search_responses: list[dict] = field(default_factory=list)
+    concept_count_requests: list = field(default_factory=list)
+    concept_counts: dict[str, int] = field(default_factory=dict)  # "concept-N" -> pages
     failures: list[tuple[str, str, int, dict]] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
     rejected_items: dict[str, tuple[int, str, str]] = field(default_factory=dict)  # by doc id
@@ -104,6 +106,12 @@ class FakeCluster:
     # -- answering ----------------------------------------------------------------------------
 
     def handle(self, method: str, path: str, params: dict, body, timeout=None):
+        if _counts_concepts(body):
+            # The engine's count of pages per concept (QueryPlan.counting), kept apart so the
+            # scripted searches stay in order: every concept on one page of ten, unless the
+            # test scripted `concept_counts`.
+            self.concept_count_requests.append(Recorded(method, path, params, body, timeout))
+            return 200, self._concept_counts(body)
         self.requests.append(Recorded(method, path, params, body, timeout))
         for failure in list(self.failures):
             f_method, pattern, status, error = failure
@@ -304,6 +312,14 @@ class FakeCluster:
             index, doc_id, "created" if created else "updated", 201 if created else 200, version
         )
 
+    def _concept_counts(self, body) -> dict:
+        answer = _search_body([])
+        answer["hits"]["total"] = {"value": 10, "relation": "eq"}
+        answer["aggregations"] = {
+            name: {"doc_count": self.concept_counts.get(name, 1)} for name in body["aggs"]
+        }
+        return answer
+
     def _count(self, parts, params, body):
         count = sum(len(self.indices[n]["docs"]) for n in self._resolve(parts[0]))
         return 200, {"count": count, "_shards": _shards()}
@@ -320,6 +336,15 @@ class FakeCluster:
         if not self.search_responses:
             raise AssertionError("no scripted search response left")
         return 200, self.search_responses.pop(0)
+
+
+def _counts_concepts(body) -> bool:
+    if not isinstance(body, dict):
+        return False
+    aggs = body.get("aggs") or {}
+    return (
+        body.get("size") == 0 and bool(aggs) and all(name.startswith("concept-") for name in aggs)
+    )
 
 
 class FakeNode(BaseNode):

@@ -82,7 +82,8 @@ def test_every_document_field_is_mapped():
 
 def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
     body = make_engine(client=None).explain(SearchRequest.build("cot death"))
-    matches = body["query"]["function_score"]["query"]["bool"]["must"][0]  # without phrase boosts
+    scored = body["query"]["bool"]["must"][0]  # the tiers are beside it, in `should`
+    matches = scored["function_score"]["query"]["bool"]["must"][0]  # without phrase boosts
     concept = matches["bool"]["must"][0]
     typed, *phrases = concept["bool"]["should"]
     assert typed["combined_fields"]["query"] == "cot death"
@@ -119,6 +120,7 @@ def test_ranking_mirrors_the_embedded_engine():
     from search.policy import TYPE_BOOST
 
     query = make_engine(client=None).explain(SearchRequest.build("young fathers"))["query"]
+    query = query["bool"]["must"][0]  # the text score, beside the tiers
     ranking = query["function_score"]
     assert {f["filter"]["term"]["type.value"]: f["weight"] for f in ranking["functions"]} == (
         TYPE_BOOST
@@ -131,26 +133,34 @@ def test_ranking_mirrors_the_embedded_engine():
 
 
 def test_partial_matches_list_full_matches_first():
-    from search.engines.cluster.query import EXACT_FIRST_BOOST, EXACT_QUERY_NAME, text_query
+    from search.engines.cluster.query import (
+        CONCEPT_TIER,
+        EXACT_QUERY_NAME,
+        OWN_TEXT_TIER,
+        text_query,
+    )
     from search.query.plan import plan_query
 
     engine = make_engine(client=None)
     request = SearchRequest.build("genetic services for cousin marriage")
     plan = plan_query(request.query, file_spelling_rules().thesaurus)
-    strict = text_query(plan).to_dict()["function_score"]["query"]
+    strict = text_query(plan).to_dict()["bool"]["should"][0]["constant_score"]["filter"]
     body = engine.explain(request)  # what search sends: two concepts or more, relaxed
     relaxed = body["query"]["bool"]["must"][0]["function_score"]["query"]
-    concepts = strict["bool"]["must"][0]["bool"]["must"]  # genetic, services, for, cousin marriage
-    assert len(concepts) == 4
+    concepts = strict["bool"]["must"]  # genetic, services, cousin marriage ("for": stop word)
+    assert len(concepts) == 3
     relaxed_concepts = relaxed["bool"]["must"][0]["bool"]
     assert relaxed_concepts["should"] == concepts
-    assert relaxed_concepts["minimum_should_match"] == 3  # every concept but one
+    assert relaxed_concepts["minimum_should_match"] == 2  # every concept but one
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
-    [exact] = body["query"]["bool"]["should"]
-    exact = exact["constant_score"]
-    assert (exact["boost"], exact["_name"]) == (EXACT_FIRST_BOOST, EXACT_QUERY_NAME)
+    exact, *tiers = (clause["constant_score"] for clause in body["query"]["bool"]["should"])
+    assert (exact["boost"], exact["_name"]) == (0.0, EXACT_QUERY_NAME)
     assert exact["filter"]["bool"]["must"] == concepts  # every concept: the strict query
+    # The tiers: each concept matched, and each matched in the page's own text.
+    assert [t["boost"] for t in tiers] == [CONCEPT_TIER] * 3 + [OWN_TEXT_TIER] * 3
+    assert [t["filter"] for t in tiers[:3]] == concepts
+    assert "taxonomy^2.5" not in json.dumps(tiers[3:])
     # The notice needs how many pages match every concept: one filter aggregation.
     counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
     assert counted[0]["bool"]["must"] == concepts
@@ -158,6 +168,16 @@ def test_partial_matches_list_full_matches_first():
     newest = engine.explain(SearchRequest.build("cousin genetics", sort="newest"))
     assert newest["sort"][0] == {"_score": {"order": "desc"}}
     assert newest["query"]["bool"]["should"][0]["constant_score"]["boost"] == 1.0
+
+
+def test_a_long_question_needs_a_share_of_its_concepts():
+    engine = make_engine(client=None)
+    body = engine.explain(
+        SearchRequest.build("how can we get young fathers involved before the baby is born")
+    )
+    matches = body["query"]["bool"]["must"][0]["function_score"]["query"]["bool"]["must"][0]
+    # young fathers, involved, before, baby, born: five concepts, three required.
+    assert (len(matches["bool"]["should"]), matches["bool"]["minimum_should_match"]) == (5, 3)
 
 
 def concept_count(query, rules):

@@ -350,7 +350,7 @@ def test_autocomplete_titles(cluster, es_engine):
 def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concept(
     cluster, es_engine
 ):
-    from search.policy import PARTIAL_NOTICE
+    from search.policy import best_match_notice
 
     genetics = hit(
         103,
@@ -358,6 +358,7 @@ def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concep
         score=4.0,
         highlight={"summary": ["A <mark>genetics</mark> service."]},
     )
+    genetics["matched_queries"] = ["concept-2"]  # the third counted concept
     cluster.search_responses += [
         search_body(
             [genetics], total=1, aggregations={**facet_aggregations(), "exact": {"doc_count": 0}}
@@ -377,7 +378,7 @@ def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concep
     nothing_full = es_engine.search(SearchRequest.build("cousin zebra genetics"))
     assert [h.id for h in nothing_full.hits] == [103]
     assert (nothing_full.total, nothing_full.exact_total) == (1, 0)
-    assert nothing_full.warnings == [PARTIAL_NOTICE]
+    assert nothing_full.warnings == [best_match_notice(["genetics"])]
     some_full = es_engine.search(SearchRequest.build("cousin marriage genetics"))
     assert [h.id for h in some_full.hits] == [104, 103]
     assert (some_full.total, some_full.exact_total, some_full.warnings) == (2, 1, [])
