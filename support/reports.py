@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kb.charts import Point, build_bar_chart, format_number
 
 from .models import Recommendation
-from .topics import theme_tables
+from .topics import theme_tables, untabled_topics
 
 
 @dataclass
@@ -121,6 +121,15 @@ def category_report(recommendations=None) -> list[ThemeReport]:
                 disagreements(table),
             )
         )
+    for theme_id, name in untabled_topics().items():
+        total = sum(n for (tid, _), n in counts.items() if tid == theme_id)
+        if total:
+            rows = [
+                Row(category, n, _share(n, total), None, None)
+                for (tid, category), n in sorted(counts.items())
+                if tid == theme_id
+            ]
+            reports.append(ThemeReport(theme_id, name, None, rows, total, None))
     return reports
 
 

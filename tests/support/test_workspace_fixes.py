@@ -299,3 +299,31 @@ def test_recommendations_export_as_csv_with_the_lists_filters(support_client):
     assert len(one_visit) == 2 and {r["Area"] for r in one_visit} == {"Kirklees"}
     edit = support_client.get(reverse("support_visits:edit", args=[visit.pk])).content.decode()
     assert f"{url}?visit={visit.pk}&amp;export=csv" in edit
+
+
+# --- Recommendations for every topic: "Other" where the report gives no categories ---------
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "immunisation",
+        "feverish-unwell-infant",
+        "access-to-maternity-services-and-screening",
+        "substance-misuse",
+    ],
+)
+def test_a_topic_without_a_table_takes_recommendations_under_other(support_client, slug):
+    from support.models import Recommendation
+
+    topic = Theme.objects.get(slug=slug)
+    data = visit_data(
+        chosen_topics=[topic.pk, Theme.objects.get(slug="ethnicity").pk],
+        recommendations=[{"theme": topic.pk, "category": "Other"}],
+    )
+    response = post_visit(support_client, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.theme, recommendation.category) == (topic, "Other")
+    report = unescape(support_client.get(reverse("support-report")).content.decode())
+    assert topic.name in report
