@@ -272,7 +272,6 @@ def test_parser_refuses_a_malformed_line():
         ("CAMHS", "child and adolesc mental health servic"),
         ("PGD", "patient group direct"),
         ("JSNA", "joint strateg need assess"),
-        ("A&E", "accid and emergenc"),
         ("baby blues", "postnat depress"),
         ("mums-to-be", "pregnant"),
         ("looked after children", "children in care"),
