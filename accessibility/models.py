@@ -9,8 +9,9 @@ TEXT_HELP = "Plain text. Leave a blank line between paragraphs."
 DEFAULT_INTRO = (
     "This accessibility statement applies to the infant and maternal health inequalities "
     "knowledge base.\n\n"
-    "We want as many people as possible to be able to use this website. Every public page is "
-    "built on the NHS.UK frontend, and every task on it works without JavaScript."
+    "We want as many people as possible to be able to use this website. Its public pages are "
+    "built on the NHS.UK frontend. Searching, reading pages, giving feedback and sharing your "
+    "practice are tested in a browser with JavaScript switched off, and on a phone-sized screen."
 )
 DEFAULT_HOW_ACCESSIBLE = (
     "Each time the website changes, we check every kind of public page with axe-core, an "

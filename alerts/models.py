@@ -91,21 +91,3 @@ class SentPage(models.Model):
 
     def __str__(self):
         return f"Page {self.page_id} in alert {self.alert_id}"
-
-
-class SignupAttempt(models.Model):
-    """One sign-up or confirmation email, keyed by a keyed hash of the address or client IP.
-
-    Only the hash is kept (never the address or IP), for a day, to rate-limit sign-ups.
-    """
-
-    BY_EMAIL, BY_CLIENT = "email", "client"
-    kind = models.CharField(max_length=6)
-    key = models.CharField(max_length=64)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["kind", "key", "at"])]
-
-    def __str__(self):
-        return f"Sign-up attempt {self.pk}"

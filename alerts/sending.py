@@ -33,7 +33,7 @@ from search.engines import get_engine
 from search.links import results_url
 
 from . import emails
-from .models import PERIODS, AlertEmail, SentPage, SignupAttempt, Subscription
+from .models import PERIODS, AlertEmail, SentPage, Subscription
 from .searches import matching, request_for
 
 logger = logging.getLogger(__name__)
@@ -61,11 +61,10 @@ def send_alerts(*, now=None, engine=None, connection=None) -> RunReport:
 
 
 def purge(now) -> int:
-    """Unconfirmed sign-ups older than 7 days, and rate-limit records older than a day."""
+    """Unconfirmed sign-ups older than 7 days."""
     deleted, _ = Subscription.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - UNCONFIRMED_LIFETIME
     ).delete()
-    SignupAttempt.objects.filter(at__lt=now - datetime.timedelta(days=1)).delete()
     return deleted
 
 

@@ -3,23 +3,21 @@
 The answer a visitor sees never says whether an address is already subscribed. Limits:
 `CLIENT_LIMIT` sign-ups an hour from one client address (a 429 page), and `EMAIL_LIMIT` emails
 a day to one email address (beyond it the page looks the same and nothing is sent), so the form
-cannot be used to send mail to someone repeatedly.
+cannot be used to send mail to someone repeatedly. Counted by `ratelimits` (keyed hashes only).
 """
 
 from __future__ import annotations
 
-import datetime
-import hashlib
-import hmac
 import logging
 
-from django.conf import settings
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from ratelimits.limits import allow
+
 from . import emails
-from .models import SignupAttempt, Subscription
+from .models import Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -29,22 +27,6 @@ CLIENT_LIMIT = 10  # sign-ups from one client address an hour
 
 class TooManySignups(Exception):
     """Too many sign-ups from this client: the page answers 429."""
-
-
-def keyed_hash(kind: str, value: str) -> str:
-    """A keyed hash, so the rate-limit table holds no address or IP in any recoverable form."""
-    secret = settings.SECRET_KEY.encode()
-    return hmac.new(secret, f"alerts-{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def attempts(kind, value, window, now) -> int:
-    return SignupAttempt.objects.filter(
-        kind=kind, key=keyed_hash(kind, value), at__gte=now - window
-    ).count()
-
-
-def record(kind, value):
-    SignupAttempt.objects.create(kind=kind, key=keyed_hash(kind, value))
 
 
 def normalise(email: str) -> str:
@@ -58,15 +40,11 @@ def subscribe(email, search, description, frequency, client_address, now=None) -
     """
     now = now or timezone.now()
     email = normalise(email)
-    if attempts(SignupAttempt.BY_CLIENT, client_address, datetime.timedelta(hours=1), now) >= (
-        CLIENT_LIMIT
-    ):
+    if not allow("alerts-client", client_address, CLIENT_LIMIT, 3600):
         raise TooManySignups
-    record(SignupAttempt.BY_CLIENT, client_address)
-    if attempts(SignupAttempt.BY_EMAIL, email, datetime.timedelta(days=1), now) >= EMAIL_LIMIT:
+    if not allow("alerts-email", email, EMAIL_LIMIT, 24 * 3600):
         logger.info("alert sign-up: daily email limit reached for an address; nothing sent")
         return
-    record(SignupAttempt.BY_EMAIL, email)
     try:
         with transaction.atomic():
             subscription, created = Subscription.objects.get_or_create(

@@ -35,7 +35,9 @@ def prepare_environment(use_current_db):
 
 def page_type_urls():
     """A handful of real URLs per page type, read from the loaded content."""
-    from kb.models import AreaPage, CaseStudyPage, EvidenceSummaryPage, NewsPage, ResourcePage
+    # Django is set up only once the benchmark's own database is chosen (main()).
+    from kb.models import EvidenceSummaryPage
+    from kb.models.searchable import searchable_page_types
 
     def urls(model, limit=5, **filters):
         return [
@@ -50,12 +52,14 @@ def page_type_urls():
             "/search/?q=&theme=housing",
             "/search/?q=sudi",
         ],
+        # Evidence summaries are timed as theme hubs and the national picture apart.
         "theme hub": urls(EvidenceSummaryPage, theme__isnull=False),
         "national picture": urls(EvidenceSummaryPage, theme__isnull=True),
-        "case study": urls(CaseStudyPage),
-        "resource": urls(ResourcePage),
-        "area": urls(AreaPage),
-        "news": urls(NewsPage),
+        **{
+            model.type_label.lower(): urls(model)
+            for model in searchable_page_types()
+            if model is not EvidenceSummaryPage
+        },
         "indexes": ["/case-studies/", "/resources/", "/evidence/", "/areas/", "/news/"],
         "glossary": ["/glossary/"],
     }
@@ -92,6 +96,7 @@ def main(argv=None):
 
     sys.path.insert(0, str(ROOT))
     workdir = prepare_environment(args.current_db)
+    # Django and what needs it are imported once the environment above says which database.
     import django
 
     django.setup()

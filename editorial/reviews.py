@@ -3,11 +3,12 @@
 import datetime
 
 from django.utils import timezone
+from wagtail.models import get_page_models
 
-from kb.models import CaseStudyPage, EvidenceSummaryPage, ResourcePage
-from kb.models.pages import review_overdue_q
+from kb.models.pages import ReviewedPage, review_overdue_q
 
-REVIEWED_MODELS = (CaseStudyPage, ResourcePage, EvidenceSummaryPage)
+# Every page type with review dates (a ReviewedPage), in the order the apps define them.
+REVIEWED_MODELS = tuple(model for model in get_page_models() if issubclass(model, ReviewedPage))
 DUE_SOON_DAYS = 30
 
 

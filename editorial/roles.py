@@ -10,6 +10,8 @@ rows until migrate ends, and no pages yet). A knowledge section created later (b
 saved.
 """
 
+import functools
+
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -21,15 +23,30 @@ from wagtail.models import (
     Workflow,
     WorkflowPage,
     WorkflowTask,
+    get_page_models,
 )
 
-from kb.models import CaseStudyIndexPage, EvidenceIndexPage, NewsIndexPage, ResourceIndexPage
+from kb.models.pages import IndexPage, KnowledgePage
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 WORKFLOW_NAME = "Review and publish"
 TASK_NAME = "Moderator approval"
-KNOWLEDGE_SECTIONS = (CaseStudyIndexPage, ResourceIndexPage, EvidenceIndexPage, NewsIndexPage)
+
+
+@functools.cache
+def knowledge_sections() -> tuple[type, ...]:
+    """The section index pages that hold knowledge pages (case studies, resources, ...): the
+    parents each KnowledgePage type declares, in the order the page types are defined."""
+    sections = {}
+    for model in get_page_models():
+        if issubclass(model, KnowledgePage):
+            for parent in model.clean_parent_page_models():
+                if issubclass(parent, IndexPage):
+                    sections.setdefault(parent, None)
+    return tuple(sections)
+
+
 TAXONOMY = ("theme", "area", "intervention", "organisation", "glossaryterm")
 
 # Readers' page feedback is for everyone who edits pages; the accessibility statement's wording
@@ -111,7 +128,7 @@ def ensure_all():
     ensure_groups()
     ensure_workflow()
     retire_wagtail_defaults()
-    for model in KNOWLEDGE_SECTIONS:
+    for model in knowledge_sections():
         for page in model.objects.all():
             ensure_section(Page.objects.get(pk=page.pk))
 
@@ -125,5 +142,5 @@ def on_post_migrate(sender, app_config=None, using="default", apps=None, **kwarg
 
 
 def on_page_saved(sender, instance, created=False, raw=False, **kwargs):
-    if created and not raw and isinstance(instance, KNOWLEDGE_SECTIONS):
+    if created and not raw and isinstance(instance, knowledge_sections()):
         ensure_section(Page.objects.get(pk=instance.pk))

@@ -10,8 +10,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config.ratelimit import allow
 from config.security import client_ip
+from ratelimits.limits import allow
 
 from . import records
 from .forms import ProblemForm, UsefulForm

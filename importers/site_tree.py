@@ -1,17 +1,18 @@
 """The home page, the default site and one index page per section: what every page goes under."""
 
+from django.apps import apps
 from wagtail.models import Page, Site
 
 from kb import models as kb
 
-INDEXES = (
-    (kb.CaseStudyIndexPage, "Case studies", "case-studies"),
-    (kb.ResourceIndexPage, "Resources", "resources"),
-    (kb.EvidenceIndexPage, "Evidence and themes", "evidence"),
-    (kb.AreaIndexPage, "Areas", "areas"),
-    (kb.NewsIndexPage, "News", "news"),
-    (kb.GlossaryPage, "Glossary", "glossary"),
-)
+
+def sections():
+    """(model, title, slug) of each section under the home page, in HomePage.subpage_types
+    order (the order the site's navigation shows them)."""
+    for label in kb.HomePage.subpage_types:
+        model = apps.get_model(label)
+        title, slug = model.section
+        yield model, title, slug
 
 
 def ensure_site_tree(report):
@@ -44,7 +45,7 @@ def ensure_site_tree(report):
         content_type__model="page",
     ).delete()
     indexes = {}
-    for model, title, slug in INDEXES:
+    for model, title, slug in sections():
         page = model.objects.child_of(home).first()
         if page is None:
             page = model(title=title, slug=slug)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
-from .schema import TYPES
+from .schema import JSONL, RECOMMENDATIONS_CSV, TYPES
 
 FILENAME = "catalogue.jsonld"
 CONTEXT = {
@@ -42,8 +42,6 @@ def rights():
 
 def dataset_descriptions():
     """(file name, title, description) for every download."""
-    from .export import JSONL, RECOMMENDATIONS_CSV
-
     yield JSONL, "Every public page", "Every public page's content, one JSON object a line."
     for _model, filename, description, _columns in TYPES.values():
         yield filename, description.rstrip("."), f"{description} One row a page, with its taxonomy."

@@ -30,11 +30,9 @@ from kb.contexts.visibility import public
 from kb.models import EvidenceSummaryPage, RecommendationRow
 
 from . import catalogue
-from .schema import RECOMMENDATIONS, TYPES
+from .schema import JSONL, RECOMMENDATIONS, RECOMMENDATIONS_CSV, TYPES
 
 MAX_AGE = datetime.timedelta(days=1)
-JSONL = "pages.jsonl"
-RECOMMENDATIONS_CSV = "recommendations.csv"
 MANIFEST = "manifest.json"
 
 

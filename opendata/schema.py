@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 from kb.models import AreaPage, CaseStudyPage, EvidenceSummaryPage, NewsPage, ResourcePage
 
+# The two files that are not one CSV per page type.
+JSONL = "pages.jsonl"
+RECOMMENDATIONS_CSV = "recommendations.csv"
+
 
 @dataclass(frozen=True)
 class Column:

@@ -13,7 +13,9 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 from ninja import Field, NinjaAPI, Query, Schema, Status
 from ninja.errors import ValidationError
+from pydantic import create_model
 
+from search.documents import TYPE_LABELS
 from search.engines import (
     EngineUnavailable,
     IndexUnavailable,
@@ -22,7 +24,7 @@ from search.engines import (
     get_engine,
 )
 from search.engines.base import search_within_pages
-from search.facets import FACETS, MAX_QUERY_LENGTH
+from search.facets import FACETS, MAX_QUERY_LENGTH, TYPE_FACET
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +89,6 @@ def bad_parameters(request, error):
 
 def unavailable(request, error: EngineUnavailable):
     """JSON 503 with Retry-After, whatever made search unavailable."""
-    from search.views import retry_after
-
     logger.warning("search unavailable; answered 503: %s", error)
     detail = (
         "The search index is being rebuilt; try again shortly."
@@ -96,25 +96,34 @@ def unavailable(request, error: EngineUnavailable):
         else "Search is unavailable; try again shortly."
     )
     response = api.create_response(request, {"detail": detail}, status=503)
-    response["Retry-After"] = str(retry_after(error))
+    response["Retry-After"] = str(error.retry_after)
     return response
 
 
-class SearchParams(Schema):
-    q: str = Field("", description=f"Words to search for, up to {MAX_QUERY_LENGTH} characters.")
-    theme: list[str] = Field([], description="Theme slugs; repeat for several (OR).")
-    area: list[str] = Field([], description="Area slugs; repeat for several (OR).")
-    intervention: list[str] = Field([], description="Intervention slugs (OR).")
-    type: list[str] = Field(
-        [], description="case_study, resource, evidence_summary, area or news (OR)."
-    )
-    publisher: list[str] = Field([], description="Publisher slugs (OR).")
-    resource_type: list[str] = Field([], description="Resource type keys (OR).")
-    evaluation: list[str] = Field([], description="Evaluation status keys (OR).")
-    sort: str = Field("relevance", description="relevance, newest or title.")
-    page: str = Field(
-        "1", description="Page number, 20 results a page; a page past the last one is a 400."
-    )
+def _facet_description(facet) -> str:
+    if facet is TYPE_FACET:
+        *first, last = TYPE_LABELS
+        return f"{', '.join(first)} or {last} (OR)." if first else f"{last} (OR)."
+    return f"{facet.description} (OR)."
+
+
+# The facet parameters come from search/facets.py, so the OpenAPI schema lists every facet.
+SearchParams = create_model(
+    "SearchParams",
+    __base__=Schema,
+    q=(str, Field("", description=f"Words to search for, up to {MAX_QUERY_LENGTH} characters.")),
+    **{
+        facet.name: (list[str], Field([], description=_facet_description(facet)))
+        for facet in FACETS
+    },
+    sort=(str, Field("relevance", description="relevance, newest or title.")),
+    page=(
+        str,
+        Field(
+            "1", description="Page number, 20 results a page; a page past the last one is a 400."
+        ),
+    ),
+)
 
 
 class SuggestParams(Schema):

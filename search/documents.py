@@ -6,43 +6,17 @@ show the label without another database query.
 """
 
 from wagtail.models import Page
+from wagtail.search import index
 
 from kb.contexts.visibility import public
-from kb.models import (
-    AreaPage,
-    CaseStudyPage,
-    EvidenceSummaryPage,
-    NewsPage,
-    ResourcePage,
-    Theme,
-)
+from kb.models.searchable import paragraphs, searchable_page_types, term
+from search.facets import FACETS
 
-TYPE_KEYS = {
-    CaseStudyPage: "case_study",
-    ResourcePage: "resource",
-    EvidenceSummaryPage: "evidence_summary",
-    AreaPage: "area",
-    NewsPage: "news",
-}
+# Every page type that declares `searchable` (kb.models.searchable), in definition order.
+SEARCHABLE_MODELS = tuple(searchable_page_types())
+TYPE_KEYS = {model: model.searchable.type_key for model in SEARCHABLE_MODELS}
 # The labels users see ("Case study", …) are each page model's own `type_label`.
 TYPE_LABELS = {key: model.type_label for model, key in TYPE_KEYS.items()}
-SEARCHABLE_MODELS = tuple(TYPE_KEYS)
-
-
-def _term(value, label):
-    return {"value": value, "label": label}
-
-
-def _taxonomy(items):
-    return [_term(item.slug, item.name) for item in items]
-
-
-def _paragraphs(*texts):
-    return "\n\n".join(text for text in texts if text)
-
-
-def _lines(*texts):
-    return "\n".join(text for text in texts if text)
 
 
 # Text a page shows that its search document deliberately leaves out, field by field (by model
@@ -70,40 +44,6 @@ LEFT_OUT = {
 }
 
 
-def recommendation_anchor(position: int) -> str:
-    """The id of the `position`-th (1-based) recommendation row on its evidence page; the
-    evidence template gives each row this id, and search links a matching row to it."""
-    return f"recommendation-{position}"
-
-
-def recommendation_text(row) -> str:
-    """A recommendation row as the page shows it: its sub-category under its category."""
-    return f"{row.category}: {row.sub_category}" if row.sub_category else row.category
-
-
-def _rows(page) -> list[dict]:
-    return [
-        {"anchor": recommendation_anchor(position), "text": recommendation_text(row)}
-        for position, row in enumerate(page.recommendation_rows.all(), start=1)
-    ]
-
-
-def _contact_text(contact) -> str:
-    return " ".join(part for part in (contact.name, contact.role, contact.organisation) if part)
-
-
-def _outcome_text(outcome) -> str:
-    return " ".join(part for part in (outcome.measure, outcome.period, outcome.note) if part)
-
-
-def _statistic_text(stat) -> str:
-    return " ".join(part for part in (stat.measure, stat.period, stat.source) if part)
-
-
-def _quote_text(quote) -> str:
-    return " ".join(part for part in (quote.text, quote.person, quote.role) if part)
-
-
 def searchable_pages(ids=None):
     """Every live, public page that belongs in the index (or those of `ids` that do), specific,
     with everything build_document reads prefetched: one query per relation, not per page."""
@@ -129,22 +69,11 @@ def current_documents(page_ids) -> tuple[list[dict], list[int]]:
 
 
 def _with_relations(model, queryset):
-    if model is CaseStudyPage:
-        return queryset.prefetch_related(
-            "themes__parent", "areas", "interventions", "organisations", "outcomes", "contacts"
-        )
-    if model is ResourcePage:
-        return queryset.select_related("publisher").prefetch_related(
-            "themes__parent", "interventions"
-        )
-    if model is EvidenceSummaryPage:
-        return queryset.select_related("theme__parent").prefetch_related(
-            "interventions", "key_statistics", "recommendation_rows"
-        )
-    if model is NewsPage:
-        return queryset.prefetch_related("themes__parent", "areas", "quotes")
-    if model is AreaPage:
-        return queryset.select_related("area")
+    declared = model.searchable
+    if declared.select_related:
+        queryset = queryset.select_related(*declared.select_related)
+    if declared.prefetch_related:
+        queryset = queryset.prefetch_related(*declared.prefetch_related)
     return queryset
 
 
@@ -156,14 +85,9 @@ def new_document(doc_id, title, type_key, **fields) -> dict:
         "title": title,
         "summary": "",
         "body": "",
-        "type": [_term(type_key, TYPE_LABELS[type_key])],
-        "themes": [],
-        "areas": [],
-        "regions": [],
-        "interventions": [],
-        "publisher": [],
-        "resource_type": [],
-        "evaluation_status": [],
+        **{facet.field: [] for facet in FACETS},
+        "type": [term(type_key, TYPE_LABELS[type_key])],
+        "regions": [],  # the areas' regions: searched with the facet labels, not a facet
         "year": None,
         "url": "",
         "date": None,
@@ -183,81 +107,42 @@ def new_document(doc_id, title, type_key, **fields) -> dict:
 def build_document(page: Page) -> dict:
     """Flatten one published page (its `.specific`) into the search document."""
     page = page.specific
-    doc = new_document(
-        page.pk,
-        page.title,
-        TYPE_KEYS[type(page)],
-        summary=getattr(page, "summary", "") or "",
-        url=page.url,
-        first_published_at=_iso(page.first_published_at),
-        last_published_at=_iso(page.last_published_at),
-    )
-    if isinstance(page, CaseStudyPage):
-        areas = list(page.areas.all())
-        doc.update(
-            body=_paragraphs(
-                page.aims,
-                page.what_was_done,
-                _lines(*(_outcome_text(o) for o in page.outcomes.all())),
-                page.evaluation,
-                page.started,
-                page.awards,
-                " ".join(org.name for org in page.organisations.all()),
-                _lines(*(_contact_text(c) for c in page.contacts.all())),
-            ),
-            themes=_taxonomy(Theme.with_parents(page.themes.all())),
-            areas=_taxonomy(areas),
-            regions=sorted({area.region for area in areas if area.region}),
-            interventions=_taxonomy(page.interventions.all()),
-            evaluation_status=[_term(page.evaluation_status, page.get_evaluation_status_display())],
-            year=page.start_year,
-        )
-    elif isinstance(page, ResourcePage):
-        doc.update(
-            body=_paragraphs(page.audience, page.how_to_obtain, page.languages, page.order_code),
-            themes=_taxonomy(Theme.with_parents(page.themes.all())),
-            interventions=_taxonomy(page.interventions.all()),
-            publisher=[_term(page.publisher.slug, page.publisher.label)] if page.publisher else [],
-            resource_type=[_term(page.resource_type, page.get_resource_type_display())],
-            year=page.year,
-        )
-    elif isinstance(page, EvidenceSummaryPage):
-        theme = page.theme
-        rows = _rows(page)
-        doc.update(
-            body=_paragraphs(
-                page.key_messages,
-                page.background,
-                _lines(*(_statistic_text(stat) for stat in page.key_statistics.all())),
-                page.table_title,
-                # Each row as its cell shows it: a category once, then its sub-categories.
-                _lines(*(r.sub_category or r.category for r in page.recommendation_rows.all())),
-                page.references,
-            ),
-            rows=rows,
-            themes=_taxonomy(Theme.with_parents([theme])) if theme else [],
-            interventions=_taxonomy(page.interventions.all()),
-        )
-    elif isinstance(page, AreaPage):
-        area = page.area
-        doc.update(
-            summary=page.intro or f"{area.name}: {area.get_kind_display()}",
-            areas=[_term(area.slug, area.name)],
-            regions=[area.region] if area.region else [],
-        )
-    elif isinstance(page, NewsPage):
-        areas = list(page.areas.all())
-        doc.update(
-            body=_paragraphs(
-                page.publication, page.body, _lines(*(_quote_text(q) for q in page.quotes.all()))
-            ),
-            themes=_taxonomy(Theme.with_parents(page.themes.all())),
-            areas=_taxonomy(areas),
-            regions=sorted({area.region for area in areas if area.region}),
-            year=page.date.year if page.date else None,
-            date=page.date.isoformat() if page.date else None,
-        )
-    return doc
+    fields = {
+        "summary": getattr(page, "summary", "") or "",
+        "url": page.url,
+        "first_published_at": _iso(page.first_published_at),
+        "last_published_at": _iso(page.last_published_at),
+    }
+    fields.update(page.document_fields() if hasattr(page, "document_fields") else declared(page))
+    return new_document(page.pk, page.title, TYPE_KEYS[type(page)], **fields)
+
+
+def declared(page) -> dict:
+    """The document of a page type that does not write its own `document_fields()`: its
+    Wagtail `search_fields` (beyond title and summary) as the body, and the facets it has."""
+    own = [
+        field.field_name
+        for field in page.search_fields
+        if isinstance(field, index.SearchField) and field.field_name not in ("title", "summary")
+    ]
+    fields = {"body": paragraphs(*(str(getattr(page, name) or "") for name in own))}
+    for facet in FACETS:
+        if facet.page_field and hasattr(page, facet.page_field):
+            fields[facet.field] = facet_terms(getattr(page, facet.page_field))
+    return fields
+
+
+def facet_terms(value) -> list[dict]:
+    """A page's taxonomy field (many-to-many or foreign key) as facet values; themes count
+    under their parents too (`with_parents`), as on every other page type."""
+    if hasattr(value, "all"):
+        items = list(value.all())
+        with_parents = getattr(value.model, "with_parents", None)
+        if with_parents is not None:
+            items = with_parents(items)
+    else:
+        items = [value] if value else []
+    return [term(item.slug, getattr(item, "label", "") or item.name) for item in items]
 
 
 def _iso(value):

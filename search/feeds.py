@@ -21,7 +21,6 @@ from kb.feeds import FEED_SIZE, PlainTextAtomFeed
 from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
 from search.links import filters_from, results_url, search_feed_url
 from search.matching import WholeResult, describe_search, every_hit
-from search.views import retry_after
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class SearchFeed(Feed):
             response = HttpResponse(
                 "Search is unavailable; try again shortly.", status=503, content_type="text/plain"
             )
-            response["Retry-After"] = str(retry_after(error))
+            response["Retry-After"] = str(error.retry_after)
             return response
 
     def get_object(self, request):

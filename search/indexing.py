@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import logging
 
-from django.db.models import Q
-
 from search.documents import SEARCHABLE_MODELS, current_documents
 from search.engines import get_engine
 
@@ -27,50 +25,20 @@ def sync_page_ids(page_ids, engine=None) -> tuple[int, int]:
 
 
 def pages_using(instance) -> list[int]:
-    """Ids of searchable pages tagged with this theme (or one under it), area, intervention or
-    organisation."""
-    from kb.models import (
-        Area,
-        AreaPage,
-        CaseStudyPage,
-        EvidenceSummaryPage,
-        Intervention,
-        NewsPage,
-        Organisation,
-        ResourcePage,
-        Theme,
-    )
+    """Ids of searchable pages whose documents show this taxonomy item: each page type declares
+    which taxonomy models it reaches and through which field (`Searchable.stale_when`).
 
-    querysets = []
-    if isinstance(instance, Theme):
-        # A page counts under its themes' parents too (Theme.with_parents).
-        family = Theme.objects.filter(Q(pk=instance.pk) | Q(parent=instance))
-        querysets = [
-            CaseStudyPage.objects.filter(themes__in=family),
-            ResourcePage.objects.filter(themes__in=family),
-            NewsPage.objects.filter(themes__in=family),
-            EvidenceSummaryPage.objects.filter(theme__in=family),
-        ]
-    elif isinstance(instance, Area):
-        querysets = [
-            CaseStudyPage.objects.filter(areas=instance),
-            NewsPage.objects.filter(areas=instance),
-            AreaPage.objects.filter(area=instance),
-        ]
-    elif isinstance(instance, Intervention):
-        querysets = [
-            CaseStudyPage.objects.filter(interventions=instance),
-            ResourcePage.objects.filter(interventions=instance),
-            EvidenceSummaryPage.objects.filter(interventions=instance),
-        ]
-    elif isinstance(instance, Organisation):
-        querysets = [
-            CaseStudyPage.objects.filter(organisations=instance),
-            ResourcePage.objects.filter(publisher=instance),
-        ]
+    A theme counts with the themes under it (`Theme.family`): a page counts under its themes'
+    parents too (`Theme.with_parents`).
+    """
+    label = instance._meta.label
+    related = instance.family() if hasattr(instance, "family") else [instance]
     ids = set()
-    for queryset in querysets:
-        ids.update(queryset.values_list("pk", flat=True))
+    for model in SEARCHABLE_MODELS:
+        lookup = model.searchable.stale_when.get(label)
+        if lookup:
+            pages = model.objects.filter(**{f"{lookup}__in": related})
+            ids.update(pages.values_list("pk", flat=True))
     return sorted(ids)
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 
+from search import facets
 from search import text as textmod
 
 # --- ranking -----------------------------------------------------------------------------------
@@ -19,16 +20,9 @@ from search import text as textmod
 # Per-field weights, in the embedded engine's column order: title > summary > taxonomy labels >
 # body. BM25 column weights in FTS5; field boosts in the cluster's combined_fields (BM25F).
 FIELD_WEIGHTS = {"title": 10.0, "summary": 5.0, "taxonomy": 2.5, "body": 1.0}
-# The document fields whose facet labels make up the "taxonomy" field, plus `regions`.
-TAXONOMY_FIELDS = (
-    "type",
-    "themes",
-    "areas",
-    "interventions",
-    "publisher",
-    "resource_type",
-    "evaluation_status",
-)
+# The document fields whose facet labels make up the "taxonomy" field (plus `regions`): every
+# facet's, from search/facets.py.
+TAXONOMY_FIELDS = facets.TAXONOMY_FIELDS
 # A prior by type, multiplied into the text score: local practice and the theme evidence hubs are
 # what the knowledge base exists for, so on equal text they come before listings of external
 # resources. Area pages hold little more than a place name, so they only match place names:

@@ -29,6 +29,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from search import policy
+from search.documents import all_documents, current_documents
 from search.engines.base import (
     CheckReport,
     EngineUnavailable,
@@ -37,6 +38,8 @@ from search.engines.base import (
     SearchResponse,
 )
 from search.engines.cluster import ClusterEngine, DocumentsRejected, FacetsIncomplete
+from search.engines.embedded import EmbeddedEngine
+from search.models import SearchOutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +94,6 @@ def record_failed_update(page_ids, action: str, error: str) -> None:
 
     An existing row counts one more attempt and moves to the back of the queue (updated_at).
     """
-    from search.models import SearchOutboxEntry
-
     page_ids = {int(page_id) for page_id in page_ids}
     if not page_ids:
         return
@@ -225,8 +226,6 @@ class ResilientEngine(SearchEngine):
         Raises EngineUnavailable (one line, naming the URL) when the cluster cannot be
         rebuilt; the embedded index is rebuilt first either way, so the fallback stays current.
         """
-        from search.documents import all_documents
-
         version = self.primary.version_now()  # taken before the snapshot is read
         snapshot = list(documents)
         self.fallback.rebuild(snapshot)
@@ -259,8 +258,6 @@ class ResilientEngine(SearchEngine):
         kept with one more attempt and moved to the back; cluster failing -> the batch is kept
         and the replay stops.
         """
-        from search.models import SearchOutboxEntry
-
         batch_size = batch_size or REPLAY_BATCH_SIZE
         result = ReplayResult()
         started = timezone.now()
@@ -284,9 +281,6 @@ class ResilientEngine(SearchEngine):
 
     def _replay_batch(self, entries, result: ReplayResult) -> bool:
         """Send one claimed batch and settle its rows; False when the cluster failed."""
-        from search.documents import current_documents
-        from search.models import SearchOutboxEntry
-
         last_read = max(entry.updated_at for entry in entries)
         # Only rows untouched since they were read: a failure recorded meanwhile must stay.
         untouched = SearchOutboxEntry.objects.filter(updated_at__lte=last_read)
@@ -332,8 +326,6 @@ class ResilientEngine(SearchEngine):
         return True
 
     def pending_updates(self) -> int:
-        from search.models import SearchOutboxEntry
-
         return SearchOutboxEntry.objects.count()
 
     # -- checking -------------------------------------------------------------------------------
@@ -395,8 +387,6 @@ class ResilientEngine(SearchEngine):
 
 def build_cluster_engine(server: str) -> ResilientEngine:
     """The engine for KB_SEARCH_ENGINE=opensearch or elasticsearch (search/engines/__init__.py)."""
-    from search.engines.embedded import EmbeddedEngine
-
     return ResilientEngine(
         primary=ClusterEngine.from_settings(server),
         fallback=EmbeddedEngine(settings.KB_SEARCH_INDEX_PATH),

@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 import threading
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
-from kb.models import Area, GlossaryTerm, Intervention, Organisation, Theme
+from kb.models import GlossaryTerm
 from search import indexing, synonyms
+from search.documents import SEARCHABLE_MODELS
 
 logger = logging.getLogger(__name__)
 
@@ -106,21 +108,28 @@ def on_view_restriction_changed(sender, instance, **kwargs):
         _safely(lambda: indexing.sync_page_ids(ids), f"view restriction on page {page.pk}")
 
 
-# What search documents show of each taxonomy model; saving anything else needs no reindex.
-INDEXED_TAXONOMY_FIELDS = {
-    "Theme": ("name", "slug", "parent_id"),  # a page counts under its theme's parent
-    "Area": ("name", "slug", "region", "kind"),
-    "Intervention": ("name", "slug"),
-    "Organisation": ("name", "slug", "short_name"),
-}
+DEFAULT_LABEL_FIELDS = ("name", "slug")
+
+
+def label_fields(model) -> tuple[str, ...]:
+    """What search documents show of a taxonomy model; saving anything else needs no reindex."""
+    return getattr(model, "document_label_fields", DEFAULT_LABEL_FIELDS)
 
 
 def _indexed_values(model, instance):
-    return tuple(getattr(instance, name) for name in INDEXED_TAXONOMY_FIELDS[model.__name__])
+    return tuple(getattr(instance, name) for name in label_fields(model))
+
+
+def taxonomy_models() -> list[type]:
+    """Every model a searchable page type's documents show labels of (`Searchable.stale_when`)."""
+    labels = dict.fromkeys(
+        label for model in SEARCHABLE_MODELS for label in model.searchable.stale_when
+    )
+    return [apps.get_model(label) for label in labels]
 
 
 def on_taxonomy_pre_save(sender, instance, **kwargs):
-    fields = INDEXED_TAXONOMY_FIELDS[sender.__name__]
+    fields = label_fields(sender)
     stored = sender.objects.filter(pk=instance.pk).values_list(*fields).first()
     instance._search_labels_changed = stored is not None and stored != _indexed_values(
         sender, instance
@@ -158,7 +167,7 @@ def connect():
             sender=PageViewRestriction,
             dispatch_uid=f"search-view-restriction-{signal is post_save}",
         )
-    for model in (Theme, Area, Intervention, Organisation):
+    for model in taxonomy_models():
         uid = f"search-{model.__name__}"
         pre_save.connect(on_taxonomy_pre_save, sender=model, dispatch_uid=f"{uid}-pre-save")
         post_save.connect(on_taxonomy_saved, sender=model, dispatch_uid=f"{uid}-saved")

@@ -124,9 +124,10 @@ def build_thesaurus(groups: list[list[str]], glossary: list[tuple[str, str]] = (
 
 def glossary_pairs() -> list[tuple[str, str]]:
     """The report glossary as (acronym, expansion); empty when the database is not ready."""
+    # Imported here: the engines import this module, and they never import Django models.
     from django.db import DatabaseError
 
-    from kb.models import GlossaryTerm
+    from kb.models import GlossaryTerm  # (as above)
 
     try:
         return list(GlossaryTerm.objects.values_list("term", "expansion"))

@@ -31,11 +31,6 @@ REBUILDING_NOTICE = (
 )
 
 
-def retry_after(error: EngineUnavailable) -> int:
-    """Seconds a client should wait before asking again (the Retry-After header)."""
-    return getattr(error, "retry_after", 30)
-
-
 def without(filters, facet_name, value=None):
     """The filters with one value (or a whole facet) taken away."""
     remaining = {name: list(values) for name, values in filters.items()}
@@ -82,7 +77,7 @@ def search_page(request: HttpRequest):
         if isinstance(error, IndexUnavailable):
             context["unavailable_message"] = REBUILDING_NOTICE
         page = render(request, "search/search.html", context, status=503)
-        page["Retry-After"] = str(retry_after(error))
+        page["Retry-After"] = str(error.retry_after)
         return page
     context.update(present(response.request, response, engine))
     return render(request, "search/search.html", context)

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from config.ratelimit import allow
 from config.security import client_ip
+from ratelimits.limits import allow
 
 from . import service
 from .forms import HONEYPOT, ReplyForm, ShareForm, new_stamp

@@ -17,10 +17,12 @@ APPS = (
     "editorial",
     "support",
     "alerts",
+    "opendata",
     "config",
     "accessibility",
     "feedback",
     "submissions",
+    "ratelimits",
 )
 OURS = set(APPS)
 
@@ -109,20 +111,7 @@ def function_level_imports(path):
     return found
 
 
-@pytest.mark.parametrize(
-    "app",
-    [
-        "kb",
-        "importers",
-        "editorial",
-        "support",
-        "alerts",
-        "config",
-        "accessibility",
-        "feedback",
-        "submissions",
-    ],
-)
+@pytest.mark.parametrize("app", APPS)
 def test_imports_sit_at_the_top(app):
     """Function-level imports only for optional clients and app start-up, each saying why."""
     assert [line for path in python_files(app) for line in function_level_imports(path)] == []

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "accessibility",
     "feedback",
     "submissions",
+    "ratelimits",
     "alerts.apps.AlertsConfig",
     "opendata.apps.OpenDataConfig",
     "axes",
@@ -90,6 +91,8 @@ PAGE_CACHE_UNRELATED_APPS = (
     "search",
     "feedback",
     "submissions",  # a submission's draft page bumps the generation as any page save does
+    "ratelimits",
+    "alerts",  # subscriptions and what they were sent: never on a public page
 )
 
 # Templates other apps add to every public page (kb.context_processors), so kb imports no app.

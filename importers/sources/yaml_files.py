@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
+from django.db import models
 
 from kb import models as kb
+from kb.models.searchable import searchable_page_types
 
 from ..items import PageItem, Ref, SnippetItem, item_hash
 from ..values import ContentError, choice, decimal, iso_date, lines, text, whole_number
@@ -21,32 +23,81 @@ KEY_ALPHABET = set("abcdefghijklmnopqrstuvwxyz0123456789-")
 # so the next `make setup` re-applies unchanged items the new way.
 PAGE_MAPPING_VERSION = 3
 
-FILES = (
-    "themes",
-    "areas",
-    "organisations",
-    "interventions",
-    "glossary",
-    "resources",
-    "case_studies",
-    "evidence_summaries",
-    "news",
+# The taxonomy: (item kind, its file, its model), parents' kinds before their children's.
+SNIPPET_KINDS = (
+    ("theme", "themes", kb.Theme),
+    ("area", "areas", kb.Area),
+    ("organisation", "organisations", kb.Organisation),
+    ("intervention", "interventions", kb.Intervention),
+    ("glossary", "glossary", kb.GlossaryTerm),
 )
-REFERENCES = (
-    ("case_studies", "themes", "themes"),
-    ("case_studies", "areas", "areas"),
-    ("case_studies", "interventions", "interventions"),
-    ("case_studies", "organisations", "organisations"),
-    ("case_studies", "related_resources", "resources"),
-    ("resources", "themes", "themes"),
-    ("resources", "interventions", "interventions"),
-    ("resources", "publisher", "organisations"),
-    ("evidence_summaries", "theme", "themes"),
-    ("evidence_summaries", "interventions", "interventions"),
-    ("news", "themes", "themes"),
-    ("news", "areas", "areas"),
-    ("themes", "parent", "themes"),
-)
+# A page type's YAML fields that are not named as its model's fields.
+RENAMED = {"summary", "source", "title", "key"}
+
+
+def page_types():
+    """The page types loaded from a fixture file (`Searchable.fixture`), each after the page
+    types its pages link to (a case study after the resources it names), else in the order
+    the apps define them."""
+    declared = [m for m in searchable_page_types() if m.searchable.fixture or m is kb.AreaPage]
+    ordered = []
+
+    def place(model):
+        if model in ordered:
+            return
+        for field in _relations(model):
+            if field.related_model in declared and field.related_model is not model:
+                place(field.related_model)
+        ordered.append(model)
+
+    for model in declared:
+        place(model)
+    return ordered
+
+
+def _own_fields(model):
+    """The fields a page type adds to Wagtail's page, that an editor may set."""
+    own = [*model._meta.local_fields, *model._meta.local_many_to_many]
+    return [f for f in own if f.editable and not f.auto_created and not f.primary_key]
+
+
+def _relations(model):
+    """The page type's references to taxonomy items or other loaded pages, by key."""
+    referable = {snippet for _kind, _file, snippet in SNIPPET_KINDS} | set(searchable_page_types())
+    return [f for f in _own_fields(model) if f.is_relation and f.related_model in referable]
+
+
+def _kind(model):
+    """The item kind a reference to `model` names: a taxonomy kind or a page type key."""
+    for kind, _file, snippet_model in SNIPPET_KINDS:
+        if model is snippet_model:
+            return kind
+    return model.searchable.type_key
+
+
+def _file_of(kind):
+    for snippet_kind, name, _model in SNIPPET_KINDS:
+        if kind == snippet_kind:
+            return name
+    return next(m.searchable.fixture for m in page_types() if m.searchable.type_key == kind)
+
+
+def files():
+    return [name for _kind, name, _model in SNIPPET_KINDS] + [
+        model.searchable.fixture for model in page_types() if model.searchable.fixture
+    ]
+
+
+def references():
+    """(file, YAML field, file it names keys of): every reference the loader checks."""
+    found = []
+    for model in page_types():
+        if model.searchable.fixture:
+            found += [
+                (model.searchable.fixture, field.name, _file_of(_kind(field.related_model)))
+                for field in _relations(model)
+            ]
+    return [*found, ("themes", "parent", "themes")]
 
 
 def _refs(kind, keys):
@@ -64,7 +115,7 @@ class YamlFiles:
 
     # ---------------------------------------------------------------- reading and checking
     def read(self):
-        for name in FILES:
+        for name in files():
             path = self.fixtures_dir / f"{name}.yaml"
             if not path.exists():
                 self.data[name] = []
@@ -96,7 +147,7 @@ class YamlFiles:
                 seen.add(key)
         keys = {name: {text(i.get("key")) for i in items} for name, items in self.data.items()}
         problems = []
-        for source, attribute, target in REFERENCES:
+        for source, attribute, target in references():
             for item in self.data[source]:
                 value = item.get(attribute)
                 wanted = value if isinstance(value, list) else [value] if value else []
@@ -184,27 +235,19 @@ class YamlFiles:
 
     # ---------------------------------------------------------------- pages
     def page_items(self, objects):
-        for item in self.data["resources"]:
-            yield self._page("resource", kb.ResourcePage, kb.ResourceIndexPage, item, _resource)
-        for item in self.data["case_studies"]:
-            yield self._page(
-                "case_study", kb.CaseStudyPage, kb.CaseStudyIndexPage, item, _case_study
-            )
-        for item in self.data["evidence_summaries"]:
-            yield self._page(
-                "evidence_summary",
-                kb.EvidenceSummaryPage,
-                kb.EvidenceIndexPage,
-                item,
-                _evidence,
-            )
-        for key, area in objects.get("area", {}).items():
-            raw = {"key": key, "name": area.name, "area": area.pk}
-            page = self._page("area_page", kb.AreaPage, kb.AreaIndexPage, raw, None)
-            page.fields = {"title": area.name, "area_id": area.pk}
-            yield page
-        for item in self.data["news"]:
-            yield self._page("news", kb.NewsPage, kb.NewsIndexPage, item, _news)
+        for model in page_types():
+            parent = model.clean_parent_page_models()[0]  # its first declared parent
+            if model is kb.AreaPage:  # one per area, made from the areas file
+                for key, area in objects.get("area", {}).items():
+                    raw = {"key": key, "name": area.name, "area": area.pk}
+                    page = self._page("area_page", model, parent, raw, None)
+                    page.fields = {"title": area.name, "area_id": area.pk}
+                    yield page
+                continue
+            kind = model.searchable.type_key
+            build = BUILDERS.get(kind) or _declared_fields(model)
+            for item in self.data[model.searchable.fixture]:
+                yield self._page(kind, model, parent, item, build)
 
     @staticmethod
     def _page(kind, model, parent, raw, build):
@@ -359,3 +402,61 @@ def _news(page: PageItem, item, where):
         for q in item.get("quotes") or []
     ]
     page.children["quotes"] = (kb.NewsQuote, quotes)
+
+
+def _declared_fields(model):
+    """The builder for a page type with no builder of its own: each YAML field named as one of
+    the model's own fields, read by the field's kind (text, number, date, choice, a reference
+    to a taxonomy item or another page by its key)."""
+
+    def build(page: PageItem, item, where):
+        _common(page, item)
+        for field in _own_fields(model):
+            if field.name in RENAMED or field.name not in item:
+                continue
+            value = item.get(field.name)
+            if field.is_relation and field not in _relations(model):
+                found = _by_slug(field.related_model, value, where)
+                if field.many_to_many:
+                    page.many[field.name] = found
+                else:
+                    page.refs[field.name] = found[0] if found else None
+            elif field.many_to_many:
+                page.many[field.name] = _refs(_kind(field.related_model), value)
+            elif field.is_relation:
+                page.refs[field.name] = _ref(_kind(field.related_model), value)
+            elif field.choices:
+                page.fields[field.name] = choice(value, field.choices, where, field.default)
+            elif isinstance(field, models.BooleanField):
+                page.fields[field.name] = bool(value)
+            elif isinstance(field, models.DateField):
+                page.fields[field.name] = iso_date(value, where)
+            elif isinstance(field, models.DecimalField):
+                page.fields[field.name] = decimal(value, where)
+            elif isinstance(field, models.IntegerField):
+                page.fields[field.name] = whole_number(value, where)
+            else:
+                page.fields[field.name] = text(value)
+
+    return build
+
+
+def _by_slug(model, value, where):
+    """Taxonomy the loader does not load itself (an app's own), found by slug: it must exist."""
+    keys = [text(k) for k in (value if isinstance(value, list) else [value] if value else [])]
+    found = {obj.slug: obj for obj in model.objects.filter(slug__in=keys)}
+    unknown = [key for key in keys if key not in found]
+    if unknown:
+        name = model._meta.verbose_name
+        raise ContentError(f"{where}: unknown {name} {', '.join(map(repr, unknown))}")
+    return [found[key] for key in keys]
+
+
+# The page types with builders of their own (their YAML names differ from their fields, or
+# carry inline tables), by type key; every other page type is read by _declared_fields.
+BUILDERS = {
+    "resource": _resource,
+    "case_study": _case_study,
+    "evidence_summary": _evidence,
+    "news": _news,
+}

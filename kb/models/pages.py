@@ -22,6 +22,15 @@ from kb.contexts.registry import page_context
 from kb.contexts.visibility import public
 from kb.forms import CaseStudyPageForm, KnowledgePageForm
 
+from .searchable import (
+    Searchable,
+    choice_term,
+    joined,
+    lines,
+    paragraphs,
+    taxonomy_terms,
+    term,
+)
 from .taxonomy import Area, Intervention, Organisation, Theme
 
 TEXT_HELP = "Plain text. Leave a blank line between paragraphs."
@@ -204,6 +213,11 @@ class HomePage(PageContext, Page):
 
 
 class IndexPage(PageContext, Page):
+    """A section under the home page listing one page type.
+
+    `section` is the (title, slug) the loader gives the section when it creates it.
+    """
+
     intro = models.TextField(blank=True, help_text="A sentence or two above the listing.")
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["kb.HomePage"]
@@ -218,6 +232,7 @@ class IndexPage(PageContext, Page):
 
 
 class CaseStudyIndexPage(IndexPage):
+    section = ("Case studies", "case-studies")
     subpage_types = ["kb.CaseStudyPage"]
 
     def child_model(self):
@@ -228,6 +243,7 @@ class CaseStudyIndexPage(IndexPage):
 
 
 class ResourceIndexPage(IndexPage):
+    section = ("Resources", "resources")
     subpage_types = ["kb.ResourcePage"]
 
     def child_model(self):
@@ -238,6 +254,7 @@ class ResourceIndexPage(IndexPage):
 
 
 class EvidenceIndexPage(IndexPage):
+    section = ("Evidence and themes", "evidence")
     subpage_types = ["kb.EvidenceSummaryPage"]
 
     def child_model(self):
@@ -248,6 +265,7 @@ class EvidenceIndexPage(IndexPage):
 
 
 class AreaIndexPage(IndexPage):
+    section = ("Areas", "areas")
     subpage_types = ["kb.AreaPage"]
 
     def child_model(self):
@@ -258,6 +276,7 @@ class AreaIndexPage(IndexPage):
 
 
 class NewsIndexPage(IndexPage):
+    section = ("News", "news")
     subpage_types = ["kb.NewsPage"]
 
     def child_model(self):
@@ -268,6 +287,7 @@ class NewsIndexPage(IndexPage):
 
 
 class GlossaryPage(PageContext, Page):
+    section = ("Glossary", "glossary")
     intro = models.TextField(blank=True)
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["kb.HomePage"]
@@ -335,6 +355,24 @@ class CaseStudyPage(ReviewedPage):
     )
 
     type_label = "Case study"
+    searchable = Searchable(
+        "case_study",
+        prefetch_related=(
+            "themes__parent",
+            "areas",
+            "interventions",
+            "organisations",
+            "outcomes",
+            "contacts",
+        ),
+        stale_when={
+            "kb.Theme": "themes",
+            "kb.Area": "areas",
+            "kb.Intervention": "interventions",
+            "kb.Organisation": "organisations",
+        },
+        fixture="case_studies",
+    )
     base_form_class = CaseStudyPageForm
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -382,6 +420,28 @@ class CaseStudyPage(ReviewedPage):
     @property
     def award_list(self):
         return split_lines(self.awards)
+
+    def document_fields(self):
+        """What search finds this case study by (see kb.models.searchable)."""
+        areas = list(self.areas.all())
+        return {
+            "body": paragraphs(
+                self.aims,
+                self.what_was_done,
+                lines(*(joined(o.measure, o.period, o.note) for o in self.outcomes.all())),
+                self.evaluation,
+                self.started,
+                self.awards,
+                " ".join(org.name for org in self.organisations.all()),
+                lines(*(joined(c.name, c.role, c.organisation) for c in self.contacts.all())),
+            ),
+            "themes": taxonomy_terms(Theme.with_parents(self.themes.all())),
+            "areas": taxonomy_terms(areas),
+            "regions": sorted({area.region for area in areas if area.region}),
+            "interventions": taxonomy_terms(self.interventions.all()),
+            "evaluation_status": choice_term(self, "evaluation_status"),
+            "year": self.start_year,
+        }
 
 
 class InlineRow(Orderable):
@@ -501,6 +561,17 @@ class ResourcePage(ReviewedPage):
     interventions = taxonomy_field(Intervention, "Tick the interventions it supports.")
 
     type_label = "Resource"
+    searchable = Searchable(
+        "resource",
+        select_related=("publisher",),
+        prefetch_related=("themes__parent", "interventions"),
+        stale_when={
+            "kb.Theme": "themes",
+            "kb.Intervention": "interventions",
+            "kb.Organisation": "publisher",
+        },
+        fixture="resources",
+    )
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
@@ -537,6 +608,17 @@ class ResourcePage(ReviewedPage):
     @property
     def language_list(self):
         return [lang.strip() for lang in self.languages.split(",") if lang.strip()]
+
+    def document_fields(self):
+        publisher = self.publisher
+        return {
+            "body": paragraphs(self.audience, self.how_to_obtain, self.languages, self.order_code),
+            "themes": taxonomy_terms(Theme.with_parents(self.themes.all())),
+            "interventions": taxonomy_terms(self.interventions.all()),
+            "publisher": [term(publisher.slug, publisher.label)] if publisher else [],
+            "resource_type": choice_term(self, "resource_type"),
+            "year": self.year,
+        }
 
 
 class EvidenceSummaryPage(ReviewedPage):
@@ -590,6 +672,13 @@ class EvidenceSummaryPage(ReviewedPage):
     interventions = taxonomy_field(Intervention, "Tick the interventions this evidence supports.")
 
     type_label = "Evidence summary"
+    searchable = Searchable(
+        "evidence_summary",
+        select_related=("theme__parent",),
+        prefetch_related=("interventions", "key_statistics", "recommendation_rows"),
+        stale_when={"kb.Theme": "theme", "kb.Intervention": "interventions"},
+        fixture="evidence_summaries",
+    )
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("theme"),
@@ -637,6 +726,33 @@ class EvidenceSummaryPage(ReviewedPage):
     def rows_total(self, rows=None):
         """What the category rows add up to (the page prints it beside the printed total)."""
         return sum(row.count or 0 for row in self.category_rows(rows))
+
+    def document_fields(self):
+        rows = list(self.recommendation_rows.all())
+        return {
+            "body": paragraphs(
+                self.key_messages,
+                self.background,
+                lines(*(joined(s.measure, s.period, s.source) for s in self.key_statistics.all())),
+                self.table_title,
+                # Each row as its cell shows it: a category once, then its sub-categories.
+                lines(*(row.sub_category or row.category for row in rows)),
+                self.references,
+            ),
+            # Engines link a result that matched a row to that row (anchor, text).
+            "rows": [
+                {"anchor": recommendation_anchor(position), "text": row.text}
+                for position, row in enumerate(rows, start=1)
+            ],
+            "themes": taxonomy_terms(Theme.with_parents([self.theme])) if self.theme else [],
+            "interventions": taxonomy_terms(self.interventions.all()),
+        }
+
+
+def recommendation_anchor(position: int) -> str:
+    """The id of the `position`-th (1-based) recommendation row on its evidence page; the
+    evidence template gives each row this id, and search links a matching row to it."""
+    return f"recommendation-{position}"
 
 
 class KeyStatistic(InlineRow):
@@ -687,6 +803,11 @@ class RecommendationRow(InlineRow):
         FieldPanel("share"),
     ]
 
+    @property
+    def text(self) -> str:
+        """The row as the page shows it: its sub-category under its category."""
+        return f"{self.category}: {self.sub_category}" if self.sub_category else self.category
+
 
 class AreaPage(PageContext, Page):
     """One per area: what the knowledge base holds for it."""
@@ -697,10 +818,19 @@ class AreaPage(PageContext, Page):
     intro = models.TextField(blank=True)
 
     type_label = "Area"
+    searchable = Searchable("area", select_related=("area",), stale_when={"kb.Area": "area"})
     content_panels = Page.content_panels + [FieldPanel("area"), FieldPanel("intro")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
     parent_page_types = ["kb.AreaIndexPage"]
     subpage_types = []
+
+    def document_fields(self):
+        area = self.area
+        return {
+            "summary": self.intro or f"{area.name}: {area.get_kind_display()}",
+            "areas": [term(area.slug, area.name)],
+            "regions": [area.region] if area.region else [],
+        }
 
 
 class NewsPage(KnowledgePage):
@@ -711,6 +841,12 @@ class NewsPage(KnowledgePage):
     areas = taxonomy_field(Area, "Tick the areas the story names.")
 
     type_label = "News"
+    searchable = Searchable(
+        "news",
+        prefetch_related=("themes__parent", "areas", "quotes"),
+        stale_when={"kb.Theme": "themes", "kb.Area": "areas"},
+        fixture="news",
+    )
     content_panels = Page.content_panels + [
         FieldPanel("date"),
         FieldPanel("publication"),
@@ -724,6 +860,21 @@ class NewsPage(KnowledgePage):
     search_fields = KnowledgePage.search_fields + [index.SearchField("body")]
     parent_page_types = ["kb.NewsIndexPage"]
     subpage_types = []
+
+    def document_fields(self):
+        areas = list(self.areas.all())
+        return {
+            "body": paragraphs(
+                self.publication,
+                self.body,
+                lines(*(joined(q.text, q.person, q.role) for q in self.quotes.all())),
+            ),
+            "themes": taxonomy_terms(Theme.with_parents(self.themes.all())),
+            "areas": taxonomy_terms(areas),
+            "regions": sorted({area.region for area in areas if area.region}),
+            "year": self.date.year if self.date else None,
+            "date": self.date.isoformat() if self.date else None,
+        }
 
 
 class NewsQuote(InlineRow):

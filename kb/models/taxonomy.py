@@ -39,6 +39,9 @@ class Theme(index.Indexed, models.Model):
         FieldPanel("sort_order"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    # What search documents show of it (a page counts under its theme's parent): saving
+    # anything else reindexes nothing. The default, for any taxonomy, is ("name", "slug").
+    document_label_fields = ("name", "slug", "parent_id")
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -114,6 +117,12 @@ class Area(index.Indexed, models.Model):
         FieldPanel("is_annex_area"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+    document_label_fields = (
+        "name",
+        "slug",
+        "region",
+        "kind",
+    )  # an area page's summary says its kind
 
     class Meta:
         ordering = ["name"]
@@ -194,6 +203,7 @@ class Organisation(index.Indexed, models.Model):
 
     panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("kind")]
     search_fields = [index.SearchField("name"), index.SearchField("short_name")]
+    document_label_fields = ("name", "slug", "short_name")  # the publisher label is the short name
 
     class Meta:
         ordering = ["name"]

@@ -25,6 +25,8 @@ from search.synonyms import Thesaurus, get_thesaurus
 class EngineUnavailable(RuntimeError):
     """The engine cannot answer (e.g. a cluster is unreachable); callers may fall back."""
 
+    retry_after = 30  # seconds a client should wait before asking again (Retry-After)
+
 
 class IndexUnavailable(EngineUnavailable):
     """The local index file is missing, corrupt or not built yet: a rebuild brings it back.

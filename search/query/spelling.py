@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from search import policy
 from search import text as textmod
+from search.dictionary import DictionaryUnavailable, get_dictionary
 from search.stopwords import is_stopword
-from search.synonyms import Thesaurus
+from search.synonyms import Thesaurus, get_thesaurus
 
 
 def _deletes(word: str) -> set[str]:
@@ -47,8 +48,6 @@ class Speller:
 def real_words() -> frozenset[str]:
     """Correct English words (search.dictionary's word list), or none when it is not installed
     (the system check says so): a correct word is never a misspelling."""
-    from search.dictionary import DictionaryUnavailable, get_dictionary
-
     try:
         return get_dictionary()
     except DictionaryUnavailable:
@@ -75,8 +74,6 @@ class SpellingRules:
 
     @classmethod
     def current(cls) -> SpellingRules:
-        from search.synonyms import get_thesaurus
-
         return cls.from_thesaurus(get_thesaurus())
 
     @classmethod

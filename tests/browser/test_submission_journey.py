@@ -1,6 +1,7 @@
 """Share your practice, end to end in a real browser: a practitioner on a phone with JavaScript
 off submits and answers through the status link; a moderator finds the duplicate warning,
-requests changes, then publishes; search finds the page. axe checks the form and status page.
+requests changes, then publishes; the practitioner says the page was useful; search finds the
+page. axe checks the form and status page.
 
 The acknowledgement email is checked over real HTTP in tests/submissions/test_journey.py (this
 server runs in another process, so its locmem outbox is out of reach); here the practitioner
@@ -104,6 +105,9 @@ def test_share_on_a_phone_without_javascript_then_moderate_and_find(browser, sit
     with phone.expect_navigation():
         phone.get_by_role("link", name="Read your published case study").click()
     assert TITLE in phone.locator("h1").inner_text()
+    with phone.expect_navigation():  # "Is this page useful?" without JavaScript, on a phone
+        phone.get_by_role("button", name="Yes this page is useful").click()
+    assert "Thank you for your feedback" in phone.content()
     phone.goto("/search/?q=phone-sent+follow-up+Kirklees")
     assert phone.get_by_role("link", name=TITLE).count() == 1
     assert "pat.practitioner@example.org" not in phone.content()

@@ -6,11 +6,13 @@ import io
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.cache import cache
 from django.test import override_settings
 
 from feedback.models import PageFeedback
 from feedback.privacy import mask_personal_details
 from kb.models import CaseStudyPage
+from ratelimits.models import Attempt
 from tests.editorial.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +106,13 @@ def test_feedback_is_rate_limited_per_address(client):
         for _ in range(4)
     ]
     assert codes == [200, 200, 200, 429]
+    cache.clear()  # counted in the database, shared by every worker: not in a process's cache
+    again = client.post(
+        "/feedback/useful/", {"page": "/", "answer": "yes"}, REMOTE_ADDR="198.51.100.7"
+    )
+    assert again.status_code == 429
+    stored = " ".join(" ".join(map(str, row)) for row in Attempt.objects.values_list())
+    assert "198.51.100.7" not in stored
     refused = client.post(
         "/feedback/problem/", {"page": "/", "problem": "x"}, REMOTE_ADDR="198.51.100.7"
     )

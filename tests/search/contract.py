@@ -32,7 +32,7 @@ import itertools
 
 import pytest
 
-from search import policy
+from search import matching, policy
 from search.documents import new_document
 from search.engines.base import SearchRequest
 from search.facets import FACETS, FACETS_BY_NAME
@@ -344,6 +344,34 @@ class _BehaviourContract:
                 for n in range(1, len(resources) + 1)
             ]
             assert sum(one_by_one, []) == resources, sort
+
+    # --- feeds and alerts: a search's whole result set ---
+
+    @pytest.mark.parametrize(
+        "query, filters",
+        [
+            ("smoking children", {}),
+            ("", {"type": ["resource"]}),
+            ("smoking children", {"type": ["resource"]}),
+        ],
+    )
+    def test_every_hit_lists_what_the_results_pages_list(self, loaded, monkeypatch, query, filters):
+        """Feeds and email alerts follow a search through `search.matching.every_hit`, in
+        batches: it must list exactly the pages the results pages list, in their order
+        (partial matches included), so a feed or an alert matches what the search page shows."""
+        monkeypatch.setattr(matching, "BATCH_SIZE", 2)
+        base = request(query, **filters)
+        listed, number = [], 1
+        while True:
+            response = loaded.search(dataclasses.replace(base, page=number))
+            listed += ids(response)
+            if number >= response.pages:
+                break
+            number += 1
+        whole = matching.every_hit(loaded, base)
+        assert listed and [hit.id for hit in whole.hits] == listed
+        if not query:
+            assert set(listed) == {d["id"] for d in corpus() if _passes(d, filters)}
 
     def test_area_pages_are_found_by_place_name(self, loaded):
         assert top(loaded.search(request("Bolton")), 1) == [108]

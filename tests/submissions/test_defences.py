@@ -14,6 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import Page
 
+from config.logs import JsonFormatter, RedactPackTokens
 from submissions.forms import STAMP_SALT
 from submissions.models import Submission
 
@@ -188,3 +189,19 @@ def test_retention_deletes_old_declined_submissions_and_published_details(client
     assert published.personal_data_removed_at is not None
     with pytest.raises(CommandError, match="--days must be 0 or more"):
         call_command("purge_submissions", "--days", "-1")
+
+
+def test_a_status_link_is_logged_without_its_token(client):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RedactPackTokens())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/share-your-practice/status/secret-status-token-456/")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404
+    assert "/share-your-practice/status/<token>" in stream.getvalue()
+    assert "secret-status-token-456" not in stream.getvalue()

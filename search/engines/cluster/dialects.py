@@ -27,6 +27,8 @@ import logging
 from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
+from django.conf import settings
+
 from search.engines.base import EngineUnavailable
 
 logger = logging.getLogger(__name__)
@@ -156,9 +158,6 @@ class Dialect:
     def health(self) -> dict:
         raise NotImplementedError
 
-    def index_settings(self, index: str) -> dict:
-        raise NotImplementedError
-
     def analyze(self, index: str, analyzer: str, text: str) -> list[str]:
         """The tokens an index's analyzer makes of a text (for tests and diagnostics)."""
         raise NotImplementedError
@@ -189,12 +188,6 @@ class Dialect:
         if names:
             self._delete(",".join(names))
 
-    def delete_indices_matching(self, pattern: str) -> list[str]:
-        """List the indices a pattern matches, then delete them by name; the names deleted."""
-        names = self.indices_matching(pattern)
-        self.delete_indices(names)
-        return names
-
 
 class ElasticsearchDialect(Dialect):
     """Elasticsearch 8, through the `elasticsearch` client (its product check left as it is)."""
@@ -204,6 +197,7 @@ class ElasticsearchDialect(Dialect):
     url_setting = "ELASTICSEARCH_URL"
 
     def describe(self, error):
+        # An optional client: only an install that uses this server has it.
         from elasticsearch import ApiError, TransportError, helpers
 
         if isinstance(error, helpers.BulkIndexError):
@@ -255,14 +249,12 @@ class ElasticsearchDialect(Dialect):
     def health(self):
         return self._json(self._opts().cluster.health().body, "reading cluster health")
 
-    def index_settings(self, index):
-        return self._json(self._opts().indices.get_settings(index=index).body, "reading settings")
-
     def analyze(self, index, analyzer, text):
         raw = self._opts().indices.analyze(index=index, analyzer=analyzer, text=text).body
         return [token["token"] for token in self._json(raw, "analysing")["tokens"]]
 
     def streaming_bulk(self, actions, **options):
+        # An optional client: only an install that uses this server has it.
         from elasticsearch import helpers
 
         yield from helpers.streaming_bulk(
@@ -270,12 +262,14 @@ class ElasticsearchDialect(Dialect):
         )
 
     def bulk_load(self, actions, chunk_size):
+        # An optional client: only an install that uses this server has it.
         from elasticsearch import helpers
 
         count, _ = helpers.bulk(self._opts(REBUILD_TIMEOUT_SECONDS), actions, chunk_size=chunk_size)
         return count
 
     def scan(self, index, query):
+        # An optional client: only an install that uses this server has it.
         from elasticsearch import helpers
 
         yield from helpers.scan(self._opts(), index=index, query=query)
@@ -292,6 +286,7 @@ class OpenSearchDialect(Dialect):
     }
 
     def describe(self, error):
+        # An optional client: only an install that uses this server has it.
         from opensearchpy import exceptions
         from opensearchpy.helpers import BulkIndexError
 
@@ -361,10 +356,6 @@ class OpenSearchDialect(Dialect):
         raw = self.client.cluster.health(request_timeout=SEARCH_TIMEOUT_SECONDS)
         return self._json(raw, "reading cluster health")
 
-    def index_settings(self, index):
-        raw = self.client.indices.get_settings(index=index, request_timeout=SEARCH_TIMEOUT_SECONDS)
-        return self._json(raw, "reading settings")
-
     def analyze(self, index, analyzer, text):
         raw = self.client.indices.analyze(
             index=index, body={"analyzer": analyzer, "text": text}, request_timeout=10
@@ -372,6 +363,7 @@ class OpenSearchDialect(Dialect):
         return [token["token"] for token in self._json(raw, "analysing")["tokens"]]
 
     def streaming_bulk(self, actions, **options):
+        # An optional client: only an install that uses this server has it.
         from opensearchpy import helpers
 
         yield from helpers.streaming_bulk(
@@ -383,6 +375,7 @@ class OpenSearchDialect(Dialect):
         )
 
     def bulk_load(self, actions, chunk_size):
+        # An optional client: only an install that uses this server has it.
         from opensearchpy import helpers
 
         count, _ = helpers.bulk(
@@ -391,6 +384,7 @@ class OpenSearchDialect(Dialect):
         return count
 
     def scan(self, index, query):
+        # An optional client: only an install that uses this server has it.
         from opensearchpy import helpers
 
         yield from helpers.scan(
@@ -421,6 +415,7 @@ def build_client(server: str, url: str, api_key: str = "", ca_certs: str = "", *
     auth); `ca_certs` for a private certificate authority.
     """
     if server == "elasticsearch":
+        # An optional client: only an install that uses this server has it.
         from elasticsearch import Elasticsearch
 
         kwargs = {
@@ -434,6 +429,7 @@ def build_client(server: str, url: str, api_key: str = "", ca_certs: str = "", *
             kwargs["ca_certs"] = ca_certs
         return Elasticsearch(url, **{**kwargs, **options})
     if server == "opensearch":
+        # An optional client: only an install that uses this server has it.
         from opensearchpy import OpenSearch
 
         kwargs = {"timeout": SEARCH_TIMEOUT_SECONDS, "max_retries": 0, "retry_on_timeout": False}
@@ -468,8 +464,6 @@ def shared_dialect(server: str, url: str, api_key: str = "", ca_certs: str = "")
 
 def configured_dialect(server: str) -> Dialect:
     """The dialect for KB_SEARCH_ENGINE=<server>, from the settings (see docs/deployment.md)."""
-    from django.conf import settings
-
     if server == "opensearch":
         return shared_dialect(
             server,

@@ -21,12 +21,14 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+
 from search import policy
 from search.engines.base import CheckReport, SearchEngine, SearchRequest
 from search.query.plan import plan_query
 from search.query.spelling import SpellingRules
 
-from .dialects import ClusterError, Dialect, bulk_reason
+from .dialects import ClusterError, Dialect, bulk_reason, configured_dialect
 from .mapping import index_body, to_source
 from .query import build_autocomplete, build_search, frequencies_body
 from .response import (
@@ -87,10 +89,6 @@ class ClusterEngine(SearchEngine):
 
     @classmethod
     def from_settings(cls, server: str) -> ClusterEngine:
-        from django.conf import settings
-
-        from .dialects import configured_dialect
-
         return cls(configured_dialect(server), prefix=settings.KB_SEARCH_INDEX_PREFIX)
 
     def _cluster(self, action: str):

@@ -99,13 +99,7 @@ class KnowledgeDocument(Document):
     )
     summary = _english_text(copy_to="spelling")
     body = _english_text(copy_to="spelling")
-    type = Object(Term)
-    themes = Object(Term)
-    areas = Object(Term)
-    interventions = Object(Term)
-    publisher = Object(Term)
-    resource_type = Object(Term)
-    evaluation_status = Object(Term)
+    # One Object(Term) per facet field, added from search/facets.py below the class.
     regions = Keyword(copy_to=["taxonomy", "spelling"])
     year = Integer()
     url = Keyword(index=False)
@@ -130,6 +124,10 @@ class KnowledgeDocument(Document):
         # Unknown fields stay in _source but are not indexed: a deploy that adds a field keeps
         # working against the old index until the next rebuild maps it.
         dynamic = MetaField(False)
+
+
+for _facet in FACETS:
+    KnowledgeDocument._doc_type.mapping.field(_facet.field, Object(Term))
 
 
 def build_index(name: str) -> Index:

@@ -67,7 +67,6 @@ CREATE TABLE IF NOT EXISTS doc_facets (
 CREATE INDEX IF NOT EXISTS doc_facets_by_doc ON doc_facets (doc_id);
 CREATE TABLE IF NOT EXISTS words (word TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 """
-DATA_TABLES = ("docs", "fts", "titles", "facet_values", "doc_facets", "words")
 
 _state_cache: dict[str, IndexState] = {}
 _state_lock = threading.Lock()
@@ -286,11 +285,6 @@ class IndexFile:
     def _configure_fts(conn):
         weights = ", ".join(str(w) for w in policy.FIELD_WEIGHTS.values())
         conn.execute("INSERT INTO fts (fts, rank) VALUES ('rank', ?)", (f"bm25({weights})",))
-
-    @staticmethod
-    def _drop_data_tables(conn):
-        for table in DATA_TABLES:
-            conn.execute(f"DROP TABLE IF EXISTS {table}")
 
     @staticmethod
     def _bump_generation(conn):

@@ -9,9 +9,13 @@ the embedded engine's answers.
 
 import uuid
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from search.documents import all_documents
 from search.engines import CLUSTER_ENGINES, ENGINE_NAMES, EngineUnavailable, get_engine
+from search.engines.cluster import ClusterEngine
+from search.engines.cluster.dialects import configured_dialect
 from search.relevance import (
     BATCHES,
     by_batch,
@@ -41,8 +45,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
         names = options.get("engine") or [settings.KB_SEARCH_ENGINE]
         judgements = load_judgements()
         if options.get("batch"):
@@ -93,12 +95,6 @@ class scored_engine:
     def __enter__(self):
         if self.name not in CLUSTER_ENGINES:
             return get_engine(self.name)
-        from django.conf import settings
-
-        from search.documents import all_documents
-        from search.engines.cluster import ClusterEngine
-        from search.engines.cluster.dialects import configured_dialect
-
         prefix = f"{settings.KB_SEARCH_INDEX_PREFIX}-relevance-{uuid.uuid4().hex[:8]}"
         self.cluster = ClusterEngine(configured_dialect(self.name), prefix=prefix)
         self.cluster.rebuild(all_documents())

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from search.engines.cluster import dialects
+from search.engines.cluster import engine as cluster_engine
 from search.engines.cluster.dialects import ElasticsearchDialect
 from search.models import SearchOutboxEntry
 
@@ -19,7 +19,7 @@ def es_on_fake_cluster(settings, cluster, tmp_path, monkeypatch, db):
     settings.ELASTICSEARCH_URL = "http://es.test:9200"
     settings.KB_SEARCH_INDEX_PATH = tmp_path / "index.sqlite3"
     monkeypatch.setattr(
-        dialects,
+        cluster_engine,
         "configured_dialect",
         lambda server: ElasticsearchDialect(cluster.client(), "http://es.test:9200"),
     )

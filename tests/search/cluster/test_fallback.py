@@ -238,7 +238,7 @@ def test_a_failing_replay_never_spoils_a_good_answer(db, cluster, on_fake_cluste
     def broken(page_ids):
         raise RuntimeError("database went away mid-replay")
 
-    monkeypatch.setattr("search.documents.current_documents", broken)
+    monkeypatch.setattr("search.resilience.current_documents", broken)
     cluster.search_responses.append(
         search_body([hit(105, "Breastfeeding peer support")], aggregations=facet_aggregations())
     )
@@ -277,7 +277,7 @@ def test_a_replay_of_an_older_state_never_overwrites_a_newer_live_write(
         return old_state
 
     monkeypatch.setattr(
-        "search.documents.current_documents", an_editor_publishes_while_the_replay_is_in_flight
+        "search.resilience.current_documents", an_editor_publishes_while_the_replay_is_in_flight
     )
     result = engine.replay_outbox()
 
