@@ -63,10 +63,12 @@ format: deps
 relevance: setup opensearch
 	OPENSEARCH_URL=$(OPENSEARCH_URL_LOCAL) $(MANAGE) search_relevance --engine embedded --engine opensearch
 
-# Search latency, rebuild rate, index size and RSS (10k and 100k docs), then page server times.
+# Search latency, rebuild rate, index size and RSS (10k and 100k docs), page server times, then
+# send_alerts with 10,000 subscriptions and 50 new pages.
 bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.site_pages
+	$(PY) -m bench.alerts
 
 # A single-node OpenSearch for development (services/opensearch/, docs/search.md). The jars are
 # fetched from Maven Central once into services/opensearch/target/ (ignored); data and log live
@@ -105,5 +107,5 @@ serve-production: deps
 	$(MANAGE) collectstatic --no-input -v 0
 	$(MANAGE) check --deploy --fail-level WARNING
 	$(MANAGE) migrate --no-input
-	$(MANAGE) search_index ensure
+	$(MANAGE) search_index ensure --or-fallback
 	exec $(VENV)/bin/gunicorn -c config/gunicorn.py config.wsgi

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from config.site import site_host
+
 from .links import absolute, signed_url
 from .models import FREQUENCIES
 
@@ -63,7 +65,6 @@ def message(subject: str, body: str, subscription, *, message_key: str) -> Email
 
     The Message-ID is fixed by `message_key`, so a mail system can tell a resend from a new mail.
     """
-    domain = settings.WAGTAILADMIN_BASE_URL.split("//", 1)[-1].split("/", 1)[0].split(":")[0]
     return EmailMessage(
         subject=subject,
         body=body,
@@ -71,7 +72,7 @@ def message(subject: str, body: str, subscription, *, message_key: str) -> Email
         headers={
             "List-Unsubscribe": f"<{signed_url('unsubscribe', subscription.pk)}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Message-ID": f"<{message_key}@{domain or 'localhost'}>",
+            "Message-ID": f"<{message_key}@{site_host()}>",
             "Auto-Submitted": "auto-generated",
         },
     )

@@ -1,4 +1,4 @@
-"""Signed links in alert emails, and absolute URLs from the one site-URL setting.
+"""Signed links in alert emails, and absolute URLs from `config.site`.
 
 Tokens carry only a subscription id, signed: no address ever appears in a URL (URLs end up in
 access logs and browser histories).
@@ -6,9 +6,10 @@ access logs and browser histories).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from config.site import absolute_url as absolute
 
 CONFIRM_MAX_AGE = 7 * 24 * 3600  # the same 7 days after which unconfirmed sign-ups are deleted
 MANAGE_MAX_AGE = 90 * 24 * 3600  # every alert carries a fresh one
@@ -18,10 +19,6 @@ SALTS = {
     "manage": "alerts.manage",
 }
 MAX_AGES = {"confirm": CONFIRM_MAX_AGE, "unsubscribe": None, "manage": MANAGE_MAX_AGE}
-
-
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def make_token(purpose: str, subscription_id: int) -> str:

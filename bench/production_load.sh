@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
+command -v ab >/dev/null || { echo "error: needs ApacheBench: apt-get install apache2-utils" >&2; exit 2; }
 PORT=${1:-8160}
 SECONDS_EACH=${LOAD_SECONDS:-20}
 

@@ -163,10 +163,17 @@ def create_pages(documents):
     from treebeard.numconv import NumConv
     from wagtail.models import Locale, Page
 
-    from kb.models import Area, CaseStudyPage, Intervention, NewsPage, Organisation, ResourcePage
+    from kb.models import Area, Intervention, Organisation
     from kb.models import Theme as ThemeModel
+    from kb.models.searchable import searchable_page_types
 
-    models = {"case_study": CaseStudyPage, "resource": ResourcePage, "news": NewsPage}
+    # The page types the synthetic corpus holds, by type key, from the page-type registry.
+    kinds = {doc["type"][0]["value"] for doc in documents}
+    models = {
+        model.searchable.type_key: model
+        for model in searchable_page_types()
+        if model.searchable.type_key in kinds
+    }
     taxonomy = {}
     for model, field in (
         (ThemeModel, "themes"),
@@ -263,8 +270,8 @@ def wagtail_phase(documents, filters, queries):
     from wagtail.models import Page
     from wagtail.search.backends import get_search_backend
 
-    from kb.models import CaseStudyPage, NewsPage, ResourcePage
     from search.documents import all_documents
+    from search.facets import FACETS_BY_NAME
 
     started = time.perf_counter()
     models = create_pages(documents)
@@ -284,11 +291,14 @@ def wagtail_phase(documents, filters, queries):
             )
     index_seconds = time.perf_counter() - started
 
-    # (facet, model, m2m field) for the ORM counts
+    # (facet, model, m2m field) for the ORM counts: each page type that has the facet's field
     facet_sources = {
-        "theme": [(CaseStudyPage, "themes"), (ResourcePage, "themes"), (NewsPage, "themes")],
-        "area": [(CaseStudyPage, "areas"), (NewsPage, "areas")],
-        "intervention": [(CaseStudyPage, "interventions"), (ResourcePage, "interventions")],
+        name: [
+            (model, FACETS_BY_NAME[name].page_field)
+            for model in models.values()
+            if FACETS_BY_NAME[name].page_field in {f.name for f in model._meta.many_to_many}
+        ]
+        for name in ("theme", "area", "intervention")
     }
 
     def search(query, active=None):

@@ -43,3 +43,20 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 preload_app = True
 # Paths under /packs/ carry a share token, a credential: the access log shows /packs/<token>.
 logger_class = "config.gunicorn_logger.RedactingLogger"
+
+
+# When `search_index ensure --or-fallback` found the cluster down at start-up, the site serves
+# search from the embedded index; this watcher asks the cluster every check interval and ensures
+# its index once it answers. It lives and dies with gunicorn's master.
+def when_ready(server):
+    # Imported once the app (Django) is loaded; this file is read before that.
+    from config.cluster_watch import start_watcher
+
+    server.kb_cluster_watcher = start_watcher(server.log)
+
+
+def on_exit(server):
+    # Imported once the app (Django) is loaded; this file is read before that.
+    from config.cluster_watch import stop_watcher
+
+    stop_watcher(getattr(server, "kb_cluster_watcher", None))

@@ -21,6 +21,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+class RequestPathOnly(logging.Filter):
+    """Log a request as its method and path: never its query string or its form's content.
+
+    Django's `django.request` and `django.security` loggers attach the request to the record,
+    and its repr carries the query string, where people type names, postcodes and conditions.
+    """
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        if request is not None and hasattr(request, "path"):
+            record.request = f"{getattr(request, 'method', '')} {request.path}".strip()
+        return True
+
+
 # Addresses that carry a credential: a pack's share link, a submitter's status link.
 TOKEN_PATHS = ("/packs/", "/share-your-practice/status/")
 TOKEN = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PATHS) + r")[^/\s'\"]+")

@@ -58,8 +58,12 @@ def _unrelated(sender) -> bool:
 
 
 def bump_generation(sender=None, **kwargs) -> None:
+    # Here, not at the top: kb.contexts.navigation reads the generation from this module.
+    from kb.contexts.navigation import forget_shared_sections
+
     if _unrelated(sender):
         return
+    forget_shared_sections()  # this connection may see the change before it commits
     try:
         with transaction.atomic():  # a savepoint: a failure here never spoils the writer's work
             updated = PageCacheGeneration.objects.filter(pk=1).update(value=F("value") + 1)

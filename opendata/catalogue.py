@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.urls import reverse
 
+from config.site import absolute_url
+
 from .schema import JSONL, RECOMMENDATIONS_CSV, TYPES
 
 FILENAME = "catalogue.jsonld"
@@ -23,10 +25,6 @@ MEDIA_TYPES = {
     "csv": "http://www.iana.org/assignments/media-types/text/csv",
     "jsonl": "http://www.iana.org/assignments/media-types/application/jsonl",
 }
-
-
-def absolute(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
 
 
 def licence():
@@ -53,7 +51,7 @@ def dataset_descriptions():
 
 
 def build(manifest: dict) -> dict:
-    data_page = absolute(reverse("open-data"))
+    data_page = absolute_url(reverse("open-data"))
     modified = {"@value": manifest["generated_at"], "@type": "xsd:dateTime"}
     datasets = []
     for filename, title, description in dataset_descriptions():

@@ -26,6 +26,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from wagtail.models import Page
 
+from config.site import absolute_url
 from kb.contexts.visibility import public
 from kb.models import EvidenceSummaryPage, RecommendationRow
 
@@ -118,10 +119,6 @@ def public_pages(key, model):
     )
 
 
-def absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def export() -> dict:
     """Write every file into a fresh directory and swap it in; return the manifest."""
     now = timezone.now()
@@ -139,7 +136,7 @@ def export() -> dict:
                 writer.writerow([column.name for column in columns])
                 for page in public_pages(key, model):
                     page.open_data_type = key
-                    page.open_data_url = absolute(page.url or "")
+                    page.open_data_url = absolute_url(page.url or "")
                     values = [column.value(page) for column in columns]
                     writer.writerow([cell(value) for value in values])
                     record = {c.name: json_value(v) for c, v in zip(columns, values, strict=True)}

@@ -10,8 +10,9 @@ The same for OpenSearch and Elasticsearch: nothing here depends on the server.
 - The outbox is replayed in full by `search_index update`. A successful contact with the cluster
   (at most every REPLAY_CHECK_SECONDS per process) also replays one batch of it; any error there
   is logged and never changes the answer the request was given.
-- After a failure the cluster is left alone for RETRY_AFTER_SECONDS, so a dead cluster costs one
-  timeout per process per interval instead of one per request. A document the cluster refuses
+- After a failure the cluster is left alone for RETRY_AFTER_SECONDS, and every process on the
+  server knows it (search.cluster_outage), so a dead cluster costs one timeout per interval
+  instead of one per request or per process. A document the cluster refuses
   on its own (a 4xx item, e.g. a field it cannot parse) is not a cluster failure: the page stays
   in the outbox, moved to the back, and everything else goes on.
 """
@@ -29,6 +30,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from search import policy
+from search.cluster_outage import SharedOutage
 from search.documents import all_documents, current_documents
 from search.engines.base import (
     CheckReport,
@@ -50,14 +52,21 @@ REPLAY_BATCH_SIZE = 200
 
 
 class CircuitBreaker:
-    """Per-process memory of a recent failure, shared by every engine for one cluster URL."""
+    """Memory of a recent failure, shared by every engine for one cluster URL in a process and,
+    through `shared` (search.cluster_outage), by every process on the server."""
 
     _by_url: dict[str, CircuitBreaker] = {}
     _lock = threading.Lock()
 
-    def __init__(self, retry_after: float = RETRY_AFTER_SECONDS, clock=time.monotonic):
+    def __init__(
+        self,
+        retry_after: float = RETRY_AFTER_SECONDS,
+        clock=time.monotonic,
+        shared: SharedOutage | None = None,
+    ):
         self.retry_after = retry_after
         self.clock = clock
+        self.shared = shared
         self.open_until = 0.0
         self.last_error = ""
         self.next_replay_check = 0.0
@@ -65,18 +74,43 @@ class CircuitBreaker:
     @classmethod
     def for_url(cls, url: str) -> CircuitBreaker:
         with cls._lock:
-            return cls._by_url.setdefault(url, cls())
+            if url not in cls._by_url:
+                cls._by_url[url] = cls(shared=SharedOutage.configured(url))
+            return cls._by_url[url]
+
+    def is_open(self) -> bool:
+        """Whether the cluster is being left alone now; asks nobody, claims nothing."""
+        if self.clock() < self.open_until:
+            return True
+        down = self.shared.down() if self.shared else None
+        return down is not None and down[0] > 0
 
     def allows_request(self) -> bool:
-        return self.clock() >= self.open_until
+        """May this request contact the cluster? Once a shared outage's interval is over, only
+        the process holding the probe lock may; the others keep to the fallback meanwhile."""
+        if self.clock() < self.open_until:
+            return False
+        down = self.shared.down() if self.shared else None
+        if down is None:
+            return True
+        wait, error = down
+        if wait > 0:
+            self.open_until = self.clock() + wait
+            self.last_error = self.last_error or error
+            return False
+        return self.shared.claim_probe()
 
     def failed(self, error: Exception) -> None:
         self.open_until = self.clock() + self.retry_after
         self.last_error = str(error)
+        if self.shared:
+            self.shared.record(self.last_error, self.retry_after)
 
     def succeeded(self) -> bool:
         """Close the breaker; True when it is time to look at the outbox again."""
         recovering = bool(self.last_error)
+        if self.shared and (recovering or self.shared.probing):
+            self.shared.clear()
         self.open_until = 0.0
         self.last_error = ""
         now = self.clock()
@@ -162,7 +196,7 @@ class ResilientEngine(SearchEngine):
         """The fallback's count and whether the cluster is in use; never contacts the cluster."""
         return {
             **self.fallback.health(),
-            "cluster": "in use" if self.breaker.allows_request() else "failing, using fallback",
+            "cluster": "failing, using fallback" if self.breaker.is_open() else "in use",
         }
 
     def explain(self, request: SearchRequest) -> dict:

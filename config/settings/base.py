@@ -130,6 +130,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'self'"],
     }
 }
+# One framing rule: our own pages may frame ours (the Wagtail editor shows its preview in a
+# frame), no other site may. The CSP's frame-ancestors says it to current browsers and
+# X-Frame-Options says the same to old ones. Django's deploy check asks for DENY (W019), which
+# would contradict frame-ancestors, so that one check is silenced.
+X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
@@ -152,7 +158,9 @@ AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_VERBOSE = False  # its log lines name the user and the address
 AXES_DISABLE_ACCESS_LOG = True  # no record of every successful login either
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address"]
-# How many proxies of ours add to X-Forwarded-For (production sets 1: the load balancer).
+# How many proxies of ours add to X-Forwarded-For. None by default, everywhere: without a proxy
+# the client writes that header itself, so the login throttle would count any address it
+# claims. Behind a load balancer set TRUSTED_PROXY_COUNT=1 (docs/deployment.md, "Security").
 KB_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "config.urls"
@@ -219,6 +227,8 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Infant and maternal health inequalities knowledge base"
+# The one address the site is served on (config/site.py): admin and public links in emails,
+# and the default Wagtail Site's hostname and port (importers.site_tree).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's own search index is only used inside the admin; the public search is `search/`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -256,6 +266,10 @@ KB_SEARCH_ENGINE = os.environ.get("KB_SEARCH_ENGINE", "embedded")
 KB_SEARCH_INDEX_PATH = Path(
     os.environ.get("KB_SEARCH_INDEX_PATH", VAR_DIR / "search-index.sqlite3")
 )
+# Where the processes of one server share what they know about the cluster (search.cluster_outage:
+# "down until T"), so one request per check interval, not one per worker, pays a timeout.
+# Local disk, like the index. Empty: each process finds out for itself.
+KB_SEARCH_STATE_DIR = os.environ.get("KB_SEARCH_STATE_DIR", str(KB_SEARCH_INDEX_PATH.parent))
 OPENSEARCH_URL = os.environ.get("OPENSEARCH_URL", "")  # user:password@ allowed (basic auth)
 OPENSEARCH_API_KEY = os.environ.get("OPENSEARCH_API_KEY", "")
 OPENSEARCH_CA_CERTS = os.environ.get("OPENSEARCH_CA_CERTS", "")
@@ -300,12 +314,15 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
         "json": {"()": "config.logs.JsonFormatter"},
     },
-    "filters": {"redact_pack_tokens": {"()": "config.logs.RedactPackTokens"}},
+    "filters": {
+        "request_path_only": {"()": "config.logs.RequestPathOnly"},
+        "redact_pack_tokens": {"()": "config.logs.RedactPackTokens"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["redact_pack_tokens"],
+            "filters": ["request_path_only", "redact_pack_tokens"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},

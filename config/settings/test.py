@@ -17,6 +17,9 @@ KB_SEARCH_INDEX_PATH = Path(
     os.environ.get("KB_SEARCH_INDEX_PATH")
     or Path(tempfile.mkdtemp(prefix="kb-test-index-")) / "search-index.sqlite3"
 )
+# Each test process finds out about the cluster for itself (a test enables the shared outage
+# file with a folder of its own), so no test sees another's outage.
+KB_SEARCH_STATE_DIR = os.environ.get("KB_SEARCH_STATE_DIR", "")
 KB_ENVIRONMENT = "test"
 KB_SEARCH_INDEX_PREFIX = "kb-test"
 # Tests serve pages from 127.0.0.1 and must never reach a real address.

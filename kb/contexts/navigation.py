@@ -36,28 +36,78 @@ def _home_and_sections(request, page):
     return home, sections
 
 
-def site_sections(request, page=None):
-    """The section indexes under the home page with their URLs, for navigation.
+# The sections of each host's home page, for pages that are not Wagtail pages (/search/, the API
+# docs, ...), which the page cache never stores: kept in this process until content changes.
+# Key: (host, page cache generation); only the current generation is kept.
+_SECTIONS_BY_HOST: dict[tuple[str, int], list[dict]] = {}
 
-    Header, footer and home page all use it; it costs one query a request.
+
+def forget_shared_sections() -> None:
+    """Content changed in this process (kb.page_cache bumps the generation): drop the copies.
+
+    Other processes see the new generation; this one may be inside the writing transaction,
+    which could still roll back to the old number, so its copies go at once.
     """
-    cached = getattr(request, "_kb_site_sections", None)
-    if cached is not None:
-        return cached
-    sections = []
+    _SECTIONS_BY_HOST.clear()
+
+
+def _section_links(request, page) -> list[dict]:
+    links = []
     for child in _home_and_sections(request, page)[1]:
         url = child.get_url(request)
         if url:
-            sections.append(
+            links.append(
                 {
                     "label": child.title,
                     "url": url,
                     "path": child.path,
                     "model": child.specific_class,
-                    "current": request.path.startswith(url),
-                    "is_page": request.path == url,
                 }
             )
+    return links
+
+
+def _shared_section_links(request) -> list[dict]:
+    """The home page's sections for this host, from memory while no content has changed.
+
+    One query (the page cache's generation number, bumped by every content write) instead of
+    three (the site, the view restrictions, the pages): the search page, whose query string
+    keeps it out of the page cache, renders the header and footer on every request.
+    """
+    # Here, not at the top: kb.page_cache calls back into this module when content changes.
+    from kb.page_cache import current_generation
+
+    generation = current_generation()
+    if generation is None:
+        return _section_links(request, None)
+    key = (request.get_host(), generation)
+    links = _SECTIONS_BY_HOST.get(key)
+    if links is None:
+        links = _section_links(request, None)
+        for stale in [k for k in _SECTIONS_BY_HOST if k[1] != generation]:
+            _SECTIONS_BY_HOST.pop(stale, None)
+        _SECTIONS_BY_HOST[key] = links
+    return links
+
+
+def site_sections(request, page=None):
+    """The section indexes under the home page with their URLs, for navigation.
+
+    Header, footer and home page all use it: one query a request on a Wagtail page, and none
+    beyond the page cache's generation on other pages while content is unchanged.
+    """
+    cached = getattr(request, "_kb_site_sections", None)
+    if cached is not None:
+        return cached
+    links = _section_links(request, page) if page is not None else _shared_section_links(request)
+    sections = [
+        {
+            **link,
+            "current": request.path.startswith(link["url"]),
+            "is_page": request.path == link["url"],
+        }
+        for link in links
+    ]
     request._kb_site_sections = sections
     return sections
 

@@ -3,8 +3,8 @@
  * journey works as the server renders it.
  *
  * - Suggestions as you type on every box with data-suggest (alphagov accessible-autocomplete,
- *   served from our static files), from the suggest endpoint: debounced, and the request in
- *   flight is cancelled when the user types on.
+ *   served from our static files), from the suggest endpoint: debounced, the request in flight
+ *   cancelled when the user types on, and each title shown as text (never as HTML).
  * - The search page's filters: on small screens, collapsed behind a button above the results
  *   (the GOV.UK finder pattern); after filters are applied, focus moves to the results count.
  * - Print: links print with absolute addresses, every page with its address and the date it was
@@ -54,6 +54,24 @@
     };
   }
 
+  // accessible-autocomplete inserts a suggestion template's result as HTML; a suggestion is a
+  // page title, so it is escaped and shown as text whatever it contains.
+  function asText(value) {
+    return String(value == null ? "" : value)
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      .replace(/'/g, "&#39;");
+  }
+
+  var SUGGESTION_TEMPLATES = {
+    inputValue: function (suggestion) {
+      return suggestion == null ? "" : String(suggestion); // a value, never parsed as HTML
+    },
+    suggestion: asText,
+  };
+
   function enhanceSearchBox(input) {
     var form = input.form;
     var container = document.createElement("div");
@@ -72,6 +90,7 @@
       displayMenu: "overlay",
       inputClasses: input.className,
       menuAttributes: { "aria-label": "Suggested titles" },
+      templates: SUGGESTION_TEMPLATES,
       onConfirm: function (chosen) {
         if (chosen) {
           document.getElementById(options.id).value = chosen;

@@ -51,9 +51,9 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def fetch(url, timeout=10, headers=None):
-    """(status, headers, body) for a GET, whatever the status."""
-    request = urllib.request.Request(url, headers=headers or {})
+def fetch(url, timeout=10, headers=None, data=None):
+    """(status, headers, body) for a GET (a POST when data is given), whatever the status."""
+    request = urllib.request.Request(url, headers=headers or {}, data=data)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.headers, response.read().decode()

@@ -7,6 +7,10 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
+
+from config.security import client_ip
+
 from .helpers import fetch, manage
 
 
@@ -24,6 +28,9 @@ def test_pages_send_a_content_security_policy_and_a_permissions_policy(productio
         # Only the Wagtail admin, which starts its editor from inline scripts, may run them.
         admin = path.startswith("/admin/")
         assert ("'unsafe-inline'" in _script_src(policy)) == admin, path
+        # One framing rule (finding 5, issue 24): same origin only, in both headers.
+        assert "frame-ancestors 'self'" in policy, path
+        assert headers["X-Frame-Options"] == "SAMEORIGIN", path
 
 
 def test_public_pages_have_no_inline_script(production_site):
@@ -66,17 +73,36 @@ def test_error_pages_render_without_a_database(production_env_vars):
     assert result.stdout.strip().splitlines()[-1] == "404 500", result.stderr[-2000:]
 
 
-def test_healthz_is_503_when_the_index_is_missing(production_site, production_dir):
+def test_healthz_is_503_when_the_index_is_missing_and_names_the_fault_without_paths(
+    production_site, production_dir
+):
     index = production_dir / "search-index.sqlite3"
     moved = production_dir / "search-index.moved"
     index.rename(moved)
     try:
         status, _headers, body = fetch(production_site + "/healthz")
         assert status == 503
-        assert json.loads(body)["search"]["status"] == "unavailable"
+        search = json.loads(body)["search"]
+        assert search["status"] == "unavailable"
+        assert search["error"] == "index missing"
+        # Anonymous clients read this: no file system path, no host name.
+        assert str(production_dir) not in body and "sqlite3" not in body
     finally:
         moved.rename(index)
     assert fetch(production_site + "/healthz")[0] == 200
+
+
+def test_healthz_answers_plain_http_while_pages_redirect_to_https(production_env_vars):
+    """Finding 5 (issue 24): a load balancer's check over http must see 200, not 301."""
+    script = (
+        "from django.test import Client; c = Client(SERVER_NAME='localhost'); "
+        "print(c.get('/healthz').status_code, c.get('/').status_code, "
+        "c.get('/healthz/').status_code, c.get('/healthzz').status_code)"
+    )
+    env = {**production_env_vars, "SECURE_SSL_REDIRECT": "true"}
+    result = manage(env, "shell", "-v", "0", "-c", script)
+    # /healthz itself is exempt; everything else, even a near miss, is redirected.
+    assert result.stdout.strip().splitlines()[-1] == "200 301 301 301", result.stderr[-2000:]
 
 
 def login(base, username, password, forwarded_for):
@@ -109,7 +135,17 @@ def login(base, username, password, forwarded_for):
         return error.code
 
 
-def test_five_failed_logins_lock_the_user_name_out_and_are_logged(production_site, production_dir):
+@pytest.fixture
+def lockouts_lifted(production_env_vars):
+    """Lift every lockout afterwards, with the command the deployment doc gives operators."""
+    yield
+    result = manage(production_env_vars, "axes_reset")
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_five_failed_logins_lock_the_user_name_out_and_are_logged(
+    production_site, production_dir, lockouts_lifted
+):
     statuses = [login(production_site, "editor-x", "wrong", f"203.0.113.{i}") for i in range(5)]
     # The form again with an error four times; the fifth failure locks the user name out.
     assert statuses == [200, 200, 200, 200, 429]
@@ -119,10 +155,39 @@ def test_five_failed_logins_lock_the_user_name_out_and_are_logged(production_sit
     assert "editor-x" not in log and "203.0.113" not in log
 
 
-def test_five_failures_from_one_address_lock_that_address_out(production_site, production_dir):
-    for i in range(5):
-        login(production_site, f"someone-{i}", "wrong", "198.51.100.7")
-    assert login(production_site, "someone-else", "wrong", "198.51.100.7") == 429
-    assert login(production_site, "someone-else", "wrong", "198.51.100.8") == 200
+def test_a_forged_forwarded_for_does_not_sidestep_the_address_lock(
+    production_site, production_dir, lockouts_lifted
+):
+    """Finding 2 (issue 24): with no proxy configured, X-Forwarded-For is the client's word.
+
+    Password spraying across accounts from one machine, each attempt claiming a new address:
+    the address that counts is the socket's, so the sixth attempt is refused.
+    """
+    statuses = [
+        login(production_site, f"someone-{i}", "wrong", f"198.51.100.{i}") for i in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    assert login(production_site, "someone-else", "wrong", "198.51.100.200") == 429
     with sqlite3.connect(production_dir / "db.sqlite3") as conn:
-        assert conn.execute("SELECT count(*) FROM axes_accessattempt").fetchone()[0] >= 6
+        addresses = {row[0] for row in conn.execute("SELECT ip_address FROM axes_accessattempt")}
+    assert addresses == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded_for", "expected"),
+    [
+        (0, "", "10.0.0.5"),
+        (0, "203.0.113.9", "10.0.0.5"),  # no proxy of ours: the header is the client's own
+        (1, "203.0.113.9", "203.0.113.9"),  # one proxy appended the address it saw
+        (1, "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the client's forged entry is left of it
+        (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
+        (2, "203.0.113.9", "203.0.113.9"),  # fewer entries than proxies: the leftmost
+    ],
+)
+def test_client_address_counts_only_the_configured_proxies(
+    settings, rf, proxies, forwarded_for, expected
+):
+    settings.KB_TRUSTED_PROXY_COUNT = proxies
+    headers = {"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for else {}
+    request = rf.post("/admin/login/", REMOTE_ADDR="10.0.0.5", **headers)
+    assert client_ip(request) == expected

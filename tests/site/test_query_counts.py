@@ -162,3 +162,26 @@ def test_biggest_and_smallest_page_of_a_type_cost_the_same(client, name):
     small_count = measure(client, smallest, warm_up=biggest)
     assert big_count <= MAX_QUERIES, (biggest, big_count)
     assert big_count == small_count, (biggest, big_count, smallest, small_count)
+
+
+def test_the_search_page_reuses_the_navigation_until_content_changes(client):
+    """Issue 24: the search page (never in the page cache: it has a query string) read the site,
+    the view restrictions and the sections for its header on every request: four queries. Now
+    one (the page cache's generation) while no content changed."""
+    from kb.contexts.navigation import forget_shared_sections
+
+    url = "/search/?q=smoking&theme=reducing-maternal-smoking&type=case_study"
+    forget_shared_sections()
+    assert client.get(url).status_code == 200  # warms the per-process caches
+    forget_shared_sections()
+    cold = count_queries(client, url)
+    warm = count_queries(client, url)
+    assert warm == cold - 3  # the site, the view restrictions and the sections
+    assert warm == 1  # the generation number: the search itself reads only its index
+
+    section = CaseStudyPage.objects.live().first().get_parent().specific
+    section.title = "Case studies, renamed"
+    section.save_revision().publish()  # any content write bumps the generation
+    response = client.get(url)
+    assert "Case studies, renamed" in response.content.decode()
+    assert count_queries(client, url) == warm

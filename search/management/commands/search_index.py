@@ -17,6 +17,11 @@ def local_index(engine):
     return local if local.name == "embedded" else None
 
 
+def retry_interval(engine) -> float:
+    """How long the cluster is left alone after a failure (the circuit breaker's interval)."""
+    return getattr(getattr(engine, "breaker", None), "retry_after", 30.0)
+
+
 class Command(BaseCommand):
     help = (
         "rebuild: replace the index with every published page. "
@@ -31,14 +36,63 @@ class Command(BaseCommand):
         parser.add_argument(
             "--engine", choices=ENGINE_NAMES, help="Default: the configured KB_SEARCH_ENGINE."
         )
+        parser.add_argument(
+            "--or-fallback",
+            action="store_true",
+            help="ensure, at start-up (serve-production): when the cluster cannot be reached, "
+            "make this server's embedded index complete, warn, tell the web workers the cluster "
+            "is down, and succeed, so the site serves search in reduced mode.",
+        )
+        parser.add_argument(
+            "--wait-for-cluster",
+            action="store_true",
+            help="ensure, in the background: ask the cluster every check interval until it "
+            "answers, then ensure its index and stop (started by gunicorn after --or-fallback).",
+        )
 
     def handle(self, *args, action, engine=None, **options):
         self.verbosity = options["verbosity"]
         try:
             search_engine = get_engine(engine)
+            if action == "ensure" and options["wait_for_cluster"]:
+                return self.wait_then_ensure(search_engine)
             getattr(self, f"run_{action}")(search_engine)
         except EngineUnavailable as error:
+            if action == "ensure" and options["or_fallback"] and local_index(search_engine):
+                return self.serve_from_fallback(search_engine, error)
             raise CommandError(f"search engine unavailable: {error}") from None
+
+    def serve_from_fallback(self, engine, error):
+        """The cluster is down: the site still starts (or the load still ends), search in
+        reduced mode from a complete embedded index."""
+        self.run_ensure(local_index(engine))
+        breaker = getattr(engine, "breaker", None)
+        if breaker is not None:
+            breaker.failed(error)  # every web worker knows at once (search.cluster_outage)
+        logger.warning("search cluster unreachable at start-up; serving from the fallback")
+        self.stderr.write(
+            f"Warning: search engine unavailable: {error}\n"
+            "Search answers from this server's embedded index, which is complete, in reduced "
+            "mode (the page says so) until the cluster answers. Under `make serve-production` "
+            f"the cluster is asked again every {retry_interval(engine):.0f} s, and once it "
+            "answers its index is checked and repaired (`search_index ensure`)."
+        )
+
+    def wait_then_ensure(self, engine):
+        """Ask the cluster every check interval; once it answers, ensure its index and stop."""
+        breaker = getattr(engine, "breaker", None)
+        while True:
+            try:
+                self.run_ensure(engine)
+            except EngineUnavailable as error:
+                if breaker is not None:
+                    breaker.failed(error)
+                time.sleep(retry_interval(engine))
+                continue
+            if breaker is not None:
+                breaker.succeeded()  # the workers use the cluster again at once
+            logger.warning("search cluster answered; its index was checked and repaired")
+            return
 
     def say(self, message):
         if self.verbosity:

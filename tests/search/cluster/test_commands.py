@@ -86,3 +86,26 @@ def test_update_reports_refused_pages_and_still_repairs_drift(es_on_fake_cluster
     assert str(drifted.pk) in docs
     entry = SearchOutboxEntry.objects.get()
     assert entry.page_id == refused.pk and "document_parsing_exception" in entry.last_error
+
+
+def test_a_start_during_an_outage_serves_from_the_fallback_then_repairs_the_cluster(
+    es_on_fake_cluster, monkeypatch, capsys
+):
+    """Issue 24, finding 4: `ensure --or-fallback` (serve-production) succeeds with the cluster
+    down, leaving a complete embedded index; `ensure --wait-for-cluster` (run beside gunicorn)
+    asks again each interval and builds the cluster's index once it answers."""
+    from search.management.commands import search_index
+
+    cluster = es_on_fake_cluster
+    cluster.fail("GET", r"/_cluster/health.*", 503, "cluster_unavailable", "no master")
+    call_command("search_index", "ensure", "--or-fallback")
+    assert "search engine unavailable" in capsys.readouterr().err
+    assert cluster.alias_holders("kb-test") == []  # nothing built on the cluster yet
+
+    waits = []
+    monkeypatch.setattr(search_index.time, "sleep", waits.append)
+    cluster.fail("GET", r"/_cluster/health.*", 503, "cluster_unavailable", "no master")
+    call_command("search_index", "ensure", "--wait-for-cluster")
+    assert waits == [30.0]  # one failed ask, one interval, then the cluster answered
+    (index,) = cluster.alias_holders("kb-test")
+    assert run("check").strip().endswith("No drift.")
