@@ -95,6 +95,8 @@ class SearchEngine(abc.ABC):
     # The local index this engine keeps beside its primary (the cluster's embedded fallback);
     # None for an engine that is its own index.
     fallback: SearchEngine | None = None
+    # The circuit breaker a wrapper keeps for its primary (search.resilience); None otherwise.
+    breaker = None
 
     @abc.abstractmethod
     def index_documents(self, documents: list[dict]) -> None:
