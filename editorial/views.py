@@ -9,11 +9,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from wagtail.admin import messages
 from wagtail.admin.views.pages.create import AddSubpageView
 from wagtail.admin.views.pages.edit import EditView
 from wagtail.admin.viewsets.pages import PageViewSet
-from wagtail.models import Page, get_page_models
+from wagtail.models import Page, TaskState, WorkflowState, get_page_models
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .reviews import overdue, owner_label
@@ -132,18 +133,54 @@ def add_subpage(request, parent_page_id):
     )
 
 
+REPLACE_ACTION = "action-replace-newer-version"
+REPLACE_REVISION_FIELD = "replace_revision_id"
+
+
 class StaleEditRefusingEditView(EditView):
     """Wagtail's page edit view, refusing a form opened before someone else's newer revision.
 
-    Wagtail refuses this only for autosave; a plain submission would silently publish over the
-    other editor's work. The refusal re-shows the editor's own form, unsaved, with what they
-    typed, a link to compare and the latest revision as the form's base, so saving again is a
-    deliberate choice to replace the newer version. The staleness rule is Wagtail's own
-    (``is_out_of_date``: the loaded revision's id and creation time).
+    Wagtail refuses a stale form only for autosave; a plain submission would silently publish
+    over the other editor's work. The refusal re-shows the editor's own form, unsaved, with
+    what they typed and what differs from the newer version. The re-shown form keeps its stale
+    base, so Wagtail's autosave and its "saved a new version" check go on refusing it: nothing
+    is saved until the editor presses "Replace their version with mine", which names the
+    revision they saw. Newer revisions the editor saved themselves (their own autosave) do not
+    make the form stale.
     """
 
+    stale_base_created_at = None
+    differences = ()
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        return ["editorial/page_edit.html"] if names == ["wagtailadmin/pages/edit.html"] else names
+
+    def newer_revisions_by_others(self):
+        posted = parse_datetime(self.request.POST.get("loaded_revision_created_at", ""))
+        if posted is None:
+            loaded = self.page.revisions.filter(
+                pk=self.request.POST.get("loaded_revision_id") or None
+            ).first()
+            posted = loaded.created_at if loaded else None
+        newer = self.page.revisions.all()
+        if posted is not None:
+            newer = newer.filter(created_at__gt=posted)
+        return newer.exclude(user=self.request.user)
+
+    def chose_to_replace(self):
+        return bool(self.request.POST.get(REPLACE_ACTION)) and self.request.POST.get(
+            REPLACE_REVISION_FIELD
+        ) == str(self.latest_revision.pk)
+
     def post(self, request, *args, **kwargs):
-        if self.page.alias_of_id or self.expects_json_response or not self.is_out_of_date:
+        if (
+            self.page.alias_of_id
+            or self.expects_json_response
+            or not self.is_out_of_date
+            or self.chose_to_replace()
+            or not self.newer_revisions_by_others().exists()
+        ):
             return super().post(request, *args, **kwargs)
         self.form = self.form_class(
             request.POST,
@@ -154,21 +191,107 @@ class StaleEditRefusingEditView(EditView):
             for_user=request.user,
         )
         latest = self.latest_revision
-        loaded = request.POST.get("loaded_revision_id", "")
-        base = loaded if loaded.isdigit() else "live"
-        compare_url = reverse(
-            "wagtailadmin_pages:revisions_compare", args=(self.page.pk, base, "latest")
-        )
         who = latest.user.get_username() if latest.user else "another editor"
         messages.error(
             request,
             f"Not saved: {who} saved a newer version of this page after you opened it. "
-            "Your changes are still in the form below. Compare the versions; saving again "
-            "replaces their version with yours.",
-            buttons=[messages.button(compare_url, "Compare versions", new_window=True)],
+            "Your changes are still in the form below, and nothing is saved until you choose "
+            "to replace their version with yours.",
         )
+        loaded = request.POST.get("loaded_revision_id", "")
+        self.compare_url = reverse(
+            "wagtailadmin_pages:revisions_compare",
+            args=(self.page.pk, loaded if loaded.isdigit() else "live", "latest"),
+        )
+        self.stale_base_created_at = request.POST.get("loaded_revision_created_at", "")
+        self.differences = form_differences(self.form)
+        self.newer_author = who
         self.has_unsaved_changes = True
         return self.render_to_response(self.get_context_data())
+
+    def get_editing_sessions(self):
+        """Wagtail's editing-session check, kept on the stale base after a refusal so its
+        "saved a new version" warning and dialog agree with the refusal."""
+        module = super().get_editing_sessions()
+        if self.stale_base_created_at is not None:
+            module.revision_created_at = self.stale_base_created_at
+        return module
+
+    def changes_requested(self):
+        """The moderator's request for changes, while the page needs them: shown on the form
+        where the editor makes them, not only in the email or the workflow history."""
+        state = self.workflow_state
+        if state is None or state.status != WorkflowState.STATUS_NEEDS_CHANGES:
+            return None
+        rejected = (
+            TaskState.objects.filter(workflow_state=state, status=TaskState.STATUS_REJECTED)
+            .select_related("finished_by")
+            .order_by("-finished_at")
+            .first()
+        )
+        if rejected is None:
+            return None
+        by = rejected.finished_by
+        return {
+            "comment": rejected.comment,
+            "by": by.get_full_name() or by.get_username() if by else "A moderator",
+            "at": rejected.finished_at,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.expects_json_response:
+            context["changes_requested"] = self.changes_requested()
+        if self.stale_base_created_at is not None:
+            context.update(
+                {
+                    "loaded_revision_created_at": self.stale_base_created_at,
+                    "stale_edit": {
+                        "author": self.newer_author,
+                        "differences": self.differences,
+                        "compare_url": self.compare_url,
+                        "replace_action": REPLACE_ACTION,
+                        "replace_revision_field": REPLACE_REVISION_FIELD,
+                        "latest_revision_id": self.latest_revision.pk,
+                    },
+                }
+            )
+        return context
+
+
+def shown_value(bound_field, value):
+    """A field's value as an editor reads it: text as typed, choices by their names."""
+    field = bound_field.field
+    if hasattr(field, "queryset"):
+        keys = value if isinstance(value, (list, tuple)) else [value]
+        keys = [str(getattr(key, "pk", key)) for key in keys if key not in (None, "")]
+        names = dict((str(key), label) for key, label in field.choices if str(key) in keys)
+        return ", ".join(str(names.get(key, key)) for key in keys)
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value)
+    return "" if value is None else str(value)
+
+
+def form_differences(form):
+    """What saving this bound form would change in the version it was built on: one row per
+    field (label, the newer version's value, the editor's), and one per changed list of rows."""
+    rows = []
+    for name in form.changed_data:
+        bound = form[name]
+        if bound.is_hidden:
+            continue
+        theirs = shown_value(bound, form.get_initial_for_field(bound.field, name))
+        yours = shown_value(
+            bound,
+            bound.field.widget.value_from_datadict(form.data, form.files, form.add_prefix(name)),
+        )
+        if theirs != yours:
+            rows.append({"label": bound.label, "theirs": theirs, "yours": yours})
+    for name, formset in getattr(form, "formsets", {}).items():
+        if name != "comments" and formset.has_changed():
+            label = name.replace("_", " ").capitalize()
+            rows.append({"label": label, "theirs": None, "yours": None})
+    return rows
 
 
 class EditorialPageViewSet(PageViewSet):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from wagtail.models import Page
 
 from kb import models as kb
@@ -24,7 +24,7 @@ from .items import PageItem, item_hash
 from .models import PageImport
 from .sources.html import Extraction, looks_like_html, parse
 from .sync import Sync
-from .values import ContentError
+from .values import ContentError, field_label, fit_to_model
 
 PAGE_TYPES = {
     "case_study": (kb.CaseStudyPage, kb.CaseStudyIndexPage, "case study"),
@@ -50,12 +50,19 @@ class ImportResult:
             "kept": f"Kept: an editor has changed {self.page.title!r} since it was imported; "
             "nothing was overwritten",
         }[self.outcome]
-        for name, where, size in self.record.mapped:
-            yield f"  {name:<16} from {where} ({size} characters)"
+        for label, where, size in self.record.mapped_rows():
+            yield f"  {label:<16} from {where} ({size:,} characters)"
         for heading, size in self.record.left_out:
-            yield f"  left out: {heading} ({size} characters)"
+            yield f"  left out: {heading} ({size:,} characters)"
+        for note in self.record.cut:
+            yield f"  cut: {note}"
         for line in describe_recognised(self.extraction):
             yield f"  {line}"
+
+
+def page_field_label(page_type, name):
+    """A page field as the editor's form labels it ("What was done", not "what_was_done")."""
+    return capfirst(field_label(PAGE_TYPES[page_type][0], name))
 
 
 def describe_recognised(extraction):
@@ -146,6 +153,7 @@ def build_item(extraction: Extraction, key, parent, existing_page_id=None) -> Pa
     fields = {"title": extraction.title, **extraction.fields}
     if extraction.page_type == "resource":
         fields.setdefault("resource_type", kb.ResourcePage.ResourceType.WEBSITE)
+    extraction.cut.extend(fit_to_model(model, fields))
     item = PageItem(
         kind=KIND,
         key=key,
@@ -158,13 +166,17 @@ def build_item(extraction: Extraction, key, parent, existing_page_id=None) -> Pa
     )
     if extraction.page_type == "case_study":
         item.many = {"areas": extraction.areas, "organisations": extraction.organisations}
-        item.children = {"contacts": (kb.CaseStudyContact, extraction.contacts)}
+        item.children = {
+            "contacts": (kb.CaseStudyContact, extraction.contacts),
+            "outcomes": (kb.CaseStudyOutcome, extraction.outcomes),
+        }
     item.source_hash = item_hash(
         [
             extraction.page_type,
             fields,
             {name: [obj.slug for obj in objs] for name, objs in item.many.items()},
             extraction.contacts,
+            *([extraction.outcomes] if extraction.outcomes else []),  # old hashes unchanged
         ]
     )
     return item
@@ -211,6 +223,7 @@ def import_page(*, url=None, file_name=None, raw=None, page_type="case_study", p
         record.fetched_at = timezone.now()
         record.mapped = extraction.mapped
         record.left_out = extraction.left_out
+        record.cut = extraction.cut
         record.links = extraction.links
         record.dates = extraction.dates
         record.last_outcome = outcome

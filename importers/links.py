@@ -21,6 +21,7 @@ from kb.models import CaseStudyPage, ResourcePage
 
 from .fetch import FetchError, fetch
 from .models import LinkCheck
+from .values import field_label
 
 URL_RE = re.compile(r"(?:\bhttps?://|(?<![\w@.])www\.)[^\s<>\"'()\[\]]+", re.IGNORECASE)
 TEXT_FIELDS = {
@@ -45,11 +46,11 @@ def held_addresses() -> dict[str, list[tuple[int, str, str]]]:
             held[page.url_as_published.strip()].append((page.pk, page.title, "web address"))
         for name in TEXT_FIELDS[ResourcePage]:
             for url in addresses_in(getattr(page, name)):
-                held[url].append((page.pk, page.title, name))
+                held[url].append((page.pk, page.title, field_label(ResourcePage, name)))
     for page in CaseStudyPage.objects.only("id", "title", *TEXT_FIELDS[CaseStudyPage]):
         for name in TEXT_FIELDS[CaseStudyPage]:
             for url in addresses_in(getattr(page, name)):
-                held[url].append((page.pk, page.title, name))
+                held[url].append((page.pk, page.title, field_label(CaseStudyPage, name)))
     return dict(held)
 
 

@@ -50,6 +50,9 @@ class PageImport(models.Model):
     fetched_at = models.DateTimeField()
     mapped = models.JSONField(default=list, help_text="[field, heading, characters] per field.")
     left_out = models.JSONField(default=list, help_text="Headings and text not mapped.")
+    cut = models.JSONField(
+        default=list, help_text="What was shortened or not read, and why, one line each."
+    )
     links = models.JSONField(default=list)
     dates = models.JSONField(default=list)
     last_outcome = models.CharField(max_length=20, blank=True)
@@ -59,6 +62,15 @@ class PageImport(models.Model):
 
     def __str__(self):
         return self.source
+
+    def mapped_rows(self):
+        """(field as the editor's form names it, from where, characters) per mapped field."""
+        from .html_import import page_field_label  # html_import imports this module
+
+        return [
+            (page_field_label(self.page_type, name), where, size)
+            for name, where, size in self.mapped
+        ]
 
 
 class LinkCheck(models.Model):

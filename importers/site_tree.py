@@ -1,6 +1,9 @@
 """The home page, the default site and one index page per section: what every page goes under."""
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from kb import models as kb
@@ -13,6 +16,19 @@ def sections():
         model = apps.get_model(label)
         title, slug = model.section
         yield model, title, slug
+
+
+PLACEHOLDER_ADDRESS = (
+    "localhost",
+    80,
+)  # what this function gave every site until it read the setting
+
+
+def site_address():
+    """(hostname, port) of settings.WAGTAILADMIN_BASE_URL, the site's one address, so public
+    links in emails (page.full_url) point where the site is served, as the admin links do."""
+    parts = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    return parts.hostname or "localhost", parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def ensure_site_tree(report):
@@ -30,10 +46,21 @@ def ensure_site_tree(report):
         home.save_revision().publish()
         report.add("site", "created")
     site = Site.objects.filter(is_default_site=True).first()
+    hostname, port = site_address()
     if site is None:
-        Site.objects.create(hostname="localhost", root_page=home, is_default_site=True)
-    elif site.root_page_id != home.pk:
-        site.root_page = home
+        Site.objects.create(
+            hostname=hostname,
+            port=port,
+            site_name=settings.WAGTAIL_SITE_NAME,
+            root_page=home,
+            is_default_site=True,
+        )
+    else:
+        if site.root_page_id != home.pk:
+            site.root_page = home
+        if (site.hostname, site.port) == PLACEHOLDER_ADDRESS:  # our old placeholder
+            site.hostname, site.port = hostname, port
+        site.site_name = site.site_name or settings.WAGTAIL_SITE_NAME
         site.save()
     # Wagtail's own placeholder from its initial migration, and nothing an editor made.
     Page.objects.filter(

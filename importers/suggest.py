@@ -14,7 +14,17 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from kb.models import Area, EvidenceSummaryPage, Intervention, Theme
+from django.urls import reverse
+
+from kb.models import (
+    Area,
+    CaseStudyPage,
+    EvidenceSummaryPage,
+    Intervention,
+    Organisation,
+    ResourcePage,
+    Theme,
+)
 from search.engines import EngineUnavailable, InvalidSearchRequest, SearchRequest, get_engine
 from search.facets import MAX_QUERY_LENGTH
 from search.synonyms import get_thesaurus
@@ -36,12 +46,12 @@ FUNCTION_WORDS = re.compile(r"\b(?:and|in|of|to|the|for|with|on|supporting)\b|[/
 THEME_THRESHOLD = 0.40
 MIN_MENTIONS = 1
 MIN_WEAK_WORDS = 3  # share of a theme's best possible evidence the text must reach
-INTERVENTION_THRESHOLD = 0.5
+INTERVENTION_THRESHOLD = 0.6  # share of an intervention's distinctive words the text uses
 
 
 @dataclass
 class Suggestion:
-    kind: str  # theme | area | intervention
+    kind: str  # theme | area | intervention | organisation
     pk: int
     name: str
     why: str  # the words in the text that suggest it
@@ -86,12 +96,110 @@ def _contains(text_stems, phrase):
     return _occurrences(text_stems, phrase) > 0
 
 
+# A place name inside a longer name is not that place: "Greater Manchester" and "University of
+# Manchester" do not name Manchester.
+INSIDE_A_NAME_BEFORE = re.compile(r"(?:\bGreater|\b(?:University|College|Universities) of)\s+$")
+INSIDE_A_NAME_AFTER = re.compile(
+    r"^(?:\s+[A-Z][\w'-]*)*?\s+(?:University|College|Metropolitan|United|Airport)\b"
+)
+
+
+NO_LOCAL_AREA = "no local area is named"
+
+
+def _place_matches(area, text):
+    text = straight_quotes(text)
+    words = [re.escape(w) for w in re.split(r"[\s-]+", straight_quotes(area.name)) if w]
+    pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
+    for match in re.finditer(pattern, text, re.IGNORECASE):
+        before, after = text[max(0, match.start() - 40) : match.start()], text[match.end() :]
+        if INSIDE_A_NAME_BEFORE.search(before) or INSIDE_A_NAME_AFTER.match(after[:80]):
+            continue
+        yield match
+
+
+def areas_named(text, areas):
+    """Areas the text names, as suggestions showing the words that named them.
+
+    Whole place names only ("Stoke on Trent" finds Stoke-on-Trent; "Greater Manchester" does
+    not find Manchester), and the most specific: a place named inside a longer area name that
+    also matched (e.g. "North Tyneside" beside "Tyneside") counts once, as the longer area; a
+    county is dropped when a local authority in its region is named. A national area only when
+    no local one is named: "the highest in England" does not make a local project national, and
+    a text that names no place describes national practice.
+    """
+    matched, national = [], []
+    for area in areas:
+        matches = list(_place_matches(area, text))
+        if area.kind == Area.Kind.NATIONAL:
+            national.append((area, matches[0] if matches else None))
+        elif matches:
+            matched.append((area, matches))
+    spans = [(m.start(), m.end(), area) for area, ms in matched for m in ms]
+
+    def inside_another(area, match):
+        return any(
+            other is not area
+            and start <= match.start()
+            and match.end() <= end
+            and (end - start) > (match.end() - match.start())
+            for start, end, other in spans
+        )
+
+    found = []
+    for area, matches in matched:
+        kept = [m for m in matches if not inside_another(area, m)]
+        if kept:
+            found.append((area, kept[0].group(0)))
+    local_regions = {a.region for a, _ in found if a.kind == Area.Kind.LOCAL_AUTHORITY and a.region}
+    found = [
+        (area, why)
+        for area, why in found
+        if not (area.kind == Area.Kind.COUNTY and area.region and area.region in local_regions)
+    ]
+    suggestions = [Suggestion("area", a.pk, a.name, why, 1.0) for a, why in found]
+    if not suggestions:
+        for area, match in national:
+            why = match.group(0) if match else NO_LOCAL_AREA
+            suggestions.append(Suggestion("area", area.pk, area.name, why, 0.5))
+    return suggestions
+
+
+def straight_quotes(text):
+    """Barnardo’s and Barnardo's are one name: compare names with straight apostrophes."""
+    return text.replace("’", "'").replace("‘", "'")
+
+
+def organisations_named(text, organisations):
+    """Organisations the text names, by full or short name (a short name in capitals, e.g. NST,
+    only in capitals), with the words that named them."""
+    found = []
+    text = straight_quotes(text)
+    for organisation in organisations:
+        names = [organisation.name]
+        short = getattr(organisation, "short_name", "")
+        if short and len(short) >= 2:
+            names.append(short)
+        for name in map(straight_quotes, names):
+            flags = 0 if name.isupper() else re.IGNORECASE
+            match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags)
+            if match:
+                found.append(
+                    Suggestion(
+                        "organisation", organisation.pk, organisation.name, match.group(0), 1.0
+                    )
+                )
+                break
+    return found
+
+
 class TagSuggester:
     """Built once per request (or per benchmark run): the taxonomy's words, read once."""
 
     def __init__(self):
         thesaurus = get_thesaurus()
         self.areas = list(Area.objects.all())
+        self.organisations = list(Organisation.objects.all())
         interventions = {i.pk: i for i in Intervention.objects.all()}
         hub_interventions = {}
         for hub in EvidenceSummaryPage.objects.exclude(theme=None).prefetch_related(
@@ -127,26 +235,15 @@ class TagSuggester:
         self.idf = {word: math.log((1 + total) / (1 + n)) for word, n in counts.items()}
 
     def suggest(self, text: str) -> list[Suggestion]:
-        return self.areas_in(text) + self.themes_in(text) + self.interventions_in(text)
+        return (
+            self.areas_in(text)
+            + self.themes_in(text)
+            + self.interventions_in(text)
+            + organisations_named(text, self.organisations)
+        )
 
     def areas_in(self, text):
-        """Areas the text names ("Stoke on Trent" finds Stoke-on-Trent). A national area only
-        when no local one is named: "the highest in England" does not make a local project
-        national, and a text that names no place describes national practice."""
-        found, national = [], []
-        for area in self.areas:
-            words = [re.escape(w) for w in re.split(r"[\s-]+", area.name) if w]
-            pattern = r"(?<!\w)" + r"[\s-]+".join(words) + r"(?!\w)"
-            match = re.search(pattern, text, re.IGNORECASE)
-            if area.kind == Area.Kind.NATIONAL:
-                national.append((area, match))
-            elif match:
-                found.append(Suggestion("area", area.pk, area.name, match.group(0), 1.0))
-        if not found:
-            for area, match in national:
-                why = match.group(0) if match else "no local area is named"
-                found.append(Suggestion("area", area.pk, area.name, why, 0.5))
-        return found
+        return areas_named(text, self.areas)
 
     def _score(self, profile, text_stems, text_words):
         strong = [p for p in profile.phrases if _occurrences(text_stems, p) >= MIN_MENTIONS]
@@ -169,17 +266,46 @@ class TagSuggester:
         return sorted(found, key=lambda s: -s.score)
 
     def interventions_in(self, text):
+        """Interventions whose name the text uses, or most of whose distinctive words it uses in
+        plain wording ("peer supporters … breastfed" suggests breastfeeding peer support)."""
         text_stems = stems(text)
+        text_words = set(text_stems)
         found = []
         for profile in self.interventions:
             strong = [p for p in profile.phrases if len(p) and _contains(text_stems, p)]
             if strong:
-                found.append(
-                    Suggestion(
-                        "intervention", profile.obj.pk, profile.obj.name, " ".join(strong[0]), 1.0
-                    )
-                )
+                why = " ".join(strong[0])
+            else:
+                content = [w for w in dict.fromkeys(profile.words) if w not in GENERIC_STEMS]
+                matched = [w for w in content if _stem_in(w, text_words)]
+                if len(matched) < 2 or len(matched) < INTERVENTION_THRESHOLD * len(content):
+                    continue
+                why = ", ".join(_words_for(matched, text))
+            found.append(Suggestion("intervention", profile.obj.pk, profile.obj.name, why, 1.0))
         return found
+
+
+PREFIX = 6  # "breastfed" and "breastfeeding" stem apart; their first six letters agree
+
+
+def _stem_in(stem, text_words):
+    if stem in text_words:
+        return True
+    return len(stem) >= PREFIX and any(
+        len(word) >= PREFIX and word[:PREFIX] == stem[:PREFIX] for word in text_words
+    )
+
+
+def _words_for(matched, text):
+    """The text's own words behind matched stems, to show the editor why."""
+    shown = []
+    for stem in matched:
+        for word in re.findall(r"[A-Za-z][\w'-]*", text):
+            word_stem = next(iter(stems(word)), "")
+            if word_stem and _stem_in(stem, {word_stem}):
+                shown.append(word)
+                break
+    return shown
 
 
 @dataclass
@@ -205,8 +331,10 @@ def similar_pages(
             request = SearchRequest.build(query=query[:MAX_QUERY_LENGTH], filters=filters)
             response = engine.search(request)
         except (EngineUnavailable, InvalidSearchRequest):
-            return
+            return 0
+        hits = 0
         for rank, hit in enumerate(response.hits[: limit * 2]):
+            hits += 1
             if hit.id == exclude_id:
                 continue
             entry = found.setdefault(
@@ -214,10 +342,15 @@ def similar_pages(
             )
             entry.reasons.append(reason)
             entry.score += weight / (rank + 1)
+        return hits
 
     type_filter = {"type": [type_key]}
-    if title.strip():
-        add(title, type_filter, "similar title", 3.0)
+    if title.strip() and not add(title, type_filter, "similar title", 3.0):
+        # Every word must match, so one unusual word ("same-day") hides the page: try the
+        # title's first few distinctive words ("stop smoking pregnancy").
+        key_words = [w for w in re.findall(r"[\w'-]+", title) if w.lower() not in LINK_WORDS]
+        if len(key_words) > TITLE_KEY_WORDS:
+            add(" ".join(key_words[:TITLE_KEY_WORDS]), type_filter, "similar title words", 2.0)
     if summary.strip():
         add(" ".join(summary.split()[:30]), type_filter, "similar summary", 1.0)
     if themes and areas:
@@ -228,3 +361,70 @@ def similar_pages(
             0.5,
         )
     return sorted(found.values(), key=lambda d: -d.score)[:limit]
+
+
+TITLE_KEY_WORDS = 3
+LINK_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "the", "to", "with"}
+
+DRAFT_MODELS = {"case_study": CaseStudyPage, "resource": ResourcePage}
+DRAFT_TITLE_OVERLAP = 0.6  # share of the shorter title's words the two titles share
+
+
+def _title_words(title):
+    return {w for w in stems(title) if w not in STOP_STEMS}
+
+
+def similar_drafts(*, title, type_key="case_study", exclude_id=None, limit=5):
+    """Unpublished drafts (the search index holds only published pages) whose titles share most
+    of their words with `title`: importing one write-up twice, by file and by address, or two
+    editors starting the same page. Only for the admin: drafts are not public."""
+    model = DRAFT_MODELS.get(type_key)
+    words = _title_words(title)
+    if model is None or not words:
+        return []
+    found = []
+    for page_id, draft_title in (
+        model.objects.filter(live=False).exclude(pk=exclude_id).values_list("pk", "title")
+    ):
+        other = _title_words(draft_title)
+        shared = words & other
+        overlap = len(shared) / (min(len(words), len(other)) or 1)
+        if len(shared) >= 2 and overlap >= DRAFT_TITLE_OVERLAP:
+            found.append(
+                Duplicate(
+                    page_id,
+                    draft_title,
+                    reverse("wagtailadmin_pages:edit", args=[page_id]),
+                    f"draft {type_key.replace('_', ' ')}",
+                    ["a draft with a similar title"],
+                    overlap * 3.0,
+                )
+            )
+    return sorted(found, key=lambda d: -d.score)[:limit]
+
+
+def possible_duplicates(
+    *,
+    title="",
+    summary="",
+    type_key="case_study",
+    themes=(),
+    areas=(),
+    exclude_id=None,
+    include_drafts=False,
+    limit=5,
+):
+    """The duplicate warning: published pages (similar_pages) and, for editors only
+    (`include_drafts`), unpublished drafts (similar_drafts), best first."""
+    found = similar_pages(
+        title=title,
+        summary=summary,
+        type_key=type_key,
+        themes=themes,
+        areas=areas,
+        exclude_id=exclude_id,
+        limit=limit,
+    )
+    if include_drafts:
+        found = similar_drafts(title=title, type_key=type_key, exclude_id=exclude_id) + found
+    return found[:limit]

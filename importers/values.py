@@ -6,8 +6,12 @@ and a bad one is one clear line naming where it was found.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.text import capfirst
 
 
 class ContentError(Exception):
@@ -59,3 +63,48 @@ def iso_date(value, where):
         return date.fromisoformat(str(value))
     except ValueError:
         raise ContentError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+SENTENCE_END_RE = re.compile(r"[.!?](?:[\"'’”)\]]*)(?=\s|$)")
+
+
+def shorten(value: str, limit: int) -> tuple[str, bool]:
+    """`value` cut to at most `limit` characters: after the last full sentence that fits, else
+    after the last whole word with an ellipsis. Returns (text, whether it ended at a sentence)."""
+    if len(value) <= limit:
+        return value, True
+    window = value[:limit]
+    ends = [match.end() for match in SENTENCE_END_RE.finditer(window)]
+    if ends and ends[-1] >= limit // 3:
+        return window[: ends[-1]].rstrip(), True
+    words = window[: limit - 1].rsplit(None, 1)[0] if " " in window else window[: limit - 1]
+    return words.rstrip(" ,;:") + "…", False
+
+
+def fit_to_model(model, values: dict) -> list[str]:
+    """Shorten every text value in `values` (in place) that is longer than the model's limit for
+    it, and say so: one line per field, naming it as the editor's form does."""
+    notes = []
+    for name, value in values.items():
+        if not isinstance(value, str):
+            continue
+        field = model._meta.get_field(name)
+        limit = getattr(field, "max_length", None)
+        if not limit or len(value) <= limit:
+            continue
+        values[name], at_sentence = shorten(value, limit)
+        where = "at the end of a sentence" if at_sentence else "at a word, with “…”"
+        notes.append(
+            f"{capfirst(field.verbose_name)} shortened from {len(value):,} to "
+            f"{len(values[name]):,} characters (the limit is {limit:,}), {where}: check the end"
+        )
+    return notes
+
+
+def field_label(model, name) -> str:
+    """A field as the edit form labels it ("what was done", not "what_was_done")."""
+    try:
+        label = getattr(model._meta.get_field(name), "verbose_name", None)
+    except FieldDoesNotExist:
+        label = None
+    return str(label or name.replace("_", " "))  # inline rows ("contacts") have no label

@@ -17,7 +17,7 @@ from .forms import ImportPageForm
 from .html_import import PAGE_TYPES, describe_recognised, import_page
 from .links import held_addresses
 from .models import LinkCheck, PageImport
-from .suggest import TagSuggester, similar_pages
+from .suggest import TagSuggester, possible_duplicates
 from .values import ContentError
 
 SUGGESTION_TYPES = {CaseStudyPage: "case_study", ResourcePage: "resource"}
@@ -53,10 +53,20 @@ def import_view(request):
             message = str(error) if isinstance(error, ContentError) else "; ".join(error.messages)
             form.add_error("html_file" if upload else "url", message)
         else:
+            page = result.page.specific.get_latest_revision_as_object()
+            duplicates, tags = _suggestions(
+                type_key=page_type,
+                title=page.title,
+                summary=page.summary,
+                text=_draft_text(page),
+                exclude_id=page.pk,
+            )
             return render(
                 request,
                 "importers/import_result.html",
                 {
+                    "duplicates": duplicates,
+                    "tags": tags,
                     "result": result,
                     "summary": list(result.lines())[0],
                     "record": result.record,
@@ -100,17 +110,18 @@ class BrokenLinksReport(ReportView):
 
 
 def _suggestions(*, type_key, title, summary, text, themes=(), areas=(), exclude_id=None):
-    duplicates = similar_pages(
+    duplicates = possible_duplicates(
         title=title,
         summary=summary,
         type_key=type_key,
         themes=themes,
         areas=areas,
         exclude_id=exclude_id,
+        include_drafts=True,
     )
     tags = TagSuggester().suggest(" ".join([title, summary, text])[:MAX_TEXT])
-    if type_key == "resource":  # a resource has no areas
-        tags = [tag for tag in tags if tag.kind != "area"]
+    if type_key == "resource":  # a resource has no areas or organisations
+        tags = [tag for tag in tags if tag.kind not in ("area", "organisation")]
     return duplicates, tags
 
 
@@ -136,6 +147,9 @@ def suggestions_view(request, page_id):
         "theme": {t.pk for t in page.themes.all()},
         "area": {a.pk for a in page.areas.all()} if type_key == "case_study" else set(),
         "intervention": {i.pk for i in page.interventions.all()},
+        "organisation": {o.pk for o in page.organisations.all()}
+        if type_key == "case_study"
+        else set(),
     }
     duplicates, tags = _suggestions(
         type_key=type_key,
@@ -202,7 +216,12 @@ def suggestions_json(request):
     )
 
 
-FIELD_OF = {"theme": "themes", "area": "areas", "intervention": "interventions"}
+FIELD_OF = {
+    "theme": "themes",
+    "area": "areas",
+    "intervention": "interventions",
+    "organisation": "organisations",
+}
 
 
 def _slugs(model, pks):

@@ -31,6 +31,11 @@ def import_menu_item():
     )
 
 
+@hooks.register("insert_global_admin_css")
+def importers_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("importers/admin.css"))
+
+
 @hooks.register("register_reports_menu_item")
 def broken_links_menu_item():
     return MenuItem(

@@ -2,9 +2,22 @@
 
 from django import forms
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
+
+
+class LinkedMessage(SafeString):
+    """An error message holding a link, that stays HTML when Wagtail's error banner puts the
+    field's label before it ("Slug: " + message would otherwise be plain, escaped text)."""
+
+    def __radd__(self, prefix):
+        return SafeString("".join([conditional_escape(prefix), self]))
+
+
+def linked_message(template, *args):
+    return LinkedMessage(format_html(template, *args))
 
 
 class KnowledgePageForm(WagtailAdminPageForm):
@@ -27,7 +40,7 @@ class KnowledgePageForm(WagtailAdminPageForm):
             if clash is not None and not clash.live:
                 self.errors["slug"] = self.error_class(
                     [
-                        format_html(
+                        linked_message(
                             "A draft called “{}” already uses this address. "
                             '<a href="{}">Carry on with that draft</a>, or change the slug.',
                             clash.get_admin_display_title(),
@@ -39,7 +52,8 @@ class KnowledgePageForm(WagtailAdminPageForm):
 
 
 class CaseStudyPageForm(KnowledgePageForm):
-    """Refuses a named person's email or phone unless the editor confirms they agreed.
+    """Refuses a person's email or phone, named or not, unless the editor confirms they agreed
+    or marks it as an organisation's general contact.
 
     Contacts loaded from the 2010 report were published there; they pass while nobody edits them.
     """
@@ -59,7 +73,7 @@ class CaseStudyPageForm(KnowledgePageForm):
                 self.add_error(
                     None,
                     forms.ValidationError(
-                        f"Contact {contact.name}: {contact.CONSENT_MESSAGE}", code="consent"
+                        f"Contact {contact.label()}: {contact.CONSENT_MESSAGE}", code="consent"
                     ),
                 )
         return cleaned_data

@@ -227,6 +227,8 @@ STORAGES = {
 }
 
 WAGTAIL_SITE_NAME = "Infant and maternal health inequalities knowledge base"
+# The one address the site is served on (config/site.py): admin and public links in emails,
+# and the default Wagtail Site's hostname and port (importers.site_tree).
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's own search index is only used inside the admin; the public search is `search/`.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

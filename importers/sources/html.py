@@ -17,6 +17,8 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from ..heading_rules import load_rules
+from ..suggest import NO_LOCAL_AREA, areas_named, organisations_named
 from ..values import ContentError
 
 # Tags kept for reading structure; everything else is unwrapped (its text kept) or, for the
@@ -60,56 +62,23 @@ DATE_LINE_RE = re.compile(rf"^\W*(?:\w+\W+){{0,4}}?(?:{DATE_RE.pattern})\W*(?:\w
 LABEL_RE = re.compile(r"^([A-Z][\w ]{1,30}):\s+(\S.*)$")
 YEAR_RE = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
+# Bounds on the work one page may cost (a crafted or runaway page must not hold a worker).
+MAX_DEPTH = 200  # elements inside elements; real write-ups nest a few dozen deep
+MAX_READ_CHARS = 400_000  # of cleaned markup read for structure; the rest is cut, and said so
+HEAD_BYTES = 256 * 1024  # where the title, description and canonical address are looked for
+TAG_RE = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9-]*)[^>]*?(/?)>")
+# Elements that never hold others, or whose end tag HTML lets a page leave out: they do not
+# count towards the depth, so a sloppy but ordinary page is never refused.
+FLAT_TAGS = {
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta",
+    b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"tr", b"td", b"th", b"option",
+    b"thead", b"tbody", b"tfoot", b"colgroup", b"html", b"head", b"body", b"rb", b"rp", b"rt",
+}  # fmt: skip
 
-def _pattern(*alternatives):
-    return re.compile(r"^\W*(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
-
-# Heading words -> the role a section plays. Order matters: the first match wins.
-ROLES = (
-    ("summary", _pattern("summary", "overview", "abstract", "at a glance", "in brief")),
-    ("aims", _pattern(r"aims?", r"objectives?", "purpose", r"goals?", "what (?:we|it) set out")),
-    (
-        "what_was_done",
-        _pattern(
-            r"what (?:was|we|they) (?:did|done)",
-            "what was done",
-            r"how (?:it|this|the \w+) (?:was|is|were) (?:implemented|delivered|done|run)",
-            "implementation",
-            "delivery",
-            r"(?:our |the )?approach",
-            r"methods?",
-            "methodology",
-            "activities",
-            "description of the (?:project|service|practice)",
-        ),
-    ),
-    ("evaluation", _pattern("evaluation", "how (?:it|this) was evaluated", "monitoring")),
-    (
-        "outcomes",
-        _pattern(r"outcomes?", r"results?", "key findings", "findings", "impact", "achievements"),
-    ),
-    (
-        "learning",
-        _pattern(
-            r"(?:key )?learning(?: points)?",
-            r"lessons(?: learn[et]d)?",
-            r"what (?:we|they) learn[et]",
-        ),
-    ),
-    (
-        "contacts",
-        _pattern(r"contacts?(?: details)?", "further information", "for more information"),
-    ),
-    ("started", _pattern(r"start(?:ed)?(?: date)?", "date started", "date established")),
-    ("audience", _pattern("who (?:is it|it is|this is) for", "audience", "target audience")),
-    (
-        "how_to_obtain",
-        _pattern(r"how to (?:get|order|obtain)", "ordering", "availability", "where to get"),
-    ),
-    ("languages", _pattern(r"languages?(?: available)?")),
-    ("published", _pattern("published", "publication date", "date of publication")),
-)
+# Heading words -> the role a section plays, from importers/heading_rules.txt (the first match
+# wins). A bad line there stops the import at start-up, naming the line.
+ROLES = load_rules()
 # Which page field each role fills, per page type. Outcomes and learning points have no text
 # field of their own on a case study: they join the evaluation text under their own heading,
 # and the editor adds any figures as outcome rows.
@@ -141,6 +110,7 @@ class Block:
     kind: str  # "heading" or "text"
     text: str
     level: int = 0
+    table: list | None = None  # a results table's rows of cell texts, header first
 
 
 @dataclass
@@ -149,6 +119,7 @@ class Section:
     level: int
     role: str | None
     paragraphs: list[str] = field(default_factory=list)
+    tables: list[list] = field(default_factory=list)  # results tables met in this section
 
     @property
     def text(self):
@@ -170,6 +141,9 @@ class Extraction:
     dates: list[str] = field(default_factory=list)
     mapped: list[list] = field(default_factory=list)  # [field, from where, characters]
     left_out: list[list] = field(default_factory=list)  # [heading, characters]
+    cut: list[str] = field(default_factory=list)  # what was shortened or not read, and why
+    why: dict = field(default_factory=dict)  # kind -> {name: the words on the page that named it}
+    outcomes: list[dict] = field(default_factory=list)  # rows read from results tables
     canonical_url: str = ""
 
     def map(self, name, where, value):
@@ -188,11 +162,51 @@ def looks_like_html(raw: bytes) -> bool:
     return bool(re.search(rb"<(?:!doctype html|html|head|body|h[1-6]|p|div|title|article)\b", head))
 
 
+def nesting_depth(raw: bytes, limit: int = MAX_DEPTH) -> int:
+    """How deep the page's elements nest, counted from its tags without building a tree (a
+    tree of 20,000 levels costs minutes to build and overflows Python's stack to read). Stops
+    counting once past `limit`."""
+    depth = deepest = 0
+    for match in TAG_RE.finditer(raw):
+        closing, name, self_closing = match.groups()
+        name = name.lower()
+        if name in FLAT_TAGS or self_closing:
+            continue
+        if closing:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > limit:
+                    break
+    return deepest
+
+
+def _head(raw: bytes) -> bytes:
+    """The part of the page that holds its <head>: the title and meta tags are looked for there
+    only, so a very large page is not parsed whole for them."""
+    end = raw.find(b"</head>", 0, HEAD_BYTES)
+    return raw[: end + 7] if end >= 0 else raw[:HEAD_BYTES]
+
+
+def _cut_at_tag(cleaned: str, limit: int) -> str:
+    """The cleaned markup's first `limit` characters, ending before a tag begins."""
+    cut = cleaned.rfind("<", 0, limit)
+    return cleaned[: cut if cut > 0 else limit]
+
+
 def parse(raw: bytes, *, page_type: str, base_url: str = "", charset: str | None = None, taxonomy):
-    """Read a page into an Extraction. Raises ContentError for an empty or untitled page."""
+    """Read a page into an Extraction. Raises ContentError for an empty, untitled or
+    unreadably nested page; reads at most MAX_READ_CHARS of it and says so in `cut`."""
     if not looks_like_html(raw):
         raise ContentError("not an HTML page")
-    document = BeautifulSoup(raw, "html.parser", from_encoding=charset)
+    if nesting_depth(raw) > MAX_DEPTH:
+        raise ContentError(
+            f"the page nests its elements more than {MAX_DEPTH} deep, so it cannot be read as "
+            "a write-up; save the text as a simpler page and import that"
+        )
+    document = BeautifulSoup(_head(raw), "html.parser", from_encoding=charset)
     extraction = Extraction(page_type=page_type)
     canonical = document.find("link", rel="canonical")
     if canonical and canonical.get("href"):
@@ -213,9 +227,21 @@ def parse(raw: bytes, *, page_type: str, base_url: str = "", charset: str | None
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel=None,
     )
+    if len(cleaned) > MAX_READ_CHARS:
+        kept = _cut_at_tag(cleaned, MAX_READ_CHARS)
+        extraction.cut.append(
+            f"the page is very long: only its first {len(kept):,} characters of cleaned markup "
+            f"were read; the last {len(cleaned) - len(kept):,} were left out"
+        )
+        cleaned = kept
     content = BeautifulSoup(cleaned, "html.parser")
     root = content.find("main") or content.find("article") or content
-    blocks = list(_blocks(root))
+    try:
+        blocks = list(_blocks(root))
+    except RecursionError:  # nesting the depth count let through (it counts few tags)
+        raise ContentError(
+            "the page nests its elements too deeply to be read as a write-up"
+        ) from None
     if not any(block.text for block in blocks):
         raise ContentError("the page is empty")
 
@@ -238,10 +264,12 @@ def parse(raw: bytes, *, page_type: str, base_url: str = "", charset: str | None
     _links(root, base_url, extraction)
     sections = _sections(blocks)
     _apply_sections(sections, description, extraction)
+    if page_type == "case_study":
+        _outcomes(sections, extraction)
     text = " ".join(block.text for block in blocks)
     _contacts(sections, text, extraction)
     extraction.dates = list(dict.fromkeys(DATE_RE.findall(text)))
-    _recognise(extraction.title + " " + text, taxonomy, extraction)
+    _recognise(" ".join([extraction.title, description, text]), taxonomy, extraction)
     return extraction
 
 
@@ -304,7 +332,11 @@ def _blocks(node):
                 if text:
                     yield Block("text", f"• {text}")
         elif name == "table":
-            yield from _table(child)
+            rows = _results_table(child)
+            if rows:
+                yield Block("text", "\n".join(" | ".join(row) for row in rows), table=rows)
+            else:
+                yield from _table(child)
         elif name == "dl":
             for term in child.find_all(["dt", "dd"]):
                 kind = "heading" if term.name == "dt" else "text"
@@ -348,6 +380,58 @@ def _table(table):
             yield Block("text", " | ".join(t for t in texts if t))
 
 
+NUMBER_RE = re.compile(r"^[<>~≈]?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(%|per ?cent)?$", re.IGNORECASE)
+# Column headings that say "the figure" rather than when it was measured.
+VALUE_HEADINGS = {"value", "values", "result", "results", "number", "figure", "figures", "n", ""}
+
+
+def _number(text):
+    """(value, unit) of a cell that holds one figure ("15%", "1,204", "3.5"), else None."""
+    match = NUMBER_RE.match(text.strip())
+    if not match:
+        return None
+    return match.group(1).replace(",", ""), "%" if match.group(2) else ""
+
+
+def _results_table(table):
+    """A results table's rows (header first) when it is one: a header row, then rows each
+    naming a measure in the first cell with only figures (or nothing) in the others."""
+    rows = []
+    for row in table.find_all("tr"):
+        cells = [_clean_text(c.get_text(" ")) for c in row.find_all(["th", "td"], recursive=False)]
+        if any(cells):
+            rows.append(cells)
+    if len(rows) < 2 or len(rows[0]) < 2 or any(len(r) != len(rows[0]) for r in rows):
+        return None
+    for cells in rows[1:]:
+        figures = [_number(cell) for cell in cells[1:] if cell]
+        if not cells[0] or _number(cells[0]) or not figures or None in figures:
+            return None
+    return rows
+
+
+def outcome_rows(table):
+    """Outcome rows from a results table: one per figure, the column heading as the period
+    ("Before", "2008/09") unless it only says "Value"."""
+    header, *body = table
+    rows = []
+    for cells in body:
+        for heading, cell in zip(header[1:], cells[1:], strict=True):
+            figure = _number(cell) if cell else None
+            if figure is None:
+                continue
+            period = "" if heading.lower() in VALUE_HEADINGS else heading
+            rows.append(
+                {
+                    "measure": cells[0][:255],
+                    "value": figure[0],
+                    "unit": figure[1],
+                    "period": period[:60],
+                }
+            )
+    return rows
+
+
 def role_of(heading: str) -> str | None:
     for role, pattern in ROLES:
         if pattern.search(heading):
@@ -370,6 +454,9 @@ def _sections(blocks):
                 current.paragraphs.append(block.text)
                 continue
             sections.append(Section(block.text, block.level, role))
+        elif block.table:
+            current.paragraphs.append(block.text)
+            current.tables.append(block.table)
         else:
             labelled = LABEL_RE.match(block.text)
             role = role_of(labelled.group(1)) if labelled else None
@@ -438,14 +525,43 @@ def _apply_sections(sections, description, extraction):
             extraction.fields["summary"] = description
             extraction.map("summary", "the page's description", description)
         else:
-            # The first paragraph under the title that is more than a date line.
-            lead = next((p for p in intro.paragraphs if not DATE_LINE_RE.match(p)), None)
+            # The first paragraph under the title that is a sentence, not a date or a link.
+            lead = next((p for p in intro.paragraphs if _is_lead(p)), None)
             if lead:
                 extraction.fields["summary"] = lead
                 extraction.map("summary", "the first paragraph under the title", lead)
                 intro = Section("", 0, "intro", [p for p in intro.paragraphs if p is not lead])
     if intro.paragraphs:
         extraction.left_out.append(["(text under the title, before any heading)", len(intro.text)])
+
+
+def _outcomes(sections, extraction):
+    """Results tables become outcome rows; the table's text stays where its section went, for
+    the editor to check the rows against."""
+    targets = TARGETS[extraction.page_type]
+    for section in sections:
+        for table in section.tables:
+            rows = outcome_rows(table)
+            if not rows:
+                continue
+            extraction.outcomes.extend(rows)
+            kept = targets.get(section.role)
+            where = f"the table under “{section.heading or 'the title'}”"
+            extraction.map(
+                "outcomes",
+                f"{where} ({len(rows)} rows; its text is kept in "
+                f"{kept.replace('_', ' ') if kept else 'the left-out part'} to check)",
+                rows,
+            )
+
+
+LEAD_MIN_WORDS = 8  # a shorter line that is no sentence is a byline or a left-over link ("Home")
+
+
+def _is_lead(paragraph):
+    sentence = paragraph.rstrip().endswith((".", "!", "?"))
+    long_enough = sentence or len(paragraph.split()) >= LEAD_MIN_WORDS
+    return long_enough and not DATE_LINE_RE.match(paragraph)
 
 
 def _links(root, base_url, extraction):
@@ -498,19 +614,19 @@ def _contacts(sections, text, extraction):
 
 
 def _recognise(text, taxonomy, extraction):
-    """Areas and organisations the page names, by their names in the taxonomy."""
+    """Areas and organisations the page names, by their names in the taxonomy. Areas follow the
+    suggestions' rule (importers.suggest.areas_named): whole place names, the most specific,
+    national only when no local area is named."""
+    by_pk = {area.pk: area for area in taxonomy["areas"]}
+    named = [s for s in areas_named(text, taxonomy["areas"]) if s.why != NO_LOCAL_AREA]
+    extraction.areas = [by_pk[s.pk] for s in named]
+    extraction.why["areas"] = {s.name: s.why for s in named}
+    by_pk = {obj.pk: obj for obj in taxonomy["organisations"]}
+    named = organisations_named(text, taxonomy["organisations"])
+    extraction.organisations = [by_pk[s.pk] for s in named]
+    extraction.why["organisations"] = {s.name: s.why for s in named}
     for kind in ("areas", "organisations"):
-        found = []
-        for obj in taxonomy[kind]:
-            names = [obj.name]
-            short = getattr(obj, "short_name", "")
-            if short and len(short) >= 2:
-                names.append(short)
-            for name in names:
-                flags = 0 if name.isupper() else re.IGNORECASE
-                if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, flags):
-                    found.append(obj)
-                    break
-        setattr(extraction, kind, found)
-        if found and extraction.page_type == "case_study":
-            extraction.map(kind, "names from the taxonomy found on the page", found)
+        if getattr(extraction, kind) and extraction.page_type == "case_study":
+            extraction.map(
+                kind, "names from the taxonomy found on the page", getattr(extraction, kind)
+            )

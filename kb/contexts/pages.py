@@ -199,6 +199,12 @@ def evidence_context(page, request):
     return context
 
 
+def publishable_contacts(page):
+    """Contacts the public may see: a person's details only with their agreement. The 2010
+    report's contacts were published there."""
+    return [c for c in page.contacts.all() if page.from_report or not c.needs_consent()]
+
+
 @context_for(CaseStudyPage)
 def case_study_context(page, request):
     """At a glance, outcomes, contacts and related items for one case study."""
@@ -224,7 +230,7 @@ def case_study_context(page, request):
         ],
         "organisations": list(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
-        "contacts": list(page.contacts.all()),
+        "contacts": publishable_contacts(page),
         # By ids, not a join: in preview the draft's choices live only in memory.
         "related_resources": list(
             public(ResourcePage, request)

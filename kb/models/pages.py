@@ -8,10 +8,11 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable, Page
@@ -43,6 +44,16 @@ EARLIEST_YEAR = 1900
 SUMMARY_MAX = 1000
 LONG_TEXT_MAX = 20_000
 MEDIUM_TEXT_MAX = 5_000
+
+
+class LimitedTextField(models.TextField):
+    """A text field whose max_length holds everywhere: Django's TextField only passes it to the
+    form's widget, so the shell, the loader and the importer could save any length."""
+
+    @cached_property
+    def validators(self):
+        limit = [MaxLengthValidator(self.max_length)] if self.max_length else []
+        return [*super().validators, *limit]
 
 
 def latest_plausible_year():
@@ -95,7 +106,7 @@ class KnowledgePage(PageContext, Page):
     details are "as published in 2010" or cite the report. Editors never set it.
     """
 
-    summary = models.TextField(
+    summary = LimitedTextField(
         blank=True,
         max_length=SUMMARY_MAX,
         help_text="One to three sentences saying what this is and why it matters. Shown in "
@@ -304,12 +315,12 @@ class CaseStudyPage(ReviewedPage):
         EXTERNAL_PLANNED = "external_planned", "External evaluation planned"
         EXTERNAL_DONE = "external_done", "Externally evaluated"
 
-    aims = models.TextField(
+    aims = LimitedTextField(
         blank=True,
         max_length=MEDIUM_TEXT_MAX,
         help_text="What the project set out to change, and for whom. " + TEXT_HELP,
     )
-    what_was_done = models.TextField(
+    what_was_done = LimitedTextField(
         blank=True,
         max_length=LONG_TEXT_MAX,
         help_text="What the team did, who delivered it and how, so another area could do the "
@@ -321,7 +332,7 @@ class CaseStudyPage(ReviewedPage):
         default=EvaluationStatus.NONE,
         help_text="How far the results have been checked.",
     )
-    evaluation = models.TextField(
+    evaluation = LimitedTextField(
         blank=True,
         max_length=MEDIUM_TEXT_MAX,
         help_text="How the results were measured and by whom. Say if no evaluation was done. "
@@ -338,7 +349,7 @@ class CaseStudyPage(ReviewedPage):
         validators=year_validators(),
         help_text="The year it started, as four digits, e.g. 2023. Used to sort newest first.",
     )
-    awards = models.TextField(
+    awards = LimitedTextField(
         blank=True,
         max_length=MEDIUM_TEXT_MAX,
         help_text="Any awards the project won. " + LINES_HELP,
@@ -487,8 +498,14 @@ class CaseStudyContact(InlineRow):
     consent_confirmed = models.BooleanField(
         "this person agreed to publication",
         default=False,
-        help_text="Tick only if the person named agreed to their email and phone number "
-        "being published on this site.",
+        help_text="Tick only if the person agreed to their email and phone number being "
+        "published on this site, whether or not they are named.",
+    )
+    general_contact = models.BooleanField(
+        "an organisation's general contact, not a person's",
+        default=False,
+        help_text="Tick only for a team's or organisation's general enquiries address or "
+        "line, which needs no one's agreement.",
     )
 
     panels = [
@@ -498,6 +515,7 @@ class CaseStudyContact(InlineRow):
         FieldPanel("email"),
         FieldPanel("phone"),
         FieldPanel("consent_confirmed"),
+        FieldPanel("general_contact"),
     ]
 
     CONSENT_MESSAGE = (
@@ -510,8 +528,14 @@ class CaseStudyContact(InlineRow):
             raise ValidationError("Give at least a name, an email or a phone number.")
 
     def needs_consent(self):
-        """A named person's own email or phone: publish it only with their agreement."""
-        return bool(self.name and (self.email or self.phone) and not self.consent_confirmed)
+        """A person's email or phone, named or not: publish it only with their agreement. Only
+        an organisation's general contact, marked as such, needs none."""
+        return bool(
+            (self.email or self.phone) and not self.consent_confirmed and not self.general_contact
+        )
+
+    def label(self):
+        return self.name or self.organisation or self.email or self.phone
 
 
 class ResourcePage(ReviewedPage):
@@ -550,7 +574,7 @@ class ResourcePage(ReviewedPage):
         max_length=120, blank=True, help_text="Order reference, if it must be ordered."
     )
     phone = models.CharField(max_length=60, blank=True, help_text="Phone number to order it.")
-    how_to_obtain = models.TextField(
+    how_to_obtain = LimitedTextField(
         blank=True, max_length=1000, help_text="Any other ordering details."
     )
     languages = models.CharField(
@@ -635,17 +659,17 @@ class EvidenceSummaryPage(ReviewedPage):
         related_name="evidence_summaries",
         help_text="The theme this summarises. Leave empty for the national picture.",
     )
-    background = models.TextField(
+    background = LimitedTextField(
         blank=True,
         max_length=LONG_TEXT_MAX,
         help_text="Why this topic matters for infant and maternal health. " + TEXT_HELP,
     )
-    key_messages = models.TextField(
+    key_messages = LimitedTextField(
         blank=True,
         max_length=MEDIUM_TEXT_MAX,
         help_text="What a practitioner should take away. " + LINES_HELP,
     )
-    references = models.TextField(
+    references = LimitedTextField(
         blank=True, max_length=LONG_TEXT_MAX, help_text="References cited. " + LINES_HELP
     )
     table_number = models.PositiveSmallIntegerField(
@@ -836,7 +860,7 @@ class AreaPage(PageContext, Page):
 class NewsPage(KnowledgePage):
     date = models.DateField(null=True, blank=True, help_text="Publication date, if known.")
     publication = models.CharField(max_length=200, blank=True, help_text="Where it was published.")
-    body = models.TextField(blank=True, max_length=LONG_TEXT_MAX, help_text=TEXT_HELP)
+    body = LimitedTextField(blank=True, max_length=LONG_TEXT_MAX, help_text=TEXT_HELP)
     themes = taxonomy_field(Theme, "Tick the topics the story covers.")
     areas = taxonomy_field(Area, "Tick the areas the story names.")
 

@@ -62,6 +62,8 @@ def test_an_editors_case_study_carries_no_2010_wording(admin_client):
     assert REPORT_TITLE not in text
     assert "The report gives" not in text
     assert "Source: Exampletown evaluation report, 2024." in text
+    # Nor does the site-wide footer under the contact the editor added.
+    assert "as published in 2010" not in admin_client.get(page.url).content.decode()
 
 
 def test_report_case_studies_still_say_where_they_came_from(client):
@@ -70,6 +72,8 @@ def test_report_case_studies_still_say_where_they_came_from(client):
     text = main_text(client, page)
     assert "Contact details are as published in 2010" in text
     assert f"{REPORT_TITLE} (2010)" in text
+    footer = client.get(page.url).content.decode().split("<footer", 1)[1]
+    assert "shown as published in 2010" in footer
 
 
 def test_public_pages_show_when_published_updated_and_next_due(admin_client):

@@ -57,11 +57,59 @@ def test_named_contact_without_consent_is_refused(admin_client):
     assert saved.consent_confirmed
 
 
-def test_team_contact_needs_no_personal_consent(admin_client):
-    response = post_new(
-        admin_client, contacts=[{"organisation": "Example Council", "phone": "01234"}]
-    )
+@pytest.mark.parametrize(
+    "contact",
+    [
+        {"email": "rachel.spencer@example.invalid"},
+        {"phone": "01234 567890"},
+        {"organisation": "Example Council", "phone": "01234 567890"},
+    ],
+    ids=["email-no-name", "phone-no-name", "organisation-phone-not-marked-general"],
+)
+def test_any_persons_email_or_phone_needs_consent_named_or_not(admin_client, contact):
+    response = post_new(admin_client, contacts=[contact])
+    assert response.status_code == 200
+    assert "agreed to their email or phone" in response.content.decode()
+    assert not CaseStudyPage.objects.filter(slug="limits-test").exists()
+
+
+def test_an_organisations_general_contact_marked_as_such_needs_no_consent(admin_client):
+    general = {"organisation": "Example Council", "phone": "01234 567890", "general_contact": "on"}
+    response = post_new(admin_client, contacts=[general])
     assert response.status_code == 302
+
+
+def test_the_model_holds_every_text_limit():
+    """The shell, the loader and the importer meet the same limits as the admin form."""
+    from django.core.exceptions import ValidationError
+
+    page = CaseStudyPage.objects.live().first()
+    for field, limit in (("summary", 1000), ("aims", 5000), ("what_was_done", 20_000)):
+        setattr(page, field, "x" * (limit + 1))
+        with pytest.raises(ValidationError) as refused:
+            page.full_clean()
+        assert field in refused.value.message_dict
+        setattr(page, field, "x" * limit)
+    page.full_clean()
+
+
+def test_a_public_page_never_shows_an_unconsented_persons_details(client):
+    from kb.models import CaseStudyContact
+
+    page = CaseStudyPage.objects.live().filter(from_report=False).first() or (
+        CaseStudyPage.objects.live().first()
+    )
+    page.from_report = False
+    page.contacts = [
+        CaseStudyContact(email="rachel.spencer@example.invalid"),
+        CaseStudyContact(
+            organisation="Example Council", phone="0300 000 0000", general_contact=True
+        ),
+    ]
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "rachel.spencer@example.invalid" not in html
+    assert "0300 000 0000" in html
 
 
 def test_editing_a_report_case_study_keeps_its_published_contacts(admin_client):
@@ -83,3 +131,13 @@ def test_a_second_start_finds_the_autosaved_draft(admin_client):
     assert "already in use" not in body
     assert "Carry on with that draft" in body
     assert f'href="/admin/pages/{draft.pk}/edit/"' in body
+
+
+def test_the_error_banner_shows_the_drafts_link_as_a_link(admin_client):
+    """With another error on the form, Wagtail's banner lists the slug message: as HTML."""
+    assert post_new(admin_client, action="action-save").status_code == 302
+    again = post_new(admin_client, contacts=[{"email": "someone@example.invalid"}])
+    body = again.content.decode()
+    assert "&lt;a href" not in body
+    banner = body.split('class="errorlist"', 1)[1].split("</ul>", 1)[0]
+    assert "Slug: A draft called" in banner and "Carry on with that draft</a>" in banner

@@ -4,6 +4,7 @@ Every step emails the right people through Django's email framework (locmem in t
 """
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from wagtail.models import TaskState, Workflow
 
@@ -109,6 +110,17 @@ def test_request_for_changes_emails_the_editor_who_fixes_and_resubmits(
     assert not page.live and not page.workflow_in_progress
     assert [message.to for message in mail.outbox] == [[editor.email]]
     assert "Please add the area and an outcome." in mail.outbox[0].body
+    # The same words as the moderator's "Request changes" button, never "rejected".
+    assert mail.outbox[0].subject.startswith("Changes requested")
+    assert "rejected" not in (mail.outbox[0].subject + mail.outbox[0].body).lower()
+    assert (
+        f"{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}/admin/pages/{page.pk}/edit/"
+        in mail.outbox[0].body
+    )
+    # The comment is on the edit form, where the editor makes the changes.
+    form_page = editor_client.get(f"/admin/pages/{page.pk}/edit/").content.decode()
+    asked = form_page.split('id="kb-changes-requested"', 1)[1].split("</section>", 1)[0]
+    assert "Please add the area and an outcome." in asked and moderator.get_username() in asked
 
     mail.outbox.clear()
     data = edit_form(editor_client, page)

@@ -36,7 +36,8 @@ def test_a_labelled_line_starts_its_section():
         ("Lessons learnt", "learning"),
         ("Contact details", "contacts"),
         ("Related links", None),
-        ("Background", None),
+        ("Background", "aims"),  # why the project was needed: NICE and charity write-ups
+        ("Related examples", None),
     ],
 )
 def test_headings_map_to_roles(heading, role):

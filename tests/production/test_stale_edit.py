@@ -6,6 +6,7 @@ import subprocess
 from wagtail.models import Page
 
 from kb.models import CaseStudyPage
+from tests.editorial.admin_forms import edit_form, fill
 
 from .helpers import PYTHON, ROOT, production_env
 
@@ -14,11 +15,11 @@ def edit_post(admin_client, page, loaded_revision, **extra):
     return admin_client.post(
         f"/admin/pages/{page.pk}/edit/",
         {
-            "loaded_revision_id": str(loaded_revision.pk),
-            "loaded_revision_created_at": loaded_revision.created_at.isoformat(),
             "title": "Overwritten by a stale form",
             "action-publish": "action-publish",
             **extra,
+            "loaded_revision_id": str(loaded_revision.pk),
+            "loaded_revision_created_at": loaded_revision.created_at.isoformat(),
         },
         follow=True,
     )
@@ -34,6 +35,7 @@ def test_a_stale_edit_form_is_refused_with_a_compare_link(db, admin_client):
     text = response.content.decode()
     assert "Not saved" in text and "newer version" in text
     assert f"/admin/pages/{page.pk}/revisions/compare/{opened_on.pk}...latest/" in text
+    assert "Title" in text and "Editor B&#x27;s newer title" in text  # what differs
     page.refresh_from_db()
     assert page.title == "Editor B's newer title"
     assert Page.objects.get(pk=page.pk).get_latest_revision().content["title"] == (
@@ -53,10 +55,74 @@ def test_a_refused_stale_edit_keeps_what_the_editor_typed(db, admin_client):
     text = response.content.decode()
     assert "Not saved" in text
     assert 'value="Editor A&#x27;s careful rewrite"' in text
-    # Saving again from this form is a deliberate choice to replace the newer version.
-    assert f'name="loaded_revision_id" value="{newer.pk}"' in text
+    # The re-shown form keeps its stale base, so autosave (Wagtail's rule) is refused too ...
+    assert f'name="loaded_revision_created_at" value="{opened_on.created_at.isoformat()}"' in text
+    # ... and it says what differs and offers the one button that replaces the newer version.
+    assert "Replace their version with mine" in text
+    assert f'name="replace_revision_id" value="{newer.pk}"' in text
     page.refresh_from_db()
     assert page.title == "Editor B's newer title"
+
+
+def test_after_a_refusal_only_the_explicit_choice_replaces_the_newer_version(db, admin_client):
+    page = CaseStudyPage.objects.live().get(slug="newcastle-young-fathers-barnardos")
+    opened_on = page.save_revision()
+    page.title = "Editor B's newer title"
+    newer = page.save_revision()
+    newer.publish()
+    # Saving the refused form again, or autosaving it, is refused again.
+    again = edit_post(admin_client, page, opened_on, title="Editor A's rewrite")
+    assert "Not saved" in again.content.decode()
+    autosave = admin_client.post(
+        f"/admin/pages/{page.pk}/edit/",
+        {
+            "loaded_revision_id": str(newer.pk),
+            "loaded_revision_created_at": opened_on.created_at.isoformat(),
+            "title": "Editor A's rewrite",
+        },
+        headers={"accept": "application/json"},
+    )
+    assert autosave.json()["success"] is False
+    assert Page.objects.get(pk=page.pk).get_latest_revision().pk == newer.pk
+    replaced = edit_post(
+        admin_client,
+        page,
+        opened_on,
+        **fill(edit_form(admin_client, page), title="Editor A's rewrite"),
+        **{"action-replace-newer-version": "Replace", "replace_revision_id": str(newer.pk)},
+    )
+    assert "Not saved" not in replaced.content.decode()
+    latest = Page.objects.get(pk=page.pk).get_latest_revision()
+    assert latest.pk != newer.pk and latest.content["title"] == "Editor A's rewrite"
+
+
+def test_a_replace_naming_an_older_revision_is_refused(db, admin_client):
+    """The choice names the version the editor saw; a later one is not replaced blindly."""
+    page = CaseStudyPage.objects.live().get(slug="newcastle-young-fathers-barnardos")
+    opened_on = page.save_revision()
+    seen = page.save_revision()
+    page.save_revision()
+    response = edit_post(
+        admin_client,
+        page,
+        opened_on,
+        **{"action-replace-newer-version": "Replace", "replace_revision_id": str(seen.pk)},
+    )
+    assert "Not saved" in response.content.decode()
+
+
+def test_the_editors_own_autosave_does_not_make_their_form_stale(db, admin_client, admin_user):
+    page = CaseStudyPage.objects.live().get(slug="newcastle-young-fathers-barnardos")
+    opened_on = page.save_revision()
+    data = edit_form(admin_client, page)
+    page.save_revision(user=admin_user)  # their autosave, after they opened the form
+    response = edit_post(
+        admin_client, page, opened_on, **fill(data, title="Saved after my autosave")
+    )
+    assert "Not saved" not in response.content.decode()
+    assert Page.objects.get(pk=page.pk).get_latest_revision().content["title"] == (
+        "Saved after my autosave"
+    )
 
 
 def test_a_current_form_is_not_refused(db, admin_client):
@@ -71,6 +137,7 @@ import threading, django
 django.setup()
 from django.db import close_old_connections
 from kb.models import CaseStudyPage
+from tests.editorial.admin_forms import edit_form, fill
 ids = list(CaseStudyPage.objects.live().values_list("pk", flat=True)[:10])
 errors = []
 barrier = threading.Barrier(len(ids))

@@ -47,6 +47,14 @@
     }
 
     input.addEventListener("input", update);
+    // Enter in a search box inside the page form would submit (save) the whole page: here it
+    // only filters.
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        update();
+      }
+    });
     list.addEventListener("change", update);
     update();
   }
