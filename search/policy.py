@@ -76,11 +76,21 @@ def partial_matches(concept_count: int, exact_total: int | None = None, total: i
 
 
 # Ranking tiers, the same in every engine: pages matching more concepts first (every concept
-# first of all); among pages matching as many, those whose own text (title, summary, body)
-# holds more of them, so a page that discusses a word ranks above pages that only carry it as
+# first of all; by count for queries of up to TIERED_UP_TO concepts); among pages matching as
+# many, those whose own text (title, summary, body) holds more of them, so a page that discusses a word ranks above pages that only carry it as
 # a topic label; then the text score (BM25, weighing each word by its rarity) times the type
 # prior. A concept matched only by a label still makes a page findable.
 OWN_TEXT_FIELDS = ("title", "summary", "body")
+# For longer queries the threshold already keeps the pages with most of the words, and a count
+# of matched concepts favours long overview pages that use many common words: there, only the
+# full matches come first (own text first) and the rest follow by text score, which weighs each
+# word by its rarity and the page's length.
+TIERED_UP_TO = 4
+
+
+def counts_tiers(concept_count: int) -> bool:
+    """Whether pages are ordered by how many of the concepts they match."""
+    return concept_count <= TIERED_UP_TO
 
 
 # --- spelling ----------------------------------------------------------------------------------

@@ -95,6 +95,8 @@ class SearchEngine(abc.ABC):
     # The local index this engine keeps beside its primary (the cluster's embedded fallback);
     # None for an engine that is its own index.
     fallback: SearchEngine | None = None
+    # The circuit breaker a wrapper keeps for its primary (search.resilience); None otherwise.
+    breaker = None
 
     @abc.abstractmethod
     def index_documents(self, documents: list[dict]) -> None:
@@ -144,8 +146,10 @@ class SearchEngine(abc.ABC):
 
         Unknown facet values are dropped with a notice (the response's request stays as typed);
         an unknown value ORed with known ones changes nothing, and a facet left with no known
-        value stops filtering. When no page
-        matches every concept, a correction is tried once and wins if it has full matches.
+        value stops filtering. Concepts no page holds, or most pages hold, stop counting
+        (QueryPlan.counting). Below the threshold, the best pages are shown anyway
+        (QueryPlan.loosened). When no page matches every word, a correction is tried once: it
+        answers if it has full matches, and is offered only if it finds more.
         """
         typed = request
         plan = plan_query(request.query, self.thesaurus)

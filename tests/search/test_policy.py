@@ -34,6 +34,10 @@ def test_partial_match_rule():
     assert not policy.partial_matches(2, exact_total=0, total=0)
 
 
+def test_matched_concepts_order_queries_of_up_to_four():
+    assert policy.counts_tiers(4) and not policy.counts_tiers(5)
+
+
 def test_common_concepts_are_those_on_most_pages():
     assert policy.is_common(31, 100) and not policy.is_common(30, 100)
     assert not policy.is_common(0, 0)

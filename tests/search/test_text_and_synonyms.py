@@ -1,5 +1,7 @@
 """How queries are tokenised, stemmed and expanded: the words the engine actually looks for."""
 
+import pytest
+
 from search.engines.embedded.fts import translate
 from search.query.plan import QueryPlan, plan_query
 from search.query.snippets import snippet
@@ -260,3 +262,23 @@ def test_parser_refuses_a_malformed_line():
     for bad in ("lonely", "safe,, safer", "safe, ", ", safe", "safe, ---"):
         with pytest.raises(SynonymsFileError, match="line 2"):
             parse_synonyms(f"a, b\n{bad}\n")
+
+
+@pytest.mark.parametrize(
+    "typed, written",
+    [
+        ("LARC", "long act revers contracept"),
+        ("SATOD", "smoke at deliveri"),
+        ("CAMHS", "child and adolesc mental health servic"),
+        ("PGD", "patient group direct"),
+        ("JSNA", "joint strateg need assess"),
+        ("baby blues", "postnat depress"),
+        ("mums-to-be", "pregnant"),
+        ("looked after children", "children in care"),
+        ("repeat pregnancy", "second concept"),
+        ("Maternity Voices Partnership", "matern servic liaison committe"),
+        ("troubled families", "famili intervent project"),
+    ],
+)
+def test_jargon_and_lay_words_reach_the_reports_wording(typed, written):
+    assert written in alternatives_of(typed)

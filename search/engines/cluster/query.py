@@ -113,19 +113,33 @@ def text_query(plan: QueryPlan, by_score: bool = True):
     )
     if not by_score:
         return Q("bool", filter=[matches], should=[exact]) if plan.partial else scored
+    counted = policy.counts_tiers(len(clauses))
+    if not counted:
+        # A long query (policy.counts_tiers): only the full matches come first.
+        exact = Q(
+            "constant_score",
+            filter=strict,
+            boost=CONCEPT_TIER * len(clauses),
+            _name=EXACT_QUERY_NAME,
+        )
     tiers = [
         Q(
             "constant_score",
             filter=clause,
-            boost=CONCEPT_TIER,
+            boost=CONCEPT_TIER if counted else 0.0,
             _name=f"{CONCEPT_QUERY_PREFIX}{position}",
         )
         for position, clause in enumerate(clauses)
     ]
-    tiers += [
-        Q("constant_score", filter=concept_query(concept, OWN_TEXT_FIELDS), boost=OWN_TEXT_TIER)
-        for concept in plan.meaningful
-    ]
+    for concept in plan.meaningful:
+        own = concept_query(concept, OWN_TEXT_FIELDS)
+        tiers.append(
+            Q(
+                "constant_score",
+                filter=own if counted else Q("bool", filter=[strict, own]),
+                boost=OWN_TEXT_TIER,
+            )
+        )
     return Q("bool", must=[scored], should=[exact, *tiers])
 
 

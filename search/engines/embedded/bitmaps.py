@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from search import policy
 from search import text as textmod
 from search.query.spelling import Speller
 from search.synonyms import Concept
@@ -108,8 +109,8 @@ class Tiers:
 
     def in_order(self, by_score: bool):
         """(pages, whether they match every concept) per tier, best first. By score: more
-        concepts matched, then more of them in the page's own text; otherwise the full matches,
-        then the rest (each then in the sort's order)."""
+        concepts matched (policy.counts_tiers), then more of them in the page's own text;
+        otherwise the full matches, then the rest (each then in the sort's order)."""
         if not self.anywhere:
             yield self.candidates, True
             return
@@ -119,6 +120,15 @@ class Tiers:
             yield rest, False
             return
         total = len(self.anywhere)
+        if not policy.counts_tiers(total):
+            # A long query: the threshold keeps pages with most of its words; the full matches
+            # come first (own text first), then the rest by text score alone.
+            for own in range(total, -1, -1):
+                tier = exactly(self.own_digits, own, self.exact)
+                if tier:
+                    yield tier, True
+            yield rest, False
+            return
         for count in range(total, max(self.required, 1) - 1, -1):
             group = self.exact if count == total else exactly(self.matched_digits, count, rest)
             for own in range(count, -1, -1):

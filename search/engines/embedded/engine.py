@@ -349,7 +349,13 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         request, unknown = self.selections(Reader(conn, state, {}), request)
         selections = self._value_ids(state, request)
         query = translate(plan_query(request.query, self.thesaurus))
-        sql, params = page_query(request, query.match, None)
+        reader = Reader(conn, state, {})
+        tiers = self._tiers(reader, query)
+        mask = state.all_docs
+        for value in self._masks(state, selections).values():
+            mask &= value
+        first_tier = None if not selections else tiers.exact & mask
+        sql, params = page_query(request, query.match, first_tier)
         return {
             "engine": self.name,
             "index": str(self.path),

@@ -19,7 +19,7 @@ def local_index(engine):
 
 def retry_interval(engine) -> float:
     """How long the cluster is left alone after a failure (the circuit breaker's interval)."""
-    return getattr(getattr(engine, "breaker", None), "retry_after", 30.0)
+    return engine.breaker.retry_after if engine.breaker is not None else 30.0
 
 
 class Command(BaseCommand):
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         """The cluster is down: the site still starts (or the load still ends), search in
         reduced mode from a complete embedded index."""
         self.run_ensure(local_index(engine))
-        breaker = getattr(engine, "breaker", None)
+        breaker = engine.breaker
         if breaker is not None:
             breaker.failed(error)  # every web worker knows at once (search.cluster_outage)
         logger.warning("search cluster unreachable at start-up; serving from the fallback")
@@ -80,7 +80,7 @@ class Command(BaseCommand):
 
     def wait_then_ensure(self, engine):
         """Ask the cluster every check interval; once it answers, ensure its index and stop."""
-        breaker = getattr(engine, "breaker", None)
+        breaker = engine.breaker
         while True:
             try:
                 self.run_ensure(engine)

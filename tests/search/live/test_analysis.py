@@ -111,9 +111,9 @@ def test_acronyms_stay_one_token_and_are_never_corrected(analysed, sources):
     for acronym in sorted(thesaurus.acronyms):
         typed = acronym.upper()
         assert analysed(typed) == [textmod.stem(acronym)], typed
-    # Only "SIDS" loses a letter to the stemmer, in both engines alike ("sid"): no indexed word
-    # but the acronym itself stems to that.
-    assert [a for a in thesaurus.acronyms if textmod.stem(a) != a] == ["sids"]
+    # Only "CAMHS" and "SIDS" lose a letter to the stemmer, in both engines alike ("camh",
+    # "sid"): no indexed word but the acronym itself stems to that.
+    assert sorted(a for a in thesaurus.acronyms if textmod.stem(a) != a) == ["camhs", "sids"]
     engine = analysed.engine
     engine.rebuild([doc(2, "Bath time", "resource", summary="Soap suds and bath water.")])
     for acronym in sorted(thesaurus.acronyms):
