@@ -10,7 +10,8 @@ index updates still wait for the commit (`on_commit`), outside the lock.
 
 PostgreSQL locks rows, not the database, so there nothing is wrapped. Safe methods (reads) are
 never wrapped: an IMMEDIATE transaction would make every page view queue behind writers.
-A server error (5xx) rolls the request's writes back, as Django's ATOMIC_REQUESTS would.
+What a request wrote before a server error is kept, as it was before this wrapping (a view may
+already have sent an email about it); only a failed database statement rolls the request back.
 """
 
 from __future__ import annotations
@@ -34,7 +35,4 @@ class AdminWriteTransactionMiddleware:
         ):
             return self.get_response(request)
         with transaction.atomic():
-            response = self.get_response(request)
-            if response.status_code >= 500:
-                transaction.set_rollback(True)
-            return response
+            return self.get_response(request)
