@@ -285,7 +285,10 @@ class Recommendation(RevisionMixin, Orderable):
 
     panels = [
         FieldPanel("text"),
-        FieldRowPanel([FieldPanel("theme"), FieldPanel("category")]),
+        # Each on its own row: category names are long, and a row of two squeezed the select
+        # off the form.
+        FieldPanel("theme"),
+        FieldPanel("category"),
         FieldRowPanel([FieldPanel("priority"), FieldPanel("owner_role")]),
         FieldRowPanel([FieldPanel("progress"), FieldPanel("progress_notes")]),
     ]
@@ -340,6 +343,12 @@ class FollowUp(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TO_DO)
     notes = models.TextField(blank=True)
+    reminded_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When `support_due --notify` last emailed the owner about it (once a day).",
+    )
 
     panels = [
         FieldPanel("visit"),

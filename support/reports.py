@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kb.charts import Point, build_bar_chart, format_number
 
 from .models import Recommendation
-from .topics import theme_tables
+from .topics import theme_tables, untabled_topics
 
 
 @dataclass
@@ -33,6 +33,7 @@ class ThemeReport:
     rows: list[Row]
     total: int
     report_total: int | None
+    notes: tuple[str, ...] = ()
 
     @property
     def slug(self):
@@ -48,6 +49,35 @@ def _share(count, total):
 def _as_printed(share):
     """21.90 as the report prints it: 21.9."""
     return None if share is None else Decimal(format_number(share))
+
+
+def disagreements(table) -> tuple[str, ...]:
+    """Where the report's own table disagrees with itself, said in words.
+
+    The figures are always shown as printed: never corrected, never hidden. Only the table's
+    own numbers are compared (its rows against its printed total; one count printed with two
+    different shares).
+    """
+    notes = []
+    counts = [c.report_count for c in table.categories if c.report_count is not None]
+    if counts and table.report_total is not None and sum(counts) != table.report_total:
+        notes.append(
+            f"The report's rows add up to {sum(counts)}; its printed total is {table.report_total}."
+        )
+    shares: dict[int, list] = {}
+    for category in table.categories:
+        if category.report_count is not None and category.report_share is not None:
+            printed = _as_printed(category.report_share)
+            if printed not in shares.setdefault(category.report_count, []):
+                shares[category.report_count].append(printed)
+    for count, printed in shares.items():
+        if len(printed) > 1:
+            notes.append(
+                f"In the report, {count} is printed as "
+                + " in one row and ".join(f"{share}%" for share in printed)
+                + " in another."
+            )
+    return tuple(notes)
 
 
 def category_report(recommendations=None) -> list[ThemeReport]:
@@ -81,8 +111,25 @@ def category_report(recommendations=None) -> list[ThemeReport]:
             count = counts[(theme_id, name)]
             rows.append(Row(name, count, _share(count, total), None, None))
         reports.append(
-            ThemeReport(theme_id, table.label, table.table_number, rows, total, table.report_total)
+            ThemeReport(
+                theme_id,
+                table.label,
+                table.table_number,
+                rows,
+                total,
+                table.report_total,
+                disagreements(table),
+            )
         )
+    for theme_id, name in untabled_topics().items():
+        total = sum(n for (tid, _), n in counts.items() if tid == theme_id)
+        if total:
+            rows = [
+                Row(category, n, _share(n, total), None, None)
+                for (tid, category), n in sorted(counts.items())
+                if tid == theme_id
+            ]
+            reports.append(ThemeReport(theme_id, name, None, rows, total, None))
     return reports
 
 

@@ -28,6 +28,14 @@ class Suggestion:
     topic_id: int | None
     topic_name: str
     reason: str
+    own: bool = False  # the area's own: tagged with the area, or naming it in its title
+
+
+@dataclass
+class TopicGroup:
+    topic_id: int | None
+    topic_name: str
+    suggestions: list[Suggestion]
 
 
 def _family(theme):
@@ -64,6 +72,11 @@ def suggest(topics, area=None, child_poverty_theme=None, engine=None) -> list[Su
     suggestions: list[Suggestion] = []
     seen: set[int] = set()
 
+    def is_own(hit):
+        return area is not None and (
+            area.name in hit.areas or area.name.lower() in hit.title.lower()
+        )
+
     def add(hits, topic, reason):
         for hit in hits:
             if hit.id in seen:
@@ -79,6 +92,7 @@ def suggest(topics, area=None, child_poverty_theme=None, engine=None) -> list[Su
                     topic_id=topic.pk if topic else None,
                     topic_name=topic.name if topic else "",
                     reason=reason,
+                    own=is_own(hit),
                 )
             )
 
@@ -107,4 +121,18 @@ def suggest(topics, area=None, child_poverty_theme=None, engine=None) -> list[Su
     return suggestions
 
 
-__all__ = ["EngineUnavailable", "Suggestion", "suggest"]
+def by_topic(suggestions) -> list[TopicGroup]:
+    """The suggestions grouped by topic, in the order the topics first come, and within each
+    topic the area's own first (its case studies and resources), then the rest in order."""
+    groups: dict = {}
+    for suggestion in suggestions:
+        group = groups.setdefault(
+            suggestion.topic_id, TopicGroup(suggestion.topic_id, suggestion.topic_name, [])
+        )
+        group.suggestions.append(suggestion)
+    for group in groups.values():
+        group.suggestions.sort(key=lambda s: not s.own)
+    return list(groups.values())
+
+
+__all__ = ["EngineUnavailable", "Suggestion", "TopicGroup", "by_topic", "suggest"]

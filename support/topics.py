@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kb.models import EvidenceSummaryPage
+from kb.models import EvidenceSummaryPage, Theme
 
 # Section 1.5: an area chooses two discussion topics from these six (the four core topics,
 # flagged `is_core` on the theme, are always discussed).
@@ -95,24 +95,48 @@ def theme_tables() -> dict[int, ThemeTable]:
     return _tables
 
 
+# A discussion topic the report gives no recommendation table for takes recommendations under
+# this one category: nothing is invented for it.
+OTHER_CATEGORY = "Other"
+_untabled: tuple | None = None
+
+
+def untabled_topics() -> dict[int, str]:
+    """Optional topics with no table in the report (immunisation, the feverish infant...):
+    theme id -> name, in the topics' order."""
+    global _untabled
+    tabled = theme_tables()
+    if _untabled is None or _untabled[0] is not tabled:  # read again with the tables
+        themes = Theme.objects.filter(slug__in=OPTIONAL_TOPIC_SLUGS).order_by("sort_order", "name")
+        _untabled = (tabled, {theme.pk: theme.name for theme in themes if theme.pk not in tabled})
+    return _untabled[1]
+
+
 def recommendation_themes() -> dict[int, str]:
-    return {theme_id: table.label for theme_id, table in theme_tables().items()}
+    return {
+        **{theme_id: table.label for theme_id, table in theme_tables().items()},
+        **untabled_topics(),
+    }
 
 
 def category_names_for(theme_id) -> list[str]:
     table = theme_tables().get(theme_id)
-    return [category.name for category in table.categories] if table else []
+    if table:
+        return [category.name for category in table.categories]
+    return [OTHER_CATEGORY] if theme_id in untabled_topics() else []
 
 
 def theme_choices():
-    return [("", "---------")] + [
-        (theme_id, table.label) for theme_id, table in theme_tables().items()
-    ]
+    return [("", "---------")] + list(recommendation_themes().items())
 
 
 def category_choices():
     """Grouped by theme, so the select shows each theme's categories under its name."""
-    return [("", "---------")] + [
+    choices = [("", "---------")] + [
         (table.label, [(c.name, c.name) for c in table.categories])
         for table in theme_tables().values()
     ]
+    if untabled_topics():
+        label = "Topics with no table in the report"
+        choices.append((label, [(OTHER_CATEGORY, OTHER_CATEGORY)]))
+    return choices

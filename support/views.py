@@ -28,7 +28,7 @@ from .forms import ExpiryForm, SendPackForm
 from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit
 from .reports import category_chart, category_report
 from .sending import EmptyPack, send_pack, share_path
-from .suggestions import EngineUnavailable, suggest
+from .suggestions import EngineUnavailable, by_topic, suggest
 
 WORKSPACE_PERMISSION = "support.use_workspace"
 
@@ -71,8 +71,11 @@ def pack_suggestions(request, pk):
         suggestions = suggest(topics, pack.area)
     except EngineUnavailable:
         suggestions, error = [], "Search is unavailable just now, so nothing can be suggested."
+    groups = by_topic(suggestions)
     if request.method == "POST":
         chosen = set(request.POST.getlist("suggestion"))
+        whole_topics = set(request.POST.getlist("topic"))
+        suggestions = [s for group in groups for s in group.suggestions]
         added = 0
         next_order = (
             max((item.sort_order or 0 for item in pack.items.all()), default=0) + 1
@@ -80,8 +83,8 @@ def pack_suggestions(request, pk):
             else 0
         )
         for suggestion in suggestions:
-            key = f"{suggestion.page_id}"
-            if key not in chosen or suggestion.page_id in in_pack:
+            ticked = f"{suggestion.page_id}" in chosen or f"{suggestion.topic_id}" in whole_topics
+            if not ticked or suggestion.page_id in in_pack:
                 continue
             pack.items.add(
                 PackItem(
@@ -106,6 +109,7 @@ def pack_suggestions(request, pk):
             "pack": pack,
             "topics": topics,
             "suggestions": suggestions,
+            "groups": groups,
             "in_pack": in_pack,
             "error": error,
             "page_title": f"Suggestions for {pack}",

@@ -5,12 +5,14 @@ permissions come from Wagtail), the extra views, a "Support team" menu, and the 
 
 from __future__ import annotations
 
+import django_filters
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
@@ -76,6 +78,11 @@ class VisitEditView(WorkspaceEditView):
                 url=reverse("support-report") + f"?visit={visit.pk}",
                 icon_name="table",
             ),
+            HeaderButton(
+                "Recommendations as CSV",
+                url=reverse("support_recommendations:list") + f"?visit={visit.pk}&export=csv",
+                icon_name="download",
+            ),
         ]
 
     @property
@@ -122,6 +129,17 @@ class RecommendationIndexView(IndexView):
         return super().get_base_queryset().select_related("visit__area", "theme")
 
 
+class RecommendationFilterSet(WagtailFilterSet):
+    # Visits are named by their area: read with them, not one query per option.
+    visit = django_filters.ModelChoiceFilter(
+        queryset=Visit.objects.select_related("area"), label="Visit"
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = ["progress", "priority", "theme", "visit__area", "visit"]
+
+
 class RecommendationViewSet(SnippetViewSet):
     model = Recommendation
     icon = "list-ul"
@@ -129,7 +147,31 @@ class RecommendationViewSet(SnippetViewSet):
     url_prefix = "support/recommendations"
     url_namespace = "support_recommendations"
     list_display = ["__str__", "visit", "theme", "category", "priority", "progress"]
-    list_filter = ["progress", "priority", "theme", "visit__area"]
+    filterset_class = RecommendationFilterSet
+    # "Download CSV" exports what the list shows, with the same filters (and ?visit=<id>).
+    list_export = [
+        "visit.area.name",
+        "visit",
+        "text",
+        "theme.name",
+        "category",
+        "get_priority_display",
+        "owner_role",
+        "get_progress_display",
+        "progress_notes",
+    ]
+    export_headings = {
+        "visit.area.name": "Area",
+        "visit": "Visit",
+        "text": "Recommendation",
+        "theme.name": "Theme",
+        "category": "Category",
+        "get_priority_display": "Priority",
+        "owner_role": "Owned by",
+        "get_progress_display": "Progress",
+        "progress_notes": "Progress notes",
+    }
+    export_filename = "recommendations"
     search_fields = ["text", "category", "owner_role"]
     search_backend_name = None
     index_view_class = RecommendationIndexView

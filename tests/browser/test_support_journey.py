@@ -98,6 +98,11 @@ def test_support_team_journey(page, axe_source, team_member):
     reasons = page.locator(".support-reason").all_inner_texts()
     assert any("Ethnicity" in r for r in reasons)
     assert any("child poverty" in r.lower() for r in reasons)
+    # Nothing starts ticked: keep two topics whole, by keyboard.
+    assert page.locator('input[name="suggestion"]:checked').count() == 0
+    for box in page.locator('input[name="topic"]').all()[:2]:
+        box.focus()
+        page.keyboard.press("Space")
     page.get_by_role("button", name="Add the ticked items to the pack").click()
     page.wait_for_url(re.compile(rf"/admin/support/packs/edit/{pack_id}/"))
 

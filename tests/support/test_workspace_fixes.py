@@ -2,12 +2,14 @@
 
 import datetime
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from kb.charts import format_number
 from kb.models import CaseStudyPage, ResourcePage, Theme
 from support.models import FollowUp, PackSending, Visit
 from tests.editorial.admin_forms import form_data
@@ -208,3 +210,120 @@ def test_coverage_counts_sub_topic_items_under_their_theme_once(support_client):
     assert PackSending.objects.count() == 2
     cell = coverage_cell(support_client, "Sandwell", breastfeeding.parent.name)
     assert "S 2" in cell, cell
+
+
+# --- 8. Report figures that disagree are shown as printed, with a note ----------------------
+
+
+def test_the_report_page_notes_where_the_reports_own_figures_disagree(support_client):
+    from support.topics import theme_tables
+
+    html = support_client.get(reverse("support-report")).content.decode()
+    page = " ".join(unescape(html).split())
+    tables = {table.theme_slug: table for table in theme_tables().values()}
+    nutrition = tables["maternal-and-infant-nutrition"]
+    rows_sum = sum(c.report_count or 0 for c in nutrition.categories)
+    assert rows_sum != nutrition.report_total  # the report's own rows and total disagree
+    assert (
+        f"The report's rows add up to {rows_sum}; its printed total is {nutrition.report_total}."
+    ) in page
+    # Shown as printed, never corrected.
+    assert f"<td>{nutrition.report_total}</td>" in page.replace("<td> ", "<td>")
+    housing = tables["housing"]
+    shares = {}
+    for category in housing.categories:
+        shares.setdefault(category.report_count, set()).add(category.report_share)
+    count, printed = next((n, s) for n, s in shares.items() if len(s) > 1)
+    assert f"{count} is printed as" in page
+    for share in printed:
+        assert f"{format_number(share)}%" in page
+
+
+# --- 7. Building a pack: unticked, grouped by topic, the area's own first ----------------
+
+
+def test_suggestions_start_unticked_grouped_with_the_areas_own_first(support_client):
+    visit = make_visit("bradford", ("ethnicity", "teenage-pregnancy-and-young-parents"))
+    pack = make_pack(visit, pages=[])
+    url = reverse("support-pack-suggestions", args=[pack.pk])
+    html = support_client.get(url).content.decode()
+    boxes = re.findall(r'<input type="checkbox" name="suggestion"[^>]*>', html)
+    assert len(boxes) > 10
+    assert not any("checked" in box for box in boxes)
+    ethnicity = Theme.objects.get(slug="ethnicity")
+    group = html[html.index(f'id="topic-{ethnicity.pk}"') :]
+    group = group[: group.index("</fieldset>")]
+    assert f"Tick all in {ethnicity.name}" in unescape(group)
+    first_title = re.search(r'<label for="suggestion-\d+">([^<]+)</label>', group).group(1)
+    assert first_title == "Bradford District Infant Mortality Commission Summary Report"
+    in_group = re.findall(r'name="suggestion" value="(\d+)"', group)
+
+    response = support_client.post(url, {"topic": [ethnicity.pk]})
+    assert response.status_code == 302
+    added = list(pack.items.order_by("sort_order").values_list("page_id", flat=True))
+    assert [str(pk) for pk in added] == in_group
+
+
+# --- Export: recommendations and their progress as CSV, with the list's filters ------------
+
+
+def test_recommendations_export_as_csv_with_the_lists_filters(support_client):
+    import csv
+    import io
+
+    visit = make_visit(recommendations=3)
+    other = make_visit(area="kirklees", recommendations=2)
+    first = visit.recommendations.order_by("pk").first()
+    first.progress = "achieved"
+    first.progress_notes = "Scorecard in use"
+    first.save()
+    url = reverse("support_recommendations:list")
+
+    def rows(query):
+        response = support_client.get(url, {"export": "csv", **query})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        body = b"".join(response.streaming_content).decode()
+        return list(csv.DictReader(io.StringIO(body)))
+
+    everything = rows({})
+    assert len(everything) == 5
+    assert {"Area", "Visit", "Theme", "Category", "Priority", "Progress", "Progress notes"} <= set(
+        everything[0]
+    )
+    achieved = rows({"progress": "achieved"})
+    assert [(r["Progress"], r["Progress notes"]) for r in achieved] == [
+        ("Achieved", "Scorecard in use")
+    ]
+    one_visit = rows({"visit": other.pk})
+    assert len(one_visit) == 2 and {r["Area"] for r in one_visit} == {"Kirklees"}
+    edit = support_client.get(reverse("support_visits:edit", args=[visit.pk])).content.decode()
+    assert f"{url}?visit={visit.pk}&amp;export=csv" in edit
+
+
+# --- Recommendations for every topic: "Other" where the report gives no categories ---------
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "immunisation",
+        "feverish-unwell-infant",
+        "access-to-maternity-services-and-screening",
+        "substance-misuse",
+    ],
+)
+def test_a_topic_without_a_table_takes_recommendations_under_other(support_client, slug):
+    from support.models import Recommendation
+
+    topic = Theme.objects.get(slug=slug)
+    data = visit_data(
+        chosen_topics=[topic.pk, Theme.objects.get(slug="ethnicity").pk],
+        recommendations=[{"theme": topic.pk, "category": "Other"}],
+    )
+    response = post_visit(support_client, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    recommendation = Recommendation.objects.get()
+    assert (recommendation.theme, recommendation.category) == (topic, "Other")
+    report = unescape(support_client.get(reverse("support-report")).content.decode())
+    assert topic.name in report

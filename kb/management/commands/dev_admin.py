@@ -1,7 +1,8 @@
 """Create the dev-only accounts and print how to sign in. Refuses outside dev settings.
 
-An admin (superuser), an editor and a moderator, so the moderation journey can be walked
-through with `make run`, each person signed in as themselves. Each password is random and kept
+An admin (superuser), an editor, a moderator and a support team member, so the moderation
+journey and the support team's workspace can be walked through with `make run`, each person
+signed in as themselves. Each password is random and kept
 in var/; the groups are the ones the editorial app sets up.
 """
 
@@ -18,11 +19,15 @@ ACCOUNTS = (
     (USERNAME, None, "dev-admin-password.txt"),
     ("editor", "Editors", "dev-editor-password.txt"),
     ("moderator", "Moderators", "dev-moderator-password.txt"),
+    ("support", "Support team", "dev-support-password.txt"),
 )
 
 
 class Command(BaseCommand):
-    help = "Create (once) the dev admin, editor and moderator users; --show prints how to sign in."
+    help = (
+        "Create (once) the dev admin, editor, moderator and support users; --show prints how "
+        "to sign in."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--show", action="store_true", help="Only print the sign-in details.")

@@ -1,13 +1,17 @@
 """Follow-ups due in the next days and those overdue, for a scheduled job (e.g. daily cron).
 
-Exits 0 either way; the output is empty of personal data except the owner's username.
+With --notify, each owner is emailed their items, each item at most once a day (so the job may
+run hourly). Exits 0 either way; the output is empty of personal data except the owner's
+username.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from support.due import DUE_SOON_DAYS, due_follow_ups
+from support.reminders import send_reminders
 
 
 class Command(BaseCommand):
@@ -16,6 +20,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--days", default=str(DUE_SOON_DAYS), help="How far ahead to look.")
         parser.add_argument("--today", default="", help="Count from this date (YYYY-MM-DD).")
+        parser.add_argument(
+            "--notify",
+            action="store_true",
+            help="Email each follow-up's owner what is overdue or due (once per item per day).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -30,6 +39,7 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["today"])
             except ValueError:
                 raise CommandError("--today must be a date as YYYY-MM-DD.") from None
+        today = today or timezone.localdate()
         overdue, due_soon = due_follow_ups(today=today, days=days)
         for heading, items in (("Overdue", overdue), (f"Due in the next {days} days", due_soon)):
             self.stdout.write(f"{heading}: {len(items)}")
@@ -39,3 +49,8 @@ class Command(BaseCommand):
                     f"  {item.due_date.isoformat()}  {item.visit.area.name}: "
                     f"{item.get_kind_display()} ({item.get_status_display().lower()}; {owner})"
                 )
+        if options["notify"]:
+            sent, problems = send_reminders(today, days)
+            for problem in problems:
+                self.stdout.write(problem)
+            self.stdout.write(f"Sent {sent} reminder email{'s' if sent != 1 else ''}.")
