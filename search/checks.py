@@ -16,6 +16,8 @@ from django.core import checks
 from django.db import DatabaseError
 
 from search import dictionary
+from search.documents import all_documents
+from search.engines import EngineUnavailable, get_engine
 
 
 @checks.register()
@@ -36,9 +38,6 @@ def invoked_as_plain_check(argv=None) -> bool:
 def index_agrees_with_database(app_configs=None, argv=None, **kwargs):
     if not invoked_as_plain_check(argv):
         return []
-    from search.documents import all_documents
-    from search.engines import EngineUnavailable, get_engine
-
     engine = get_engine()
     try:
         report = engine.check(list(all_documents()))

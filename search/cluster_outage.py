@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
+
 
 class SharedOutage:
     def __init__(self, directory: Path, url: str, clock=time.time):
@@ -34,8 +36,6 @@ class SharedOutage:
     @classmethod
     def configured(cls, url: str) -> SharedOutage | None:
         """The outage file for this cluster, or None when sharing is off (KB_SEARCH_STATE_DIR)."""
-        from django.conf import settings
-
         directory = settings.KB_SEARCH_STATE_DIR
         return cls(Path(directory), url) if directory else None
 

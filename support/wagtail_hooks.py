@@ -62,6 +62,13 @@ class WorkspaceEditView(WorkspaceFormMixin, EditView):
     pass
 
 
+class WorkspaceViewSet(SnippetViewSet):
+    """Edit and create forms with a heading of their own (Wagtail's have no <h1>)."""
+
+    edit_template_name = "support/admin/edit.html"
+    create_template_name = "support/admin/create.html"
+
+
 class VisitEditView(WorkspaceEditView):
     @property
     def header_buttons(self):
@@ -104,7 +111,7 @@ class VisitIndexView(IndexView):
         return super().get_base_queryset().select_related("area", "lead")
 
 
-class VisitViewSet(SnippetViewSet):
+class VisitViewSet(WorkspaceViewSet):
     model = Visit
     icon = "calendar"
     menu_label = "Visits"
@@ -140,7 +147,7 @@ class RecommendationFilterSet(WagtailFilterSet):
         fields = ["progress", "priority", "theme", "visit__area", "visit"]
 
 
-class RecommendationViewSet(SnippetViewSet):
+class RecommendationViewSet(WorkspaceViewSet):
     model = Recommendation
     icon = "list-ul"
     menu_label = "Recommendations"
@@ -190,7 +197,7 @@ class FollowUpIndexView(IndexView):
         return super().get_base_queryset().select_related("visit__area", "owner")
 
 
-class FollowUpViewSet(SnippetViewSet):
+class FollowUpViewSet(WorkspaceViewSet):
     model = FollowUp
     icon = "date"
     menu_label = "Follow-ups"
@@ -261,7 +268,7 @@ class PackIndexView(IndexView):
         return super().get_base_queryset().select_related("area", "visit__area")
 
 
-class PackViewSet(SnippetViewSet):
+class PackViewSet(WorkspaceViewSet):
     model = Pack
     icon = "doc-full"
     menu_label = "Signposting packs"

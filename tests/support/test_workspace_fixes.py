@@ -327,3 +327,15 @@ def test_a_topic_without_a_table_takes_recommendations_under_other(support_clien
     assert (recommendation.theme, recommendation.category) == (topic, "Other")
     report = unescape(support_client.get(reverse("support-report")).content.decode())
     assert topic.name in report
+
+
+def test_every_workspace_edit_form_has_a_heading(support_client):
+    visit = make_visit(recommendations=1)
+    pack = make_pack(visit)
+    for url in (
+        reverse("support_visits:edit", args=[visit.pk]),
+        reverse("support_visits:add"),
+        reverse("support_packs:edit", args=[pack.pk]),
+    ):
+        page = support_client.get(url).content.decode()
+        assert len(re.findall(r"<h1[\s>]", page)) == 1, url
