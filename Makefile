@@ -46,6 +46,9 @@ node_modules/.installed: package-lock.json
 	touch $@
 
 # The whole suite: lint, Django checks, then pytest (browser tests run when Chromium is present).
+# pytest runs in two worker processes (pytest-xdist), one per core: each loads the content into
+# its own test database once. PYTEST_ARGS="-n 0" runs it in one process.
+PYTEST_ARGS ?= -n 2
 test: deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
