@@ -21,6 +21,9 @@ pytestmark = pytest.mark.django_db
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the one-transaction publish is for SQLite's one writer"
+)
 def test_every_write_of_a_publish_runs_in_the_requests_one_transaction(admin_client):
     page = CaseStudyPage.objects.live().first()
     data = edit_form(admin_client, page)
@@ -68,3 +71,17 @@ def test_reads_and_public_writes_are_not_wrapped():
     middleware(RequestFactory().get("/admin/pages/1/edit/"))
     middleware(RequestFactory().post("/feedback/"))
     assert depths == [outer, outer]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="what other databases get")
+def test_other_databases_get_admin_writes_unwrapped():
+    """PostgreSQL has row locks, not one write lock: its publishes stay as Wagtail writes them."""
+    depths = []
+
+    def view(request):
+        depths.append(len(connection.atomic_blocks))
+        return HttpResponse()
+
+    outer = len(connection.atomic_blocks)
+    AdminWriteTransactionMiddleware(view)(RequestFactory().post("/admin/pages/1/edit/"))
+    assert depths == [outer]
