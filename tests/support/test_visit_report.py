@@ -7,12 +7,10 @@ back as text), the email to the area's lead contacts, and the frozen copy each s
 import io
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 from pypdf import PdfReader
 
-from kb.models import CaseStudyPage, ResourcePage
-from support.models import FollowUp, PackItem, PackSending, Recommendation, SentReport, Visit
+from support.models import PackItem, Recommendation, Visit
 from tests.editorial.admin_forms import form_data
 
 from .conftest import first_category, make_pack, make_visit, theme
