@@ -283,17 +283,13 @@ def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
     return recipients, errors
 
 
-class SendPackForm(forms.Form):
+class RecipientsForm(forms.Form):
+    """Who to email, one a line, and the form's one-time key (a second click sends nothing)."""
+
     recipients = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
-    )
-    expires_on = forms.DateField(
-        required=False,
-        label="Link expires on",
-        help_text="Optional. After this day the share link stops showing the pack.",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     send_key = forms.CharField(widget=forms.HiddenInput)
 
@@ -302,6 +298,15 @@ class SendPackForm(forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return recipients
+
+
+class SendPackForm(RecipientsForm):
+    expires_on = forms.DateField(
+        required=False,
+        label="Link expires on",
+        help_text="Optional. After this day the share link stops showing the pack.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data.get("expires_on")
