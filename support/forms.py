@@ -300,13 +300,16 @@ class RecipientsForm(forms.Form):
         return recipients
 
 
-class SendPackForm(RecipientsForm):
+class SendingForm(forms.Form):
+    """What every sending asks: an optional expiry (never already past) and the one-time key."""
+
     expires_on = forms.DateField(
         required=False,
         label="Link expires on",
         help_text="Optional. After this day the share link stops showing the pack.",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    send_key = forms.CharField(widget=forms.HiddenInput)
 
     def clean_expires_on(self):
         expires_on = self.cleaned_data.get("expires_on")
@@ -316,6 +319,55 @@ class SendPackForm(RecipientsForm):
                 "link. Choose today or a later day, or leave it empty."
             )
         return expires_on
+
+
+class SendPackForm(RecipientsForm, SendingForm):
+    field_order = ["recipients", "expires_on", "send_key"]
+
+
+class SendAgainForm(SendingForm):
+    """Send a sending's snapshot again: to some of its recipients, to new ones, or both."""
+
+    again = forms.MultipleChoiceField(
+        required=False,
+        label="Send it again to",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Add recipients",
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    field_order = ["again", "recipients", "expires_on", "send_key"]
+
+    def __init__(self, *args, sending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earlier = {r["email"]: r for r in sending.recipients}
+        self.fields["again"].choices = [
+            (r["email"], f"{r['name']} <{r['email']}>") for r in sending.recipients
+        ]
+
+    def clean_recipients(self):
+        text = self.cleaned_data.get("recipients", "")
+        if not text.strip():
+            return []
+        recipients, errors = parse_recipients(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [self.earlier[email] for email in cleaned.get("again", [])]
+        added = cleaned.get("recipients", [])
+        if "again" in cleaned and "recipients" in cleaned and not chosen and not added:
+            raise forms.ValidationError("Tick a recipient to send it to again, or add one.")
+        seen = {r["email"].lower() for r in chosen}
+        cleaned["all_recipients"] = chosen + [r for r in added if r["email"].lower() not in seen]
+        if len(cleaned["all_recipients"]) > MAX_RECIPIENTS:
+            raise forms.ValidationError(f"Send to {MAX_RECIPIENTS} recipients or fewer at a time.")
+        return cleaned
 
 
 class ExpiryForm(forms.Form):

@@ -347,6 +347,8 @@ def test_the_share_page_and_pdf_show_the_recommendation_as_sent(support_client, 
     pdf = pdf_text(support_client.get(f"/packs/{sending.token}/pdf/").content)
     assert f"Supports the recommendation: {plan.text}" in pdf
     assert f"Supports the recommendation: {plan.text}" in " ".join(mail.outbox[0].body.split())
+    sent_page = support_client.get(reverse("support-sending", args=[sending.pk]))
+    assert f"Supports the recommendation: {plan.text}" in unescape(sent_page.content.decode())
 
     plan.text = "A rewritten recommendation"
     plan.save()
