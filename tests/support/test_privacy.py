@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from support.models import FollowUp, PackSending, Recommendation
+from support.models import FollowUp, PackSending, Recommendation, SentReport
 from support.sending import send_pack
 from tests.privacy import leaking_responses, parameterless_pages_showing, private_admin_urls
 
@@ -29,6 +29,7 @@ MEMBERS = ("support", "superuser")
 def private_records(support_user, rf):
     visit = make_visit(recommendations=0, lead=support_user)
     visit.notes = f"{QUERY} {MARKER} visit notes"
+    visit.lead_contacts = f"{QUERY} {MARKER} Lead <lead@example.org>"
     visit.save()
     visit.save_revision(user=support_user)
     recommendation = Recommendation.objects.create(
@@ -52,7 +53,14 @@ def private_records(support_user, rf):
         send_key="privacy-key",
         absolute=rf.get("/").build_absolute_uri,
     )
-    return [visit, recommendation, follow_up, pack, sending]
+    report = SentReport.objects.create(
+        visit=visit,
+        send_key="privacy-report-key",
+        sent_by=support_user,
+        recipients=[{"name": f"{QUERY} {MARKER} Lead", "email": "lead@example.org"}],
+        snapshot={"visit": str(visit), "strengths": f"{QUERY} {MARKER} strengths"},
+    )
+    return [visit, recommendation, follow_up, pack, sending, report]
 
 
 @pytest.fixture
