@@ -58,6 +58,10 @@ class IndexState:
                 self._matches.popitem(last=False)
         return pages
 
+    def drop_matches(self) -> None:
+        with self._matches_lock:
+            self._matches.clear()
+
     def labels_hold(self, concept: Concept) -> bool:
         """Whether some topic label holds the concept (its typed stems, or a synonym phrase):
         only then can a page match it by a label alone."""
