@@ -185,6 +185,30 @@ def test_stop_words_do_not_count_and_longer_queries_need_a_share():
     assert not plan_query("young dads", THESAURUS).partial
 
 
+def test_a_long_query_boosts_its_adjacent_pairs_of_meaningful_words():
+    plan = plan_query("how do I get more pregnant women to quit smoking", THESAURUS)
+    assert plan.pairs == ()  # four meaningful words: the whole typed phrase is the boost
+    plan = plan_query(
+        "we are seeing more babies with genetic conditions, pregnant women quit smoking late",
+        THESAURUS,
+    )
+    assert [words for _stems, words in plan.pairs] == [
+        ("genetic", "conditions"),  # a stop word ("with") breaks a pair
+        ("conditions", "pregnant"),  # punctuation does not
+        ("pregnant", "women"),
+        ("women", "quit"),
+        ("quit", "smoking"),
+        ("smoking", "late"),
+    ]
+    assert plan.pairs[0][0] == ("genet", "condit")
+    # The pairs are phrases added to the ranking expressions, never to what selects pages.
+    query = translate(plan)
+    assert '"genet condit"' in query.any_match and '"genet condit"' in query.match
+    assert '"genet condit"' not in query.filter_match
+    assert not query.match_selects_full
+    assert plan.loosened().pairs == plan.pairs
+
+
 def test_concepts_no_page_holds_or_most_pages_hold_stop_counting():
     plan = plan_query("overcrowding zebras housing", THESAURUS)
     counting = plan.counting([3, 0, 90], pages=100)
@@ -220,6 +244,18 @@ def test_mum_mother_dad_father():
     assert alternatives_of("mother") == {"mum", "mother"}
     assert alternatives_of("dads") == {"dad", "father"}
     assert alternatives_of("fathers") == {"dad", "father"}
+
+
+def test_infant_deaths_and_infant_mortality():
+    assert alternatives_of("infant deaths") == {"infant death", "infant mortal"}
+    assert alternatives_of("infant mortality") == {"infant death", "infant mortal"}
+    # "sudden infant death" stays the longer SUDI phrase.
+    assert "sudi" in alternatives_of("sudden infant death")
+
+
+def test_high_bmi_and_obesity():
+    assert alternatives_of("high BMI") == {"high bmi", "obes", "overweight"}
+    assert "high bmi" in alternatives_of("obesity")
 
 
 def test_nrt_and_co_monitoring():
