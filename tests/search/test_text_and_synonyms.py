@@ -79,6 +79,19 @@ def test_scan_with_the_indexed_stems_agrees_with_tokens():
         assert scanned.spans(0, len(found)) == [(t.start, t.end) for t in found], text
 
 
+def test_spans_deep_into_a_long_text_are_the_tokens_spans():
+    """A snippet late in a long body skips the words before it in runs (search.text): the
+    spans must still be exactly the tokens' own, across separators, underscores, digits and
+    accents, whatever the number of words skipped."""
+    unit = "Safer_sleep, café 2009 -- “mums”… x"
+    text = " ".join(f"{unit} w{n}" for n in range(300))  # about 2,400 words
+    found = tokens(text)
+    scanned = scan(text, " ".join(stems(text)))
+    for start in (0, 1, 15, 16, 17, 127, 128, 1023, 1024, 1025, 2000, len(found) - 3):
+        expected = [(t.start, t.end) for t in found[start : start + 32]]
+        assert scanned.spans(start, start + 32) == expected, start
+
+
 def test_snippet_marks_overlapping_synonym_phrases_and_typed_words_alone():
     """Marks are the typed stems anywhere and each synonym phrase whole, also when two
     phrases overlap; the passage shown is the one with the most marks."""

@@ -125,6 +125,11 @@ class EmbeddedEngine(IndexFile, SearchEngine):
     def correction(self, reader, query, response):
         return self.correct(query, conn=reader.conn, state=reader.state)
 
+    def drop_cached_matches(self) -> None:
+        """Forget this generation's cached page sets (IndexState.matching): the benchmark's
+        figures for a query seen for the first time."""
+        self._state(self.connect()).drop_matches()
+
     @staticmethod
     def _value_ids(state, request) -> dict[str, list[int]]:
         """The selected values as value ids, by facet (the request holds known values only)."""
