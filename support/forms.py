@@ -16,7 +16,14 @@ from wagtail.models import Page
 
 from kb.models import Theme
 
-from .models import SUPPORT_GROUP_NAME, PersonSeen, person_label, validate_chosen_topics
+from .models import (
+    SUPPORT_GROUP_NAME,
+    PersonSeen,
+    Recommendation,
+    person_label,
+    recommendation_outside_visit,
+    validate_chosen_topics,
+)
 from .topics import OPTIONAL_TOPIC_SLUGS, category_choices, recommendation_themes, theme_choices
 
 MAX_RECIPIENTS = 50
@@ -48,6 +55,7 @@ class ChoicesFromReportMixin:
 
     owner_choices: list = []
     topic_choices: list = []
+    recommendation_choices: list | None = None
     page_value_data: dict | None = None
 
     def __init__(self, *args, **kwargs):
@@ -84,6 +92,13 @@ class ChoicesFromReportMixin:
         if "topic" in self.fields and self.topic_choices:
             self.fields["topic"].choices = self.topic_choices
             self.fields["topic"].widget = forms.Select(choices=self.topic_choices)
+        if "recommendation" in self.fields and self.recommendation_choices is not None:
+            # Any recommendation is accepted here, so one of another visit reaches the pack
+            # form's clear error rather than "Select a valid choice"; only the visit's own
+            # are offered (a plain select, not the snippet chooser of every recommendation).
+            field = self.fields["recommendation"]
+            field.queryset = Recommendation.objects.all()
+            field.widget = forms.Select(choices=self.recommendation_choices)
 
 
 class VisitForm(WagtailAdminModelForm):
@@ -124,6 +139,14 @@ class VisitForm(WagtailAdminModelForm):
                 {"owner_choices": members},
             )
 
+    def clean_lead_contacts(self):
+        text = self.cleaned_data.get("lead_contacts", "")
+        if text.strip():
+            _contacts, errors = parse_recipients(text)
+            if errors:
+                raise forms.ValidationError(errors)
+        return text
+
     def clean_chosen_topics(self):
         topics = self.cleaned_data.get("chosen_topics")
         error = validate_chosen_topics(topics or [])
@@ -150,18 +173,31 @@ class PackForm(WagtailAdminModelForm):
         topics = [("", "---------")] + [
             (theme.pk, theme.name) for theme in Theme.objects.order_by("sort_order", "name")
         ]
+        recommendations = [("", "---------")] + [
+            (recommendation.pk, str(recommendation))
+            for recommendation in (
+                Recommendation.objects.filter(visit_id=self.instance.visit_id)
+                if self.instance.visit_id
+                else []
+            )
+        ]
         for formset in self.formsets.values():
             formset.form = type(
                 formset.form.__name__,
                 (ChoicesFromReportMixin, formset.form),
-                {"topic_choices": topics, "page_value_data": chosen_page_data(self.instance)},
+                {
+                    "topic_choices": topics,
+                    "recommendation_choices": recommendations,
+                    "page_value_data": chosen_page_data(self.instance),
+                },
             )
         if "topics" in self.fields:
             self.fields["topics"].widget = forms.CheckboxSelectMultiple()
             self.fields["topics"].widget.choices = self.fields["topics"].choices
 
     def clean(self):
-        """The same page twice in a pack: refuse the later rows, naming the page."""
+        """The same page twice in a pack: refuse the later rows, naming the page. A row's
+        recommendation must be one of the pack's visit (the visit as posted)."""
         cleaned = super().clean()
         formset = self.formsets.get("items")
         if formset is None:
@@ -170,8 +206,13 @@ class PackForm(WagtailAdminModelForm):
         seen = set()
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE"):
+                continue
+            error = recommendation_outside_visit(data.get("recommendation"), cleaned.get("visit"))
+            if error:
+                form.add_error("recommendation", error)
             page = data.get("page")
-            if page is None or data.get("DELETE"):
+            if page is None:
                 continue
             if page.pk in seen:
                 form.add_error(
@@ -242,17 +283,13 @@ def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
     return recipients, errors
 
 
-class SendPackForm(forms.Form):
+class RecipientsForm(forms.Form):
+    """Who to email, one a line, and the form's one-time key (a second click sends nothing)."""
+
     recipients = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
-    )
-    expires_on = forms.DateField(
-        required=False,
-        label="Link expires on",
-        help_text="Optional. After this day the share link stops showing the pack.",
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     send_key = forms.CharField(widget=forms.HiddenInput)
 
@@ -262,6 +299,18 @@ class SendPackForm(forms.Form):
             raise forms.ValidationError(errors)
         return recipients
 
+
+class SendingForm(forms.Form):
+    """What every sending asks: an optional expiry (never already past) and the one-time key."""
+
+    expires_on = forms.DateField(
+        required=False,
+        label="Link expires on",
+        help_text="Optional. After this day the share link stops showing the pack.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    send_key = forms.CharField(widget=forms.HiddenInput)
+
     def clean_expires_on(self):
         expires_on = self.cleaned_data.get("expires_on")
         if expires_on and expires_on < timezone.localdate():
@@ -270,6 +319,55 @@ class SendPackForm(forms.Form):
                 "link. Choose today or a later day, or leave it empty."
             )
         return expires_on
+
+
+class SendPackForm(RecipientsForm, SendingForm):
+    field_order = ["recipients", "expires_on", "send_key"]
+
+
+class SendAgainForm(SendingForm):
+    """Send a sending's snapshot again: to some of its recipients, to new ones, or both."""
+
+    again = forms.MultipleChoiceField(
+        required=False,
+        label="Send it again to",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Add recipients",
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    field_order = ["again", "recipients", "expires_on", "send_key"]
+
+    def __init__(self, *args, sending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earlier = {r["email"]: r for r in sending.recipients}
+        self.fields["again"].choices = [
+            (r["email"], f"{r['name']} <{r['email']}>") for r in sending.recipients
+        ]
+
+    def clean_recipients(self):
+        text = self.cleaned_data.get("recipients", "")
+        if not text.strip():
+            return []
+        recipients, errors = parse_recipients(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [self.earlier[email] for email in cleaned.get("again", [])]
+        added = cleaned.get("recipients", [])
+        if "again" in cleaned and "recipients" in cleaned and not chosen and not added:
+            raise forms.ValidationError("Tick a recipient to send it to again, or add one.")
+        seen = {r["email"].lower() for r in chosen}
+        cleaned["all_recipients"] = chosen + [r for r in added if r["email"].lower() not in seen]
+        if len(cleaned["all_recipients"]) > MAX_RECIPIENTS:
+            raise forms.ValidationError(f"Send to {MAX_RECIPIENTS} recipients or fewer at a time.")
+        return cleaned
 
 
 class ExpiryForm(forms.Form):

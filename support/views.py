@@ -14,21 +14,39 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from kb.models import Area
 
 from .coverage import coverage_rows
-from .forms import ExpiryForm, SendPackForm
-from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit
+from .forms import ExpiryForm, RecipientsForm, SendAgainForm, SendPackForm
+from .models import (
+    FollowUp,
+    Pack,
+    PackItem,
+    PackSending,
+    Recommendation,
+    SentReport,
+    Visit,
+    person_label,
+)
+from .pdf import render_pack_pdf, render_report_pdf
 from .reports import category_chart, category_report
-from .sending import EmptyPack, send_pack, share_path
+from .sending import EmptyPack, build_snapshot, pack_email, send_again, send_pack, share_path
 from .suggestions import EngineUnavailable, by_topic, suggest
+from .visit_report import (
+    build_report_snapshot,
+    for_display,
+    report_filename,
+    report_visit,
+    send_report,
+)
 
 WORKSPACE_PERMISSION = "support.use_workspace"
 
@@ -149,20 +167,7 @@ def pack_send(request, pk):
                         user=request.user,
                         data={"sending": sending.pk, "recipients": sending.recipient_count},
                     )
-                    if sending.delivery_error:
-                        messages.error(
-                            request,
-                            "The sending is recorded and its share link works, but "
-                            + sending.delivery_error[0].lower()
-                            + sending.delivery_error[1:]
-                            + " Copy the link below to the recipients.",
-                        )
-                    else:
-                        messages.success(
-                            request,
-                            f"Sent to {sending.emails_sent} recipient"
-                            f"{'s' if sending.emails_sent != 1 else ''}.",
-                        )
+                    _report_delivery(request, sending)
                 return redirect("support-sending", sending.pk)
     else:
         form = SendPackForm(initial={"send_key": uuid.uuid4().hex})
@@ -173,19 +178,153 @@ def pack_send(request, pk):
     )
 
 
-@workspace_required
-def sending_detail(request, pk):
-    sending = get_object_or_404(PackSending.objects.select_related("pack__area", "sent_by"), pk=pk)
+def numbered_groups(snapshot):
+    """The snapshot's groups with each item's place in the whole pack (1, 2, ...), as sent."""
+    number, groups = 0, []
+    for group in snapshot.get("groups", []):
+        items = []
+        for item in group["items"]:
+            number += 1
+            items.append({**item, "number": number})
+        groups.append({"topic": group["topic"], "items": items})
+    return groups
+
+
+def _sending_page(request, sending, send_again_form=None, status=200):
     return render(
         request,
         "support/admin/sending.html",
         {
             "sending": sending,
+            "groups": numbered_groups(sending.snapshot),
+            "same_snapshot": list(sending.sendings_of_this_snapshot()),
             "share_url": request.build_absolute_uri(share_path(sending)),
             "expiry_form": ExpiryForm(initial={"expires_on": sending.expires_on}),
+            "send_again_form": send_again_form
+            or SendAgainForm(sending=sending, initial={"send_key": uuid.uuid4().hex}),
             "page_title": str(sending),
         },
+        status=status,
     )
+
+
+@workspace_required
+def sending_detail(request, pk):
+    sending = get_object_or_404(
+        PackSending.objects.select_related("pack__area", "sent_by", "resent_from"), pk=pk
+    )
+    return _sending_page(request, sending)
+
+
+@workspace_required
+def sending_send_again(request, pk):
+    """Send a sending's snapshot (not the pack as it is now) again or to someone new: a new
+    sending, recorded and logged like the first. GET shows the sending, where the form is."""
+    if request.method != "POST":
+        return redirect("support-sending", pk)
+    sending = get_object_or_404(
+        PackSending.objects.select_related("pack__area", "sent_by", "resent_from"), pk=pk
+    )
+    form = SendAgainForm(request.POST, sending=sending)
+    if not form.is_valid():
+        return _sending_page(request, sending, send_again_form=form)
+    with transaction.atomic():
+        again, created = send_again(
+            sending,
+            user=request.user,
+            recipients=form.cleaned_data["all_recipients"],
+            expires_on=form.cleaned_data["expires_on"],
+            send_key=form.cleaned_data["send_key"][:64],
+            absolute=_absolute(request),
+        )
+    if created:
+        log(
+            again.pack,
+            "support.resend",
+            user=request.user,
+            data={
+                "sending": again.pk,
+                "resent_from": again.resent_from_id,
+                "recipients": again.recipient_count,
+            },
+        )
+        _report_delivery(request, again)
+    else:
+        messages.info(request, "This was already sent; it was not sent again.")
+    return redirect("support-sending", again.pk)
+
+
+def _report_delivery(request, sending):
+    if sending.delivery_error:
+        messages.error(
+            request,
+            "The sending is recorded and its share link works, but "
+            + sending.delivery_error[0].lower()
+            + sending.delivery_error[1:]
+            + " Copy the link below to the recipients.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Sent to {sending.emails_sent} recipient{'s' if sending.emails_sent != 1 else ''}.",
+        )
+
+
+# --- Preview -----------------------------------------------------------------------------
+
+# A link that is not one: the preview's email shows where the share link will go.
+PREVIEW_TOKEN = "link-made-when-you-send"
+
+
+def _preview_snapshot(request, pack):
+    return build_snapshot(pack, sender_name=person_label(request.user), absolute=_absolute(request))
+
+
+@workspace_required
+def pack_preview(request, pk):
+    """The pack as recipients will see it (the share page) and the email each one gets, built
+    from the pack as it is now. Nothing is recorded or sent and no link exists."""
+    pack = get_object_or_404(Pack.objects.select_related("area"), pk=pk)
+    try:
+        snapshot = _preview_snapshot(request, pack)
+    except EmptyPack as error:
+        return render(
+            request,
+            "support/admin/preview_empty.html",
+            {"pack": pack, "message": str(error), "page_title": f"Preview {pack}"},
+        )
+    email = pack_email(
+        snapshot,
+        sender=request.user,
+        recipient={"name": "Jo Bloggs", "email": "jo@example.org"},
+        share_url=request.build_absolute_uri(reverse("support-pack-share", args=[PREVIEW_TOKEN])),
+    )
+    response = render(
+        request,
+        "support/share_preview.html",
+        {
+            "snapshot": snapshot,
+            "sent_at": timezone.now(),
+            "pack": pack,
+            "email": email,
+            "pdf_url": reverse("support-pack-preview-pdf", args=[pack.pk]),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    return response
+
+
+@workspace_required
+def pack_preview_pdf(request, pk):
+    pack = get_object_or_404(Pack.objects.select_related("area"), pk=pk)
+    try:
+        snapshot = _preview_snapshot(request, pack)
+    except EmptyPack as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(render_pack_pdf(snapshot), content_type="application/pdf")
+    name = slugify(snapshot["title"]) or "signposting-pack"
+    response["Content-Disposition"] = f'inline; filename="preview-{name}.pdf"'
+    return response
 
 
 @workspace_required
@@ -230,6 +369,118 @@ def sending_expiry(request, pk):
     else:
         messages.error(request, "Give the expiry as a date, e.g. 2027-03-31.")
     return redirect("support-sending", pk)
+
+
+# --- The visit report --------------------------------------------------------------------
+
+
+def _delivery_message(request, record, count_label):
+    """Say what the email did: how many went, or that the record is kept though none did."""
+    if record.delivery_error:
+        messages.error(
+            request,
+            "The sending is recorded, but "
+            + record.delivery_error[0].lower()
+            + record.delivery_error[1:],
+        )
+    else:
+        messages.success(
+            request,
+            f"Sent to {record.emails_sent} {count_label}{'s' if record.emails_sent != 1 else ''}.",
+        )
+
+
+def _visit_or_404(pk):
+    visit = report_visit(pk)
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+@workspace_required
+def visit_report(request, pk):
+    """The report as the visit stands now, the form that sends it, and the reports sent."""
+    visit = _visit_or_404(pk)
+    if request.method == "POST":
+        form = RecipientsForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                report, created = send_report(
+                    visit,
+                    user=request.user,
+                    recipients=form.cleaned_data["recipients"],
+                    send_key=form.cleaned_data["send_key"][:64],
+                    absolute=_absolute(request),
+                )
+            if created:
+                log(
+                    visit,
+                    "support.send_report",
+                    user=request.user,
+                    data={"sent_report": report.pk, "recipients": len(report.recipients)},
+                )
+                _delivery_message(request, report, "lead contact")
+            else:
+                messages.info(request, "This report was already sent; it was not sent again.")
+            return redirect("support-sent-report", report.pk)
+    else:
+        form = RecipientsForm(
+            initial={"send_key": uuid.uuid4().hex, "recipients": visit.lead_contacts}
+        )
+    snapshot = build_report_snapshot(
+        visit, sender_name=person_label(request.user), absolute=_absolute(request)
+    )
+    return render(
+        request,
+        "support/admin/visit_report.html",
+        {
+            "visit": visit,
+            "report": for_display(snapshot),
+            "form": form,
+            "sent_reports": list(visit.sent_reports.all()),
+            "page_title": f"Visit report: {visit}",
+        },
+    )
+
+
+def _pdf_response(snapshot):
+    response = HttpResponse(render_report_pdf(snapshot), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(snapshot)}"'
+    return response
+
+
+@workspace_required
+def visit_report_pdf(request, pk):
+    visit = _visit_or_404(pk)
+    return _pdf_response(
+        build_report_snapshot(
+            visit, sender_name=person_label(request.user), absolute=_absolute(request)
+        )
+    )
+
+
+@workspace_required
+def sent_report(request, pk):
+    sent = get_object_or_404(SentReport, pk=pk)
+    return render(
+        request,
+        "support/admin/sent_report.html",
+        {"sent": sent, "report": for_display(sent.snapshot), "page_title": str(sent)},
+    )
+
+
+@workspace_required
+def sent_report_pdf(request, pk):
+    return _pdf_response(get_object_or_404(SentReport, pk=pk).snapshot)
+
+
+@workspace_required
+def sent_reports(request):
+    return render(
+        request,
+        "support/admin/sent_reports.html",
+        {"sent_reports": list(SentReport.objects.all()), "page_title": "Sent visit reports"},
+    )
 
 
 # --- Reports -----------------------------------------------------------------------------
@@ -293,6 +544,7 @@ def area_history(request, pk):
     )
     sendings = list(PackSending.objects.filter(pack__area=area).select_related("pack", "sent_by"))
     packs = list(Pack.objects.filter(area=area).annotate(item_count=Count("items")))
+    sent_reports = list(SentReport.objects.filter(visit__area=area))
     progress = defaultdict(int)
     for visit in visits:
         for recommendation in visit.recommendations.all():
@@ -305,6 +557,7 @@ def area_history(request, pk):
             "visits": visits,
             "sendings": sendings,
             "packs": packs,
+            "sent_reports": sent_reports,
             "progress": dict(progress),
             "page_title": f"{area.name}: support history",
         },
