@@ -17,15 +17,15 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from kb.models import Area
 
 from .coverage import coverage_rows
-from .forms import ExpiryForm, SendPackForm
-from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit
+from .forms import ExpiryForm, ProgressLinkForm, SendPackForm
+from .models import FollowUp, Pack, PackItem, PackSending, ProgressLink, Recommendation, Visit
+from .progress import progress_overview
 from .reports import category_chart, category_report
 from .sending import EmptyPack, send_pack, share_path
 from .suggestions import EngineUnavailable, by_topic, suggest
@@ -200,15 +200,10 @@ def sending_revoke(request, pk):
             "support/admin/revoke.html",
             {"sending": sending, "page_title": f"Revoke the link to {sending}?"},
         )
-    with transaction.atomic():
-        sending = get_object_or_404(PackSending.objects.select_for_update(), pk=pk)
-        if sending.revoked_at is None:
-            sending.revoked_at = timezone.now()
-            sending.save(update_fields=["revoked_at"])
-            log(sending.pack, "support.revoke", user=request.user, data={"sending": sending.pk})
-            messages.success(
-                request, "The share link is revoked: it now says the pack is withdrawn."
-            )
+    sending = get_object_or_404(PackSending.objects.select_related("pack"), pk=pk)
+    if sending.revoke():
+        log(sending.pack, "support.revoke", user=request.user, data={"sending": sending.pk})
+        messages.success(request, "The share link is revoked: it now says the pack is withdrawn.")
     return redirect("support-sending", pk)
 
 
@@ -230,6 +225,78 @@ def sending_expiry(request, pk):
     else:
         messages.error(request, "Give the expiry as a date, e.g. 2027-03-31.")
     return redirect("support-sending", pk)
+
+
+# --- Progress from the area -------------------------------------------------------------
+
+
+@workspace_required
+def visit_progress(request, pk):
+    """The visit's progress links (make one, see each, revoke) and what the area recorded."""
+    visit = get_object_or_404(Visit.objects.select_related("area"), pk=pk)
+    form = ProgressLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.visit, link.created_by = visit, request.user
+        link.save()
+        log(
+            visit,
+            "support.progress_link",
+            user=request.user,
+            data={"link": link.pk, "expires_on": str(link.expires_on)},
+        )
+        messages.success(
+            request,
+            f"The progress link for {link.recipient_name} is ready: copy it below and send it "
+            "to them.",
+        )
+        return redirect(reverse("support-visit-progress", args=[visit.pk]) + f"#link-{link.pk}")
+    links, recommendations = progress_overview(visit)
+    return render(
+        request,
+        "support/admin/progress.html",
+        {
+            "visit": visit,
+            "links": [
+                (
+                    link,
+                    request.build_absolute_uri(reverse("support-area-progress", args=[link.token])),
+                )
+                for link in links
+            ],
+            "recommendations": recommendations,
+            "form": form,
+            "page_title": f"Progress from the area: {visit}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_required
+def progress_link_revoke(request, pk):
+    """Asks first (GET), naming who will lose access; revokes on POST."""
+    link = get_object_or_404(ProgressLink.objects.select_related("visit__area"), pk=pk)
+    back = reverse("support-visit-progress", args=[link.visit_id])
+    if request.method != "POST":
+        if link.revoked_at:
+            return redirect(back)
+        return render(
+            request,
+            "support/admin/progress_revoke.html",
+            {
+                "link": link,
+                "back": back,
+                "page_title": f"Revoke the progress link for {link.recipient_name}?",
+            },
+        )
+    if link.revoke():
+        log(link.visit, "support.progress_revoke", user=request.user, data={"link": link.pk})
+        messages.success(
+            request,
+            f"The progress link for {link.recipient_name} is revoked: it now says it was "
+            "withdrawn.",
+        )
+    return redirect(back)
 
 
 # --- Reports -----------------------------------------------------------------------------
