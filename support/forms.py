@@ -24,6 +24,7 @@ from .models import (
     ProgressLink,
     Recommendation,
     person_label,
+    recommendation_outside_visit,
     validate_chosen_topics,
 )
 from .topics import OPTIONAL_TOPIC_SLUGS, category_choices, recommendation_themes, theme_choices
@@ -57,6 +58,7 @@ class ChoicesFromReportMixin:
 
     owner_choices: list = []
     topic_choices: list = []
+    recommendation_choices: list | None = None
     page_value_data: dict | None = None
 
     def __init__(self, *args, **kwargs):
@@ -93,6 +95,13 @@ class ChoicesFromReportMixin:
         if "topic" in self.fields and self.topic_choices:
             self.fields["topic"].choices = self.topic_choices
             self.fields["topic"].widget = forms.Select(choices=self.topic_choices)
+        if "recommendation" in self.fields and self.recommendation_choices is not None:
+            # Any recommendation is accepted here, so one of another visit reaches the pack
+            # form's clear error rather than "Select a valid choice"; only the visit's own
+            # are offered (a plain select, not the snippet chooser of every recommendation).
+            field = self.fields["recommendation"]
+            field.queryset = Recommendation.objects.all()
+            field.widget = forms.Select(choices=self.recommendation_choices)
 
 
 class VisitForm(WagtailAdminModelForm):
@@ -133,6 +142,14 @@ class VisitForm(WagtailAdminModelForm):
                 {"owner_choices": members},
             )
 
+    def clean_lead_contacts(self):
+        text = self.cleaned_data.get("lead_contacts", "")
+        if text.strip():
+            _contacts, errors = parse_recipients(text)
+            if errors:
+                raise forms.ValidationError(errors)
+        return text
+
     def clean_chosen_topics(self):
         topics = self.cleaned_data.get("chosen_topics")
         error = validate_chosen_topics(topics or [])
@@ -159,18 +176,31 @@ class PackForm(WagtailAdminModelForm):
         topics = [("", "---------")] + [
             (theme.pk, theme.name) for theme in Theme.objects.order_by("sort_order", "name")
         ]
+        recommendations = [("", "---------")] + [
+            (recommendation.pk, str(recommendation))
+            for recommendation in (
+                Recommendation.objects.filter(visit_id=self.instance.visit_id)
+                if self.instance.visit_id
+                else []
+            )
+        ]
         for formset in self.formsets.values():
             formset.form = type(
                 formset.form.__name__,
                 (ChoicesFromReportMixin, formset.form),
-                {"topic_choices": topics, "page_value_data": chosen_page_data(self.instance)},
+                {
+                    "topic_choices": topics,
+                    "recommendation_choices": recommendations,
+                    "page_value_data": chosen_page_data(self.instance),
+                },
             )
         if "topics" in self.fields:
             self.fields["topics"].widget = forms.CheckboxSelectMultiple()
             self.fields["topics"].widget.choices = self.fields["topics"].choices
 
     def clean(self):
-        """The same page twice in a pack: refuse the later rows, naming the page."""
+        """The same page twice in a pack: refuse the later rows, naming the page. A row's
+        recommendation must be one of the pack's visit (the visit as posted)."""
         cleaned = super().clean()
         formset = self.formsets.get("items")
         if formset is None:
@@ -179,8 +209,13 @@ class PackForm(WagtailAdminModelForm):
         seen = set()
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE"):
+                continue
+            error = recommendation_outside_visit(data.get("recommendation"), cleaned.get("visit"))
+            if error:
+                form.add_error("recommendation", error)
             page = data.get("page")
-            if page is None or data.get("DELETE"):
+            if page is None:
                 continue
             if page.pk in seen:
                 form.add_error(

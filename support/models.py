@@ -116,7 +116,19 @@ class Visit(RevisionMixin, ClusterableModel):
     people_seen_other = models.TextField(
         "others seen", blank=True, help_text="Anyone else seen, one role per line."
     )
-    notes = models.TextField(blank=True)
+    strengths = models.TextField(
+        blank=True,
+        help_text="What the area does well, as the team will write it in the visit report.",
+    )
+    notes = models.TextField(
+        blank=True, help_text="The team's own notes: never in the visit report sent to the area."
+    )
+    lead_contacts = models.TextField(
+        "the area's lead contacts",
+        blank=True,
+        help_text="Who receives the visit report: one a line, a name then the email address, "
+        "e.g. Jo Bloggs <jo@example.org>. Seen only by the support team.",
+    )
     evaluation_participants = models.PositiveIntegerField(
         "people who answered the evaluation",
         null=True,
@@ -136,7 +148,9 @@ class Visit(RevisionMixin, ClusterableModel):
         MultiFieldPanel(
             [FieldPanel("people_seen"), FieldPanel("people_seen_other")], heading="People seen"
         ),
+        FieldPanel("strengths"),
         FieldPanel("notes"),
+        FieldPanel("lead_contacts"),
         MultiFieldPanel(
             [FieldPanel("evaluation_participants"), FieldPanel("evaluation_positive")],
             heading="End of visit evaluation",
@@ -358,7 +372,9 @@ class FollowUp(models.Model):
         related_name="+",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.TO_DO)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(
+        blank=True, help_text="The support agreed: shown in the visit report sent to the area."
+    )
     reminded_on = models.DateField(
         null=True,
         blank=True,
@@ -476,13 +492,39 @@ class PackItem(Orderable):
     reason = models.CharField(
         "why it was suggested", max_length=255, blank=True, help_text="Filled in by suggestions."
     )
+    recommendation = models.ForeignKey(
+        Recommendation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pack_items",
+        verbose_name="supports the recommendation",
+        help_text="One of this visit's recommendations. Shown with the item to the area.",
+    )
 
     panels = [
         PageChooserPanel("page", ["kb.CaseStudyPage", "kb.ResourcePage", "kb.EvidenceSummaryPage"]),
         FieldPanel("topic"),
         FieldPanel("note"),
+        FieldPanel("recommendation"),
         FieldPanel("reason", read_only=True),
     ]
+
+
+def recommendation_outside_visit(recommendation, visit) -> str | None:
+    """The one rule for the recommendation a pack item supports: one of the pack's own visit.
+    Returns the error to show, or None."""
+    if recommendation is None or (visit is not None and recommendation.visit_id == visit.pk):
+        return None
+    if visit is None:
+        return (
+            "This pack is for an area not visited, so it has no recommendations: leave "
+            "“supports the recommendation” empty, or choose the pack's visit."
+        )
+    return (
+        f"“{recommendation}” is a recommendation of another visit. Choose one of "
+        f"the recommendations of the {visit}."
+    )
 
 
 def new_share_token() -> str:
@@ -669,3 +711,43 @@ class ProgressUpdate(models.Model):
     @property
     def comment_changed(self):
         return self.old_comment != self.comment
+
+
+class SentReport(models.Model):
+    """One sending of a visit report to the area: a frozen snapshot, who sent it, to whom.
+
+    The snapshot holds everything the report shows, so later edits to the visit, its
+    recommendations, follow-ups or packs never change what was sent. Never edited, never
+    deleted; the visit may be deleted and its sent reports stay.
+    """
+
+    visit = models.ForeignKey(
+        Visit, null=True, on_delete=models.SET_NULL, related_name="sent_reports", editable=False
+    )
+    send_key = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="The send form's one-time key, so a second click sends nothing twice.",
+    )
+    sent_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    recipients = models.JSONField(default=list, editable=False)
+    snapshot = models.JSONField(default=dict, editable=False)
+    emails_sent = models.PositiveIntegerField(default=0, editable=False)
+    delivery_error = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return f"Visit report for {self.snapshot.get('visit') or 'a visit'}, sent {self.sent_at:%-d %B %Y}"
+
+    def sender_name(self):
+        return person_label(self.sent_by)

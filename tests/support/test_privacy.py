@@ -11,7 +11,14 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from support.models import FollowUp, PackSending, ProgressLink, ProgressUpdate, Recommendation
+from support.models import (
+    FollowUp,
+    PackSending,
+    ProgressLink,
+    ProgressUpdate,
+    Recommendation,
+    SentReport,
+)
 from support.sending import send_pack
 from tests.privacy import leaking_responses, parameterless_pages_showing, private_admin_urls
 
@@ -31,6 +38,7 @@ MEMBERS = ("support", "superuser")
 def private_records(support_user, rf):
     visit = make_visit(recommendations=0, lead=support_user)
     visit.notes = f"{QUERY} {MARKER} visit notes"
+    visit.lead_contacts = f"{QUERY} {MARKER} Lead <lead@example.org>"
     visit.save()
     visit.save_revision(user=support_user)
     recommendation = Recommendation.objects.create(
@@ -68,7 +76,14 @@ def private_records(support_user, rf):
         new_progress="in_progress",
         comment=f"{QUERY} {MARKER} progress comment",
     )
-    return [visit, recommendation, follow_up, pack, sending, link, update]
+    report = SentReport.objects.create(
+        visit=visit,
+        send_key="privacy-report-key",
+        sent_by=support_user,
+        recipients=[{"name": f"{QUERY} {MARKER} Lead", "email": "lead@example.org"}],
+        snapshot={"visit": str(visit), "strengths": f"{QUERY} {MARKER} strengths"},
+    )
+    return [visit, recommendation, follow_up, pack, sending, link, update, report]
 
 
 @pytest.fixture

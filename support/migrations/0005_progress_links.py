@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0003_follow_up_reminded_on'),
+        ('support', '0004_visit_report'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
