@@ -286,12 +286,9 @@ def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
     return recipients, errors
 
 
-class SendPackForm(forms.Form):
-    recipients = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
-    )
+class SendingForm(forms.Form):
+    """What every sending asks: an optional expiry (never already past) and the one-time key."""
+
     expires_on = forms.DateField(
         required=False,
         label="Link expires on",
@@ -299,12 +296,6 @@ class SendPackForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     send_key = forms.CharField(widget=forms.HiddenInput)
-
-    def clean_recipients(self):
-        recipients, errors = parse_recipients(self.cleaned_data.get("recipients", ""))
-        if errors:
-            raise forms.ValidationError(errors)
-        return recipients
 
     def clean_expires_on(self):
         return refuse_past_expiry(self.cleaned_data.get("expires_on"), optional=True)
@@ -318,6 +309,66 @@ def refuse_past_expiry(expires_on, *, optional):
             f"link. Choose today or a later day{', or leave it empty' if optional else ''}."
         )
     return expires_on
+
+
+class SendPackForm(SendingForm):
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    field_order = ["recipients", "expires_on", "send_key"]
+
+    def clean_recipients(self):
+        recipients, errors = parse_recipients(self.cleaned_data.get("recipients", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+
+class SendAgainForm(SendingForm):
+    """Send a sending's snapshot again: to some of its recipients, to new ones, or both."""
+
+    again = forms.MultipleChoiceField(
+        required=False,
+        label="Send it again to",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Add recipients",
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    field_order = ["again", "recipients", "expires_on", "send_key"]
+
+    def __init__(self, *args, sending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.earlier = {r["email"]: r for r in sending.recipients}
+        self.fields["again"].choices = [
+            (r["email"], f"{r['name']} <{r['email']}>") for r in sending.recipients
+        ]
+
+    def clean_recipients(self):
+        text = self.cleaned_data.get("recipients", "")
+        if not text.strip():
+            return []
+        recipients, errors = parse_recipients(text)
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen = [self.earlier[email] for email in cleaned.get("again", [])]
+        added = cleaned.get("recipients", [])
+        if "again" in cleaned and "recipients" in cleaned and not chosen and not added:
+            raise forms.ValidationError("Tick a recipient to send it to again, or add one.")
+        seen = {r["email"].lower() for r in chosen}
+        cleaned["all_recipients"] = chosen + [r for r in added if r["email"].lower() not in seen]
+        if len(cleaned["all_recipients"]) > MAX_RECIPIENTS:
+            raise forms.ValidationError(f"Send to {MAX_RECIPIENTS} recipients or fewer at a time.")
+        return cleaned
 
 
 class ExpiryForm(forms.Form):

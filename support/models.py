@@ -600,6 +600,15 @@ class PackSending(PrivateLink):
     snapshot = models.JSONField(default=dict, editable=False)
     emails_sent = models.PositiveIntegerField(default=0, editable=False)
     delivery_error = models.CharField(max_length=200, blank=True, editable=False)
+    resent_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="resendings",
+        editable=False,
+        help_text="The first sending of the same snapshot, when this one sends it again.",
+    )
 
     panels = [FieldPanel("expires_on")]
 
@@ -613,6 +622,20 @@ class PackSending(PrivateLink):
     @admin.display(description="sent by", ordering="sent_by__first_name")
     def sender_name(self):
         return person_label(self.sent_by)
+
+    @property
+    def first_sending(self):
+        """The sending whose snapshot this is: itself, or the one it sends again."""
+        return self.resent_from or self
+
+    def sendings_of_this_snapshot(self):
+        """The first sending of this snapshot and every sending of it again, oldest first."""
+        first = self.first_sending
+        return (
+            PackSending.objects.filter(models.Q(pk=first.pk) | models.Q(resent_from=first))
+            .select_related("sent_by")
+            .order_by("sent_at", "pk")
+        )
 
     @property
     def recipient_count(self):

@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from kb.contexts.visibility import public
 
-from .models import Pack, PackSending
+from .models import Pack, PackSending, person_label
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ def share_path(sending: PackSending) -> str:
 def send_pack(
     pack: Pack, *, user, recipients, expires_on, send_key, absolute
 ) -> tuple[PackSending, bool]:
-    """Record and email one sending; returns (sending, created).
+    """Freeze the pack as it is now, record and email one sending; returns (sending, created).
 
     The same send_key (the form's one-time key) returns the first sending and sends nothing
     again, so a second click on "send" is harmless.
@@ -96,40 +96,85 @@ def send_pack(
     existing = PackSending.objects.filter(send_key=send_key).first()
     if existing is not None:
         return existing, False
-    sender_name = user.get_full_name() or user.get_username()
-    snapshot = build_snapshot(pack, sender_name=sender_name, absolute=absolute)
+    snapshot = build_snapshot(pack, sender_name=person_label(user), absolute=absolute)
+    return _record_and_deliver(
+        PackSending(
+            pack=pack,
+            send_key=send_key,
+            sent_by=user,
+            recipients=recipients,
+            snapshot=snapshot,
+            expires_on=expires_on,
+        ),
+        absolute,
+    )
+
+
+def send_again(
+    sending: PackSending, *, user, recipients, expires_on, send_key, absolute
+) -> tuple[PackSending, bool]:
+    """A new sending of `sending`'s snapshot, not of the pack as it is now: to some of its
+    recipients again, or to new ones. It has its own link, expiry and record, and points to
+    the first sending of that snapshot. Returns (sending, created), like `send_pack`."""
+    existing = PackSending.objects.filter(send_key=send_key).first()
+    if existing is not None:
+        return existing, False
+    first = sending.first_sending
+    return _record_and_deliver(
+        PackSending(
+            pack_id=first.pack_id,
+            send_key=send_key,
+            sent_by=user,
+            recipients=recipients,
+            snapshot=first.snapshot,
+            expires_on=expires_on,
+            resent_from=first,
+        ),
+        absolute,
+    )
+
+
+def _record_and_deliver(sending: PackSending, absolute) -> tuple[PackSending, bool]:
     try:
         with transaction.atomic():
-            sending = PackSending.objects.create(
-                pack=pack,
-                send_key=send_key,
-                sent_by=user,
-                recipients=recipients,
-                snapshot=snapshot,
-                expires_on=expires_on,
-            )
+            sending.save()
     except IntegrityError:  # the same key, committed by a concurrent click
-        return PackSending.objects.get(send_key=send_key), False
+        return PackSending.objects.get(send_key=sending.send_key), False
     deliver(sending, absolute(share_path(sending)))
     return sending, True
 
 
+def pack_email(
+    snapshot: dict, *, sender, recipient: dict, share_url: str, sender_name: str = ""
+) -> EmailMessage:
+    """The email one recipient gets: from the site's address under the sender's name, with
+    Reply-To the sender's address, the share link and every item with its note. The preview
+    shows this same message."""
+    sender_name = sender_name or person_label(sender) or snapshot.get("sender", "")
+    context = {
+        "recipient": recipient,
+        "snapshot": snapshot,
+        "share_url": share_url,
+        "sender_name": sender_name,
+    }
+    return EmailMessage(
+        subject=f"Signposting pack: {snapshot['title']}",
+        body=render_to_string("support/email/pack.txt", context),
+        from_email=team_from_address(sender_name),
+        reply_to=[sender.email] if sender and sender.email else None,
+        to=[formataddr((recipient["name"], recipient["email"]))],
+    )
+
+
 def deliver(sending: PackSending, share_url: str) -> None:
-    """One message per recipient (nobody sees the others' addresses)."""
-    snapshot = sending.snapshot
-    messages = []
-    sender = sending.sent_by
-    for recipient in sending.recipients:
-        context = {"recipient": recipient, "snapshot": snapshot, "share_url": share_url}
-        messages.append(
-            EmailMessage(
-                subject=f"Signposting pack: {snapshot['title']}",
-                body=render_to_string("support/email/pack.txt", context),
-                from_email=team_from_address(snapshot["sender"]),
-                reply_to=[sender.email] if sender and sender.email else None,
-                to=[formataddr((recipient["name"], recipient["email"]))],
-            )
+    """One message per recipient (nobody sees the others' addresses), signed by whoever sent
+    this sending (a sending again may be sent by another team member)."""
+    messages = [
+        pack_email(
+            sending.snapshot, sender=sending.sent_by, recipient=recipient, share_url=share_url
         )
+        for recipient in sending.recipients
+    ]
     try:
         connection = get_connection()
         sent = connection.send_messages(messages) or 0

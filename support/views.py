@@ -14,20 +14,32 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 from wagtail.log_actions import log
 
 from kb.models import Area
 
 from .coverage import coverage_rows
-from .forms import ExpiryForm, ProgressLinkForm, SendPackForm
-from .models import FollowUp, Pack, PackItem, PackSending, ProgressLink, Recommendation, Visit
+from .forms import ExpiryForm, ProgressLinkForm, SendAgainForm, SendPackForm
+from .models import (
+    FollowUp,
+    Pack,
+    PackItem,
+    PackSending,
+    ProgressLink,
+    Recommendation,
+    Visit,
+    person_label,
+)
+from .pdf import render_pack_pdf
 from .progress import progress_overview
 from .reports import category_chart, category_report
-from .sending import EmptyPack, send_pack, share_path
+from .sending import EmptyPack, build_snapshot, pack_email, send_again, send_pack, share_path
 from .suggestions import EngineUnavailable, by_topic, suggest
 
 WORKSPACE_PERMISSION = "support.use_workspace"
@@ -149,20 +161,7 @@ def pack_send(request, pk):
                         user=request.user,
                         data={"sending": sending.pk, "recipients": sending.recipient_count},
                     )
-                    if sending.delivery_error:
-                        messages.error(
-                            request,
-                            "The sending is recorded and its share link works, but "
-                            + sending.delivery_error[0].lower()
-                            + sending.delivery_error[1:]
-                            + " Copy the link below to the recipients.",
-                        )
-                    else:
-                        messages.success(
-                            request,
-                            f"Sent to {sending.emails_sent} recipient"
-                            f"{'s' if sending.emails_sent != 1 else ''}.",
-                        )
+                    _report_delivery(request, sending)
                 return redirect("support-sending", sending.pk)
     else:
         form = SendPackForm(initial={"send_key": uuid.uuid4().hex})
@@ -173,19 +172,153 @@ def pack_send(request, pk):
     )
 
 
-@workspace_required
-def sending_detail(request, pk):
-    sending = get_object_or_404(PackSending.objects.select_related("pack__area", "sent_by"), pk=pk)
+def numbered_groups(snapshot):
+    """The snapshot's groups with each item's place in the whole pack (1, 2, ...), as sent."""
+    number, groups = 0, []
+    for group in snapshot.get("groups", []):
+        items = []
+        for item in group["items"]:
+            number += 1
+            items.append({**item, "number": number})
+        groups.append({"topic": group["topic"], "items": items})
+    return groups
+
+
+def _sending_page(request, sending, send_again_form=None, status=200):
     return render(
         request,
         "support/admin/sending.html",
         {
             "sending": sending,
+            "groups": numbered_groups(sending.snapshot),
+            "same_snapshot": list(sending.sendings_of_this_snapshot()),
             "share_url": request.build_absolute_uri(share_path(sending)),
             "expiry_form": ExpiryForm(initial={"expires_on": sending.expires_on}),
+            "send_again_form": send_again_form
+            or SendAgainForm(sending=sending, initial={"send_key": uuid.uuid4().hex}),
             "page_title": str(sending),
         },
+        status=status,
     )
+
+
+@workspace_required
+def sending_detail(request, pk):
+    sending = get_object_or_404(
+        PackSending.objects.select_related("pack__area", "sent_by", "resent_from"), pk=pk
+    )
+    return _sending_page(request, sending)
+
+
+@workspace_required
+def sending_send_again(request, pk):
+    """Send a sending's snapshot (not the pack as it is now) again or to someone new: a new
+    sending, recorded and logged like the first. GET shows the sending, where the form is."""
+    if request.method != "POST":
+        return redirect("support-sending", pk)
+    sending = get_object_or_404(
+        PackSending.objects.select_related("pack__area", "sent_by", "resent_from"), pk=pk
+    )
+    form = SendAgainForm(request.POST, sending=sending)
+    if not form.is_valid():
+        return _sending_page(request, sending, send_again_form=form)
+    with transaction.atomic():
+        again, created = send_again(
+            sending,
+            user=request.user,
+            recipients=form.cleaned_data["all_recipients"],
+            expires_on=form.cleaned_data["expires_on"],
+            send_key=form.cleaned_data["send_key"][:64],
+            absolute=_absolute(request),
+        )
+    if created:
+        log(
+            again.pack,
+            "support.resend",
+            user=request.user,
+            data={
+                "sending": again.pk,
+                "resent_from": again.resent_from_id,
+                "recipients": again.recipient_count,
+            },
+        )
+        _report_delivery(request, again)
+    else:
+        messages.info(request, "This was already sent; it was not sent again.")
+    return redirect("support-sending", again.pk)
+
+
+def _report_delivery(request, sending):
+    if sending.delivery_error:
+        messages.error(
+            request,
+            "The sending is recorded and its share link works, but "
+            + sending.delivery_error[0].lower()
+            + sending.delivery_error[1:]
+            + " Copy the link below to the recipients.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Sent to {sending.emails_sent} recipient{'s' if sending.emails_sent != 1 else ''}.",
+        )
+
+
+# --- Preview -----------------------------------------------------------------------------
+
+# A link that is not one: the preview's email shows where the share link will go.
+PREVIEW_TOKEN = "link-made-when-you-send"
+
+
+def _preview_snapshot(request, pack):
+    return build_snapshot(pack, sender_name=person_label(request.user), absolute=_absolute(request))
+
+
+@workspace_required
+def pack_preview(request, pk):
+    """The pack as recipients will see it (the share page) and the email each one gets, built
+    from the pack as it is now. Nothing is recorded or sent and no link exists."""
+    pack = get_object_or_404(Pack.objects.select_related("area"), pk=pk)
+    try:
+        snapshot = _preview_snapshot(request, pack)
+    except EmptyPack as error:
+        return render(
+            request,
+            "support/admin/preview_empty.html",
+            {"pack": pack, "message": str(error), "page_title": f"Preview {pack}"},
+        )
+    email = pack_email(
+        snapshot,
+        sender=request.user,
+        recipient={"name": "Jo Bloggs", "email": "jo@example.org"},
+        share_url=request.build_absolute_uri(reverse("support-pack-share", args=[PREVIEW_TOKEN])),
+    )
+    response = render(
+        request,
+        "support/share_preview.html",
+        {
+            "snapshot": snapshot,
+            "sent_at": timezone.now(),
+            "pack": pack,
+            "email": email,
+            "pdf_url": reverse("support-pack-preview-pdf", args=[pack.pk]),
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    return response
+
+
+@workspace_required
+def pack_preview_pdf(request, pk):
+    pack = get_object_or_404(Pack.objects.select_related("area"), pk=pk)
+    try:
+        snapshot = _preview_snapshot(request, pack)
+    except EmptyPack as error:
+        raise Http404(str(error)) from None
+    response = HttpResponse(render_pack_pdf(snapshot), content_type="application/pdf")
+    name = slugify(snapshot["title"]) or "signposting-pack"
+    response["Content-Disposition"] = f'inline; filename="preview-{name}.pdf"'
+    return response
 
 
 @workspace_required

@@ -279,10 +279,16 @@ class PackEditView(WorkspaceEditView):
                 priority=5,
             ),
             Button(
+                "Preview as recipients will see it",
+                url=reverse("support-pack-preview", args=[self.object.pk]),
+                icon_name="view",
+                priority=6,
+            ),
+            Button(
                 "Send this pack",
                 url=reverse("support-pack-send", args=[self.object.pk]),
                 icon_name="mail",
-                priority=6,
+                priority=7,
             ),
         ]
         return buttons
@@ -397,7 +403,18 @@ def support_admin_urls():
             name="support-pack-suggestions",
         ),
         path("support/packs/<int:pk>/send/", views.pack_send, name="support-pack-send"),
+        path("support/packs/<int:pk>/preview/", views.pack_preview, name="support-pack-preview"),
+        path(
+            "support/packs/<int:pk>/preview/pdf/",
+            views.pack_preview_pdf,
+            name="support-pack-preview-pdf",
+        ),
         path("support/sent/<int:pk>/", views.sending_detail, name="support-sending"),
+        path(
+            "support/sent/<int:pk>/send-again/",
+            views.sending_send_again,
+            name="support-sending-resend",
+        ),
         path("support/sent/<int:pk>/revoke/", views.sending_revoke, name="support-sending-revoke"),
         path("support/sent/<int:pk>/expiry/", views.sending_expiry, name="support-sending-expiry"),
         path(
@@ -420,6 +437,7 @@ def support_admin_urls():
 @hooks.register("register_log_actions")
 def support_log_actions(actions):
     actions.register_action("support.send", "Send pack", "Pack sent")
+    actions.register_action("support.resend", "Send pack again", "Pack sent again")
     actions.register_action("support.revoke", "Revoke share link", "Share link revoked")
     actions.register_action("support.expiry", "Set link expiry", "Share link expiry changed")
     actions.register_action("support.progress_link", "Make progress link", "Progress link made")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('support', '0004_visit_report'),
+        ('support', '0005_packsending_resent_from'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
