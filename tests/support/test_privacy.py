@@ -11,16 +11,15 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from support.models import (
-    FollowUp,
-    PackSending,
-    ProgressLink,
-    ProgressUpdate,
-    Recommendation,
-    SentReport,
-)
+from support.models import FollowUp, PackSending, ProgressLink, ProgressUpdate, Recommendation
 from support.sending import send_pack
-from tests.privacy import leaking_responses, parameterless_pages_showing, private_admin_urls
+from support.visit_report import send_report
+from tests.privacy import (
+    leaking_responses,
+    parameterless_pages_showing,
+    private_admin_urls,
+    shows,
+)
 
 from .conftest import first_category, make_pack, make_visit, theme
 
@@ -62,6 +61,15 @@ def private_records(support_user, rf):
         send_key="privacy-key",
         absolute=rf.get("/").build_absolute_uri,
     )
+    visit.strengths = f"{QUERY} {MARKER} strengths"
+    visit.save()
+    report, _ = send_report(
+        visit,
+        user=support_user,
+        recipients=[{"name": f"{QUERY} {MARKER} Lead", "email": "lead@example.org"}],
+        send_key="privacy-report-key",
+        absolute=rf.get("/").build_absolute_uri,
+    )
     link = ProgressLink.objects.create(
         visit=visit,
         recipient_name=f"{QUERY} {MARKER} Area Lead",
@@ -76,14 +84,7 @@ def private_records(support_user, rf):
         new_progress="in_progress",
         comment=f"{QUERY} {MARKER} progress comment",
     )
-    report = SentReport.objects.create(
-        visit=visit,
-        send_key="privacy-report-key",
-        sent_by=support_user,
-        recipients=[{"name": f"{QUERY} {MARKER} Lead", "email": "lead@example.org"}],
-        snapshot={"visit": str(visit), "strengths": f"{QUERY} {MARKER} strengths"},
-    )
-    return [visit, recommendation, follow_up, pack, sending, link, update, report]
+    return [visit, recommendation, follow_up, pack, sending, report, link, update]
 
 
 @pytest.fixture
@@ -120,7 +121,7 @@ def test_no_support_route_changes_a_record_outside_the_team(users, private_recor
     for record in private_records:
         assert type(record).objects.filter(pk=record.pk).exists(), record
     assert PackSending.objects.get(pk=private_records[4].pk).revoked_at is None
-    assert ProgressLink.objects.get(pk=private_records[5].pk).revoked_at is None
+    assert ProgressLink.objects.get(pk=private_records[6].pk).revoked_at is None
 
 
 @pytest.mark.parametrize("role", MEMBERS)
@@ -131,9 +132,12 @@ def test_the_team_still_reaches_its_records(users, support_urls, role):
     for private in support_urls:
         response = client.get(private.url)
         assert response.status_code < 500, private.url
-        if response.status_code == 200 and MARKER.encode() in response.content:
+        if shows(response, MARKER):
             shown.append(private.route)
     assert any("choose/support/recommendation" in route for route in shown)
+    assert "admin/support/visits/<int:pk>/report/" in shown
+    assert "admin/support/reports/<int:pk>/" in shown
+    assert "admin/support/reports/<int:pk>/pdf/" in shown  # a PDF's text is read, too
     assert any(route.startswith("admin/support/visits/edit") for route in shown)
     assert "admin/support/visits/<int:pk>/progress/" in shown  # the area's progress history
     assert "admin/support/progress-links/<int:pk>/revoke/" in shown

@@ -12,7 +12,7 @@ from search.query.plan import QueryPlan
 from search.query.request import SearchRequest
 from search.synonyms import Concept
 
-from .bitmaps import ids_json
+from .bitmaps import flags_blob, ids_json
 
 
 def _quote(phrase) -> str:
@@ -122,11 +122,17 @@ def page_query(
             where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(match)
     order = order_by(policy.sort_keys(request.sort, has_text=match is not None), id_column)
-    if allowed is not None:
-        # The pages of this tier under the filters, worked out from bitmaps already: one list
-        # is about half the cost of a subquery per facet, and ranking then scores only these
-        # rows. The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
-        # MATCH per listed rowid.
+    if allowed is not None and use_fts:
+        # The pages of this tier under the filters, worked out from bitmaps already, as one
+        # flag byte per page id: each row FTS5 finds is checked in place, so ranking scores only
+        # these rows, with no id list to write, parse and index (a list of thousands of ids
+        # cost a millisecond or two per search). Not a rowid constraint, which SQLite would
+        # hand to FTS5 to re-run the MATCH per id.
+        where.append(f"substr(?, {id_column} + 1, 1) = x'31'")
+        params.append(flags_blob(allowed))
+    elif allowed is not None:
+        # Walking the docs in sort order, a sparse tier would test every row: look its ids up.
+        # A subquery per facet had SQLite build each facet's page list again on every search.
         where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
         params.append(ids_json(allowed))
     sql = f"SELECT {id_column} FROM {source}"
