@@ -613,6 +613,7 @@ def area_history(request, pk):
     )
     sendings = list(PackSending.objects.filter(pack__area=area).select_related("pack", "sent_by"))
     packs = list(Pack.objects.filter(area=area).annotate(item_count=Count("items")))
+    sent_reports = list(SentReport.objects.filter(visit__area=area))
     progress = defaultdict(int)
     for visit in visits:
         for recommendation in visit.recommendations.all():
@@ -625,6 +626,7 @@ def area_history(request, pk):
             "visits": visits,
             "sendings": sendings,
             "packs": packs,
+            "sent_reports": sent_reports,
             "progress": dict(progress),
             "page_title": f"{area.name}: support history",
         },

@@ -7,6 +7,7 @@ one AND and one popcount per value, in C, however many documents match.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections import OrderedDict
@@ -57,6 +58,10 @@ class IndexState:
             while len(self._matches) > MATCH_CACHE_SIZE:
                 self._matches.popitem(last=False)
         return pages
+
+    def drop_matches(self) -> None:
+        with self._matches_lock:
+            self._matches.clear()
 
     def labels_hold(self, concept: Concept) -> bool:
         """Whether some topic label holds the concept (its typed stems, or a synonym phrase):
@@ -185,11 +190,12 @@ def bitmap_from_list(ids_text: str | None, size_bytes: int) -> int:
 
     One string from SQLite and a flag per id, read as a base-2 number, is about three times
     faster than a Python bit operation per fetched row; the candidate pass runs on every search.
+    The ids are read as one JSON array: half the cost of splitting the string and reading each.
     """
     if not ids_text:
         return 0
     flags = bytearray(b"0" * (size_bytes * 8))
-    for doc_id in map(int, ids_text.split(",")):
+    for doc_id in json.loads(f"[{ids_text}]"):
         flags[doc_id] = 49  # "1"
     flags.reverse()  # the lowest id is the lowest bit
     return int(flags, 2)

@@ -125,6 +125,11 @@ class EmbeddedEngine(IndexFile, SearchEngine):
     def correction(self, reader, query, response):
         return self.correct(query, conn=reader.conn, state=reader.state)
 
+    def drop_cached_matches(self) -> None:
+        """Forget this generation's cached page sets (IndexState.matching): the benchmark's
+        figures for a query seen for the first time."""
+        self._state(self.connect()).drop_matches()
+
     @staticmethod
     def _value_ids(state, request) -> dict[str, list[int]]:
         """The selected values as value ids, by facet (the request holds known values only)."""
@@ -230,7 +235,8 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             if offset >= count:
                 offset -= count
                 continue
-            whole = full and pages == tiers.exact  # the strict MATCH selects it exactly
+            # The strict MATCH selects it exactly (unless pair boosts widen it).
+            whole = full and pages == tiers.exact and query.match_selects_full
             match = query.match if full else query.any_match
             window = (size - len(ids), offset)
             sql, params = page_query(request, match, None if whole else pages, window)
@@ -354,7 +360,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         mask = state.all_docs
         for value in self._masks(state, selections).values():
             mask &= value
-        first_tier = None if not selections else tiers.exact & mask
+        first_tier = None if not selections and query.match_selects_full else tiers.exact & mask
         sql, params = page_query(request, query.match, first_tier)
         return {
             "engine": self.name,

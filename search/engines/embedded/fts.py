@@ -52,21 +52,29 @@ class FtsQuery:
         return self.plan.concepts
 
     @property
+    def match_selects_full(self) -> bool:
+        """Whether `match` alone selects the full matches: a long query's pair boosts also
+        match pages that hold a pair but miss a concept, so its pages are passed as ids."""
+        return not self.plan.pairs
+
+    @property
     def matches_nothing(self):
         return self.plan.matches_nothing
 
 
-def _with_phrase_boosts(match: str, phrase) -> str:
-    """Add the typed words as a phrase, anywhere and in the title.
+def _with_phrase_boosts(match: str, phrase, pairs=()) -> str:
+    """Add the typed words as a phrase, anywhere and in the title, and a long query's adjacent
+    pairs of meaningful words (QueryPlan.pairs) as phrases.
 
-    The phrase implies every typed word, so the pages matched do not change, but BM25 scores
-    each phrase too: pages with the words together rank above pages with them apart, and a
-    title that says exactly what was typed ranks above a body that mentions it.
+    Each phrase implies words already matched, so the pages matched do not change, but BM25
+    scores each phrase too: pages with the words together rank above pages with them apart,
+    and a title that says exactly what was typed ranks above a body that mentions it.
     """
     if not phrase:
         return match
     quoted = _quote(phrase)
-    return f"({match}) OR {quoted} OR title : {quoted}"
+    boosts = "".join(f" OR {_quote(stems)}" for stems, _words in pairs)
+    return f"({match}) OR {quoted} OR title : {quoted}{boosts}"
 
 
 def translate(plan: QueryPlan) -> FtsQuery:
@@ -78,9 +86,9 @@ def translate(plan: QueryPlan) -> FtsQuery:
     either = " OR ".join(expressions)
     return FtsQuery(
         plan=plan,
-        match=_with_phrase_boosts(strict, plan.phrase),
+        match=_with_phrase_boosts(strict, plan.phrase, plan.pairs),
         filter_match=strict,
-        any_match=_with_phrase_boosts(either, plan.phrase),
+        any_match=_with_phrase_boosts(either, plan.phrase, plan.pairs),
         concept_matches=expressions,
         own_text_matches=tuple(f"{OWN_TEXT_COLUMNS} : ({e})" for e in expressions),
     )
