@@ -95,5 +95,22 @@ def test_reorder_a_pack_by_keyboard_and_the_chooser_passes_axe(
     new_item = page.locator("#inline_child_items-12")
     new_item.get_by_role("button", name=re.compile("Choose a page")).click()
     page.locator(".modal-body input[name=q]").wait_for()
+    assert_chooser_accessible(page, axe_source, "the chooser as it opens")
+    # Down the tree to the resources, then a search: the modal's content is replaced each time.
+    with page.expect_response(re.compile(r"/admin/choose-page/\d+/")):
+        page.locator(".modal-body tr", has_text="Resources").locator("a.navigate-pages").click()
+    page.locator(".modal-body table").wait_for()
+    assert_chooser_accessible(page, axe_source, "resources in the chooser")
+    with page.expect_response(re.compile(r"/admin/choose-page/search/")):
+        page.locator(".modal-body input[name=q]").fill("breastfeeding")
+    page.locator(".modal-body table").wait_for()
+    # A hovered result row turns teal: its "Parent" link must stay readable on it.
+    page.locator(".modal-body tbody tr").first.hover()
+    assert_chooser_accessible(page, axe_source, "a search in the chooser, a row hovered")
+
+
+def assert_chooser_accessible(page, axe_source, where):
+    # Named after its heading, as a screen reader announces it.
+    page.get_by_role("dialog", name=re.compile(r"^Choose")).wait_for()
     violations = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
-    assert not violations, json.dumps(violations, indent=2)
+    assert not violations, where + "\n" + json.dumps(violations, indent=2)
