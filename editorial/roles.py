@@ -1,7 +1,8 @@
 """Who may do what, and the one moderation workflow: created idempotently, never by hand.
 
-- Editors draft and submit pages in the knowledge sections, and may propose an organisation.
-- Moderators approve, publish and edit the taxonomy.
+- Editors draft and submit pages in the knowledge sections, and may propose an area or an
+  organisation (adding one without the right to change it only proposes it; kb.wagtail_hooks).
+- Moderators approve, publish and edit the taxonomy, and confirm, rename or delete proposals.
 - "Review and publish" (one moderator approval) covers every knowledge section.
 
 Groups and permissions are ensured after every `migrate` (a fresh database has no permission
@@ -55,6 +56,7 @@ TAXONOMY = ("theme", "area", "intervention", "organisation", "glossaryterm")
 MODEL_PERMISSIONS = {
     EDITORS: [
         ("wagtailadmin", "access_admin"),
+        ("kb", "add_area"),
         ("kb", "add_organisation"),
         ("feedback", "view_pagefeedback"),
     ],

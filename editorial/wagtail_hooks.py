@@ -1,4 +1,5 @@
-"""Admin pieces: the "Due for review" dashboard panel, the overdue report, the editor's guide."""
+"""Admin pieces: the "Due for review" and "Proposed areas and organisations" dashboard panels,
+the overdue report, the editor's guide, and the moderators' email about a proposal."""
 
 from django.urls import path, reverse
 from django.utils import timezone
@@ -6,7 +7,9 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
-from . import views
+from kb.models.taxonomy import Proposable
+
+from . import proposals, views
 from .reviews import DUE_SOON_DAYS, owner_label, pages_due
 
 PANEL_ROWS = 10
@@ -45,11 +48,43 @@ class EditingGuidePanel(Component):
         return {"guide_url": reverse("editorial_guide")}
 
 
+class ProposalsPanel(Component):
+    """What editors proposed, for whoever may confirm it (moderators and superusers)."""
+
+    name = "proposals"
+    template_name = "editorial/proposals_panel.html"
+    order = 80
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def get_context_data(self, parent_context):
+        return {
+            "rows": [
+                {"item": item, "kind": item._meta.verbose_name, "url": proposals.edit_url(item)}
+                for item in self.rows
+            ]
+        }
+
+
+def can_confirm(user, model):
+    return user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+
+
 @hooks.register("construct_homepage_panels")
 def add_panels(request, panels):
     panels.append(EditingGuidePanel())
     if views.can_see_reviews(request.user):
         panels.append(DueForReviewPanel())
+    waiting = [item for item in proposals.open_proposals() if can_confirm(request.user, type(item))]
+    if waiting:
+        panels.append(ProposalsPanel(waiting))
+
+
+@hooks.register("after_create_snippet")
+def tell_moderators_of_a_proposal(request, instance):
+    if isinstance(instance, Proposable) and not instance.confirmed:
+        proposals.notify_moderators(instance)
 
 
 @hooks.register("register_admin_viewset")

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import CaseStudyPage, EvidenceSummaryPage, ResourcePage
+from .models.taxonomy import confirmed_only
 
 REPORT_TITLE = "Tackling health inequalities in infant and maternal health outcomes"
 REPORT_AUTHOR = "Infant Mortality National Support Team"
@@ -43,7 +44,7 @@ def json_ld(page, url: str, site_url: str, loaded: dict | None = None) -> dict:
     def related(name):
         if loaded.get(name) is not None:
             return loaded[name]
-        return list(getattr(page, name).all()) if hasattr(page, name) else []
+        return confirmed_only(getattr(page, name).all()) if hasattr(page, name) else []
 
     site = settings.WAGTAIL_SITE_NAME
     data = {

@@ -7,16 +7,40 @@ still there.
 """
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+
+PROPOSED = "Proposed, awaiting a moderator"
 
 
 class GroupedCheckboxes(forms.CheckboxSelectMultiple):
     """Checkboxes grouped by `group_by(instance)`, in the order groups first appear."""
 
-    def __init__(self, group_by=None, filterable=False, attrs=None):
+    def __init__(self, group_by=None, filterable=False, attrs=None, propose=None):
         classes = "kb-checkbox-list" + (" kb-checkbox-list--filterable" if filterable else "")
         super().__init__(attrs={"class": classes, **(attrs or {})})
         self.group_by = group_by
         self.filterable = filterable
+        self.propose = propose  # (snippet model label, what to call it) for a "Propose" link
+
+    def render(self, name, value, attrs=None, renderer=None):
+        """The ticks, then, for taxonomy editors may propose, a link to propose a missing one.
+
+        It opens a new tab, so the page's form stays as it is; its list shows the proposal
+        once reloaded (Wagtail autosaves the page meanwhile).
+        """
+        html = super().render(name, value, attrs, renderer)
+        if self.propose is None:
+            return html
+        model, noun = self.propose
+        url = reverse(f"wagtailsnippets_{model.replace('.', '_')}:add")
+        return html + format_html(
+            '<p class="help kb-propose"><a href="{}" target="_blank">Propose a new {} '
+            "that is not listed</a> (opens in a new tab; a moderator confirms it, and it is "
+            "shown publicly only then)</p>",
+            url,
+            noun,
+        )
 
     @property
     def media(self):
@@ -44,6 +68,8 @@ def theme_group(theme):
 
 
 def area_group(area):
+    if not area.confirmed:
+        return PROPOSED
     return "Annex areas (named in the 2010 report)" if area.is_annex_area else "Other areas"
 
 
@@ -56,6 +82,8 @@ def resource_group(resource):
 
 
 def organisation_group(organisation):
+    if not organisation.confirmed:
+        return PROPOSED
     return organisation.get_kind_display()
 
 
@@ -64,7 +92,7 @@ def themes():
 
 
 def areas():
-    return GroupedCheckboxes(group_by=area_group, filterable=True)
+    return GroupedCheckboxes(group_by=area_group, filterable=True, propose=("kb.area", "area"))
 
 
 def interventions():
@@ -76,4 +104,6 @@ def resources():
 
 
 def organisations():
-    return GroupedCheckboxes(group_by=organisation_group, filterable=True)
+    return GroupedCheckboxes(
+        group_by=organisation_group, filterable=True, propose=("kb.organisation", "organisation")
+    )

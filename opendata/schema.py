@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kb.models import AreaPage, CaseStudyPage, EvidenceSummaryPage, NewsPage, ResourcePage
+from kb.models.taxonomy import confirmed_only
 
 # The two files that are not one CSV per page type.
 JSONL = "pages.jsonl"
@@ -26,11 +27,11 @@ class Column:
 
 
 def names(relation):
-    return lambda page: [item.name for item in getattr(page, relation).all()]
+    return lambda page: [item.name for item in confirmed_only(getattr(page, relation).all())]
 
 
 def slugs(relation):
-    return lambda page: [item.slug for item in getattr(page, relation).all()]
+    return lambda page: [item.slug for item in confirmed_only(getattr(page, relation).all())]
 
 
 def iso(moment):

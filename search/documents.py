@@ -10,6 +10,7 @@ from wagtail.search import index
 
 from kb.contexts.visibility import public
 from kb.models.searchable import paragraphs, searchable_page_types, term
+from kb.models.taxonomy import confirmed_only
 from search.facets import FACETS
 
 # Every page type that declares `searchable` (kb.models.searchable), in definition order.
@@ -136,12 +137,12 @@ def facet_terms(value) -> list[dict]:
     """A page's taxonomy field (many-to-many or foreign key) as facet values; themes count
     under their parents too (`with_parents`), as on every other page type."""
     if hasattr(value, "all"):
-        items = list(value.all())
+        items = confirmed_only(value.all())
         with_parents = getattr(value.model, "with_parents", None)
         if with_parents is not None:
             items = with_parents(items)
     else:
-        items = [value] if value else []
+        items = confirmed_only([value] if value else [])
     return [term(item.slug, getattr(item, "label", "") or item.name) for item in items]
 
 

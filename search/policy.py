@@ -55,6 +55,28 @@ def required_concepts(count: int) -> int:
     return math.ceil(count * LONG_QUERY_SHARE)
 
 
+# The threshold is for telling pages apart, not for hiding the only answers: when fewer than
+# FEW_MATCHES pages reach it, the search lists every page matching a counted concept instead,
+# best first (QueryPlan.loosened), as it does when none reaches it. A 15-word description of a
+# local problem often holds generic words ("build", "set", "track", "worst") that the page
+# answering it does not use, and one news item meeting the threshold must not be all it shows.
+FEW_MATCHES = 3
+
+
+def too_few_matches(total: int, required: int) -> bool:
+    """Whether a search whose pages must match `required` concepts found too few of them, so
+    the best partial matches are listed instead."""
+    return required > 1 and total < FEW_MATCHES
+
+
+# In a long query, pairs of meaningful words typed next to each other ("pregnant women", "quit
+# smoking", "infant deaths", "genetic conditions") are phrase boosts too, as in the sequential
+# dependence model for verbose queries: a page saying what was typed, two words at a time,
+# ranks above one that has the same words scattered. They change the ranking, never what
+# matches. Shorter queries have the whole typed phrase as their boost already.
+PAIR_BOOSTS_FROM = 5
+
+
 # A concept held by more than this share of the pages is common: it scores, but is not
 # required and does not count for the tiers (Lucene's cutoff_frequency idea): in "families on
 # our estates ... what intensive family support has been tried", "support" and "families"

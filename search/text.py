@@ -133,7 +133,29 @@ class ScannedText:
         """(start, end) of words start to stop - 1."""
         if self._tokens is not None:
             return [(t.start, t.end) for t in self._tokens[start:stop]]
-        return [m.span() for m in islice(WORD_RE.finditer(self._folded), start, stop)]
+        found = WORD_RE.finditer(self._folded, _after_words(self._folded, start))
+        return [m.span() for m in islice(found, stop - start)]
+
+
+# Runs of whole words, each a separator run then a word run, that no backtracking can split:
+# skipping a long body's first words in a few regex calls instead of one match object per word.
+_WORD_RUNS = [
+    (count, re.compile(rf"(?:[\W_]*+[^\W_]++){{{count}}}")) for count in (1024, 128, 16, 1)
+]
+
+
+def _after_words(text: str, count: int) -> int:
+    """The offset just after the first `count` words of `text` (words as WORD_RE finds them);
+    the end of the text when it has fewer."""
+    position = 0
+    for size, run in _WORD_RUNS:
+        while count >= size:
+            found = run.match(text, position)
+            if found is None:
+                return len(text)
+            position = found.end()
+            count -= size
+    return position
 
 
 _NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")

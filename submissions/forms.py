@@ -79,7 +79,7 @@ class ShareForm(forms.Form):
     )
     area = forms.ModelChoiceField(
         label="Area",
-        queryset=Area.objects.order_by("name"),
+        queryset=Area.objects.confirmed().order_by("name"),
         required=False,
         empty_label="Choose the area",
         help_text="Where the work happened. If it is not in the list, type it below.",

@@ -325,6 +325,23 @@ def parse_recipients(text: str) -> tuple[list[dict], list[str]]:
     return recipients, errors
 
 
+class RecipientsForm(forms.Form):
+    """Who to email, one a line, and the form's one-time key (a second click sends nothing)."""
+
+    recipients = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
+    )
+    send_key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_recipients(self):
+        recipients, errors = parse_recipients(self.cleaned_data.get("recipients", ""))
+        if errors:
+            raise forms.ValidationError(errors)
+        return recipients
+
+
 class SendingForm(forms.Form):
     """What every sending asks: an optional expiry (never already past) and the one-time key."""
 
@@ -346,19 +363,8 @@ class SendingForm(forms.Form):
         return expires_on
 
 
-class SendPackForm(SendingForm):
-    recipients = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="One a line: a name then the email address, e.g. Jo Bloggs <jo@example.org>.",
-    )
+class SendPackForm(RecipientsForm, SendingForm):
     field_order = ["recipients", "expires_on", "send_key"]
-
-    def clean_recipients(self):
-        recipients, errors = parse_recipients(self.cleaned_data.get("recipients", ""))
-        if errors:
-            raise forms.ValidationError(errors)
-        return recipients
 
 
 class SendAgainForm(SendingForm):

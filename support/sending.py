@@ -36,7 +36,7 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
     `absolute` turns a site path into a full URL. Items whose page is no longer published are
     left out (the share page never links to a page the public cannot open).
     """
-    items = list(pack.items.select_related("topic").order_by("sort_order", "pk"))
+    items = list(pack.items.select_related("topic", "recommendation").order_by("sort_order", "pk"))
     live = {
         page.pk: page
         for page in public(Page).filter(pk__in=[item.page_id for item in items]).specific()
@@ -58,6 +58,8 @@ def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
                 "summary": getattr(page, "summary", "") or "",
                 "note": item.note,
                 "reason": item.reason,
+                # The area is the recipient: it reads the recommendation the item supports.
+                "recommendation": item.recommendation.text if item.recommendation else "",
             }
         )
     if not groups:
@@ -157,12 +159,12 @@ def pack_email(
         "share_url": share_url,
         "sender_name": sender_name,
     }
-    return EmailMessage(
+    return team_message(
+        sender,
+        sender_name,
+        recipient,
         subject=f"Signposting pack: {snapshot['title']}",
         body=render_to_string("support/email/pack.txt", context),
-        from_email=team_from_address(sender_name),
-        reply_to=[sender.email] if sender and sender.email else None,
-        to=[formataddr((recipient["name"], recipient["email"]))],
     )
 
 
@@ -175,17 +177,40 @@ def deliver(sending: PackSending, share_url: str) -> None:
         )
         for recipient in sending.recipients
     ]
+    send_and_record(sending, messages)
+
+
+def team_message(sender, sender_name: str, recipient: dict, *, subject: str, body: str):
+    """A message from the team to one recipient: from the site's address under the sender's
+    name, with Reply-To the sender's own address."""
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=team_from_address(sender_name),
+        reply_to=[sender.email] if sender and sender.email else None,
+        to=[formataddr((recipient["name"], recipient["email"]))],
+    )
+
+
+def send_and_record(record, messages) -> None:
+    """Send the messages and record on `record` (a sending) how many went, or why none did.
+
+    A mail failure is recorded and logged by the record's id and the error's class only (SMTP
+    errors can quote the addresses they refused); it is never a 500.
+    """
     try:
         connection = get_connection()
         sent = connection.send_messages(messages) or 0
     except Exception as error:  # noqa: BLE001 - any mail failure is reported, never a 500
-        # The error class only: SMTP errors can quote the addresses they refused.
         logger.warning(
-            "pack sending %s: email delivery failed (%s)", sending.pk, type(error).__name__
+            "%s %s: email delivery failed (%s)",
+            record._meta.verbose_name,
+            record.pk,
+            type(error).__name__,
         )
-        sending.delivery_error = f"The email could not be sent ({type(error).__name__})."
-        sending.save(update_fields=["delivery_error"])
+        record.delivery_error = f"The email could not be sent ({type(error).__name__})."
+        record.save(update_fields=["delivery_error"])
         return
-    sending.emails_sent = sent
-    sending.delivery_error = ""
-    sending.save(update_fields=["emails_sent", "delivery_error"])
+    record.emails_sent = sent
+    record.delivery_error = ""
+    record.save(update_fields=["emails_sent", "delivery_error"])

@@ -25,12 +25,28 @@ from wagtail.log_actions import log
 from kb.models import Area
 
 from .coverage import coverage_rows
-from .forms import ExpiryForm, SendAgainForm, SendPackForm
-from .models import FollowUp, Pack, PackItem, PackSending, Recommendation, Visit, person_label
-from .pdf import render_pack_pdf
+from .forms import ExpiryForm, RecipientsForm, SendAgainForm, SendPackForm
+from .models import (
+    FollowUp,
+    Pack,
+    PackItem,
+    PackSending,
+    Recommendation,
+    SentReport,
+    Visit,
+    person_label,
+)
+from .pdf import render_pack_pdf, render_report_pdf
 from .reports import category_chart, category_report
 from .sending import EmptyPack, build_snapshot, pack_email, send_again, send_pack, share_path
 from .suggestions import EngineUnavailable, by_topic, suggest
+from .visit_report import (
+    build_report_snapshot,
+    for_display,
+    report_filename,
+    report_visit,
+    send_report,
+)
 
 WORKSPACE_PERMISSION = "support.use_workspace"
 
@@ -355,6 +371,118 @@ def sending_expiry(request, pk):
     return redirect("support-sending", pk)
 
 
+# --- The visit report --------------------------------------------------------------------
+
+
+def _delivery_message(request, record, count_label):
+    """Say what the email did: how many went, or that the record is kept though none did."""
+    if record.delivery_error:
+        messages.error(
+            request,
+            "The sending is recorded, but "
+            + record.delivery_error[0].lower()
+            + record.delivery_error[1:],
+        )
+    else:
+        messages.success(
+            request,
+            f"Sent to {record.emails_sent} {count_label}{'s' if record.emails_sent != 1 else ''}.",
+        )
+
+
+def _visit_or_404(pk):
+    visit = report_visit(pk)
+    if visit is None:
+        raise Http404("No such visit")
+    return visit
+
+
+@workspace_required
+def visit_report(request, pk):
+    """The report as the visit stands now, the form that sends it, and the reports sent."""
+    visit = _visit_or_404(pk)
+    if request.method == "POST":
+        form = RecipientsForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                report, created = send_report(
+                    visit,
+                    user=request.user,
+                    recipients=form.cleaned_data["recipients"],
+                    send_key=form.cleaned_data["send_key"][:64],
+                    absolute=_absolute(request),
+                )
+            if created:
+                log(
+                    visit,
+                    "support.send_report",
+                    user=request.user,
+                    data={"sent_report": report.pk, "recipients": len(report.recipients)},
+                )
+                _delivery_message(request, report, "lead contact")
+            else:
+                messages.info(request, "This report was already sent; it was not sent again.")
+            return redirect("support-sent-report", report.pk)
+    else:
+        form = RecipientsForm(
+            initial={"send_key": uuid.uuid4().hex, "recipients": visit.lead_contacts}
+        )
+    snapshot = build_report_snapshot(
+        visit, sender_name=person_label(request.user), absolute=_absolute(request)
+    )
+    return render(
+        request,
+        "support/admin/visit_report.html",
+        {
+            "visit": visit,
+            "report": for_display(snapshot),
+            "form": form,
+            "sent_reports": list(visit.sent_reports.all()),
+            "page_title": f"Visit report: {visit}",
+        },
+    )
+
+
+def _pdf_response(snapshot):
+    response = HttpResponse(render_report_pdf(snapshot), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report_filename(snapshot)}"'
+    return response
+
+
+@workspace_required
+def visit_report_pdf(request, pk):
+    visit = _visit_or_404(pk)
+    return _pdf_response(
+        build_report_snapshot(
+            visit, sender_name=person_label(request.user), absolute=_absolute(request)
+        )
+    )
+
+
+@workspace_required
+def sent_report(request, pk):
+    sent = get_object_or_404(SentReport, pk=pk)
+    return render(
+        request,
+        "support/admin/sent_report.html",
+        {"sent": sent, "report": for_display(sent.snapshot), "page_title": str(sent)},
+    )
+
+
+@workspace_required
+def sent_report_pdf(request, pk):
+    return _pdf_response(get_object_or_404(SentReport, pk=pk).snapshot)
+
+
+@workspace_required
+def sent_reports(request):
+    return render(
+        request,
+        "support/admin/sent_reports.html",
+        {"sent_reports": list(SentReport.objects.all()), "page_title": "Sent visit reports"},
+    )
+
+
 # --- Reports -----------------------------------------------------------------------------
 
 
@@ -416,6 +544,7 @@ def area_history(request, pk):
     )
     sendings = list(PackSending.objects.filter(pack__area=area).select_related("pack", "sent_by"))
     packs = list(Pack.objects.filter(area=area).annotate(item_count=Count("items")))
+    sent_reports = list(SentReport.objects.filter(visit__area=area))
     progress = defaultdict(int)
     for visit in visits:
         for recommendation in visit.recommendations.all():
@@ -428,6 +557,7 @@ def area_history(request, pk):
             "visits": visits,
             "sendings": sendings,
             "packs": packs,
+            "sent_reports": sent_reports,
             "progress": dict(progress),
             "page_title": f"{area.name}: support history",
         },

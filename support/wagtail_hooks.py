@@ -81,6 +81,11 @@ class VisitEditView(WorkspaceEditView):
                 icon_name="doc-full",
             ),
             HeaderButton(
+                "Visit report",
+                url=reverse("support-visit-report", args=[visit.pk]),
+                icon_name="doc-full-inverse",
+            ),
+            HeaderButton(
                 "Recommendations by category",
                 url=reverse("support-report") + f"?visit={visit.pk}",
                 icon_name="table",
@@ -345,6 +350,7 @@ class SupportGroup(SnippetViewSetGroup):
         items = super().get_submenu_items()
         order = len(items) + 1
         for label, name, icon in (
+            ("Sent visit reports", "support-sent-reports", "mail"),
             ("By category", "support-report", "table"),
             ("Areas", "support-areas", "site"),
             ("Coverage", "support-coverage", "table"),
@@ -380,6 +386,17 @@ def support_admin_urls():
         ),
         path("support/sent/<int:pk>/revoke/", views.sending_revoke, name="support-sending-revoke"),
         path("support/sent/<int:pk>/expiry/", views.sending_expiry, name="support-sending-expiry"),
+        path("support/visits/<int:pk>/report/", views.visit_report, name="support-visit-report"),
+        path(
+            "support/visits/<int:pk>/report/pdf/",
+            views.visit_report_pdf,
+            name="support-visit-report-pdf",
+        ),
+        path("support/reports/", views.sent_reports, name="support-sent-reports"),
+        path("support/reports/<int:pk>/", views.sent_report, name="support-sent-report"),
+        path(
+            "support/reports/<int:pk>/pdf/", views.sent_report_pdf, name="support-sent-report-pdf"
+        ),
         path("support/report/", views.recommendation_report, name="support-report"),
         path("support/areas/", views.area_index, name="support-areas"),
         path("support/areas/<int:pk>/", views.area_history, name="support-area"),
@@ -390,6 +407,7 @@ def support_admin_urls():
 @hooks.register("register_log_actions")
 def support_log_actions(actions):
     actions.register_action("support.send", "Send pack", "Pack sent")
+    actions.register_action("support.send_report", "Send visit report", "Visit report sent")
     actions.register_action("support.resend", "Send pack again", "Pack sent again")
     actions.register_action("support.revoke", "Revoke share link", "Share link revoked")
     actions.register_action("support.expiry", "Set link expiry", "Share link expiry changed")

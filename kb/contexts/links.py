@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from kb.models.pages import EvidenceSummaryPage
+from kb.models.taxonomy import confirmed_only
 
 from .visibility import public
 
@@ -72,9 +73,10 @@ def theme_links(themes, hub_urls):
 
 
 def area_links(areas, request):
-    """Areas with their area page URL where one is published."""
+    """Confirmed areas with their area page URL where one is published (a proposed area is
+    shown nowhere public)."""
     links = []
-    for area in areas:
+    for area in confirmed_only(areas):
         page = getattr(area, "page", None)
         url = page.get_url(request) if page is not None and page.live else ""
         links.append({"area": area, "url": url})

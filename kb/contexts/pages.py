@@ -22,7 +22,7 @@ from kb.models.pages import (
     NewsPage,
     ResourcePage,
 )
-from kb.models.taxonomy import GlossaryTerm, Intervention, Theme
+from kb.models.taxonomy import GlossaryTerm, Intervention, Theme, confirmed_only
 
 from .links import (
     SEARCH_ROUTE,
@@ -228,7 +228,7 @@ def case_study_context(page, request):
             }
             for intervention in page.interventions.all()
         ],
-        "organisations": list(page.organisations.all()),
+        "organisations": confirmed_only(page.organisations.all()),
         "outcomes": list(page.outcomes.all()),
         "contacts": publishable_contacts(page),
         # By ids, not a join: in preview the draft's choices live only in memory.

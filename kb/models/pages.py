@@ -32,7 +32,7 @@ from .searchable import (
     taxonomy_terms,
     term,
 )
-from .taxonomy import Area, Intervention, Organisation, Theme
+from .taxonomy import Area, Intervention, Organisation, Theme, confirmed_only
 
 TEXT_HELP = "Plain text. Leave a blank line between paragraphs."
 LINES_HELP = "One per line."
@@ -434,7 +434,7 @@ class CaseStudyPage(ReviewedPage):
 
     def document_fields(self):
         """What search finds this case study by (see kb.models.searchable)."""
-        areas = list(self.areas.all())
+        areas = confirmed_only(self.areas.all())
         return {
             "body": paragraphs(
                 self.aims,
@@ -443,7 +443,7 @@ class CaseStudyPage(ReviewedPage):
                 self.evaluation,
                 self.started,
                 self.awards,
-                " ".join(org.name for org in self.organisations.all()),
+                " ".join(org.name for org in confirmed_only(self.organisations.all())),
                 lines(*(joined(c.name, c.role, c.organisation) for c in self.contacts.all())),
             ),
             "themes": taxonomy_terms(Theme.with_parents(self.themes.all())),
@@ -554,7 +554,14 @@ class ResourcePage(ReviewedPage):
         TRAINING_MATERIALS = "training_materials", "Training materials"
 
     publisher = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources"
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resources",
+        # A proposal becomes a publisher once confirmed: resource pages show it by name.
+        limit_choices_to={"confirmed": True},
+        help_text="A proposed organisation can be chosen once a moderator confirms it.",
     )
     resource_type = models.CharField(max_length=30, choices=ResourceType.choices)
     year = models.PositiveSmallIntegerField(
@@ -837,7 +844,11 @@ class AreaPage(PageContext, Page):
     """One per area: what the knowledge base holds for it."""
 
     area = models.OneToOneField(
-        Area, on_delete=models.PROTECT, related_name="page", help_text="The area this page is for."
+        Area,
+        on_delete=models.PROTECT,
+        related_name="page",
+        limit_choices_to={"confirmed": True},  # a proposed area has no public page
+        help_text="The area this page is for (a confirmed one).",
     )
     intro = models.TextField(blank=True)
 
@@ -886,7 +897,7 @@ class NewsPage(KnowledgePage):
     subpage_types = []
 
     def document_fields(self):
-        areas = list(self.areas.all())
+        areas = confirmed_only(self.areas.all())
         return {
             "body": paragraphs(
                 self.publication,

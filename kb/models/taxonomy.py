@@ -1,7 +1,10 @@
 """Taxonomy snippets: every page is tagged by theme, area and intervention through these."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
@@ -82,7 +85,68 @@ class Theme(index.Indexed, models.Model):
         return sorted(counted.values(), key=lambda theme: (theme.sort_order, theme.name))
 
 
-class Area(index.Indexed, models.Model):
+class ProposableQuerySet(models.QuerySet):
+    def confirmed(self):
+        return self.filter(confirmed=True)
+
+
+def confirmed_only(items) -> list:
+    """The items the public may see: a proposed area or organisation is shown nowhere public
+    (pages, search documents, JSON-LD, open data) until a moderator confirms it. Filters in
+    Python, so prefetched relations and a preview's in-memory ones cost no query."""
+    return [item for item in items if getattr(item, "confirmed", True)]
+
+
+class Proposable(models.Model):
+    """Taxonomy an editor may propose and a moderator confirms (there is no Rochdale until an
+    editor needs one). Who may only propose is decided in the admin (kb.wagtail_hooks: anyone
+    who may not change it); everything else created, by a moderator or the loader, is confirmed.
+    """
+
+    confirmed = models.BooleanField(
+        default=True,
+        help_text="Shown publicly. A proposal stays hidden, on pages as in search, until a "
+        "moderator ticks this.",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ProposableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def propose(self, user):
+        self.confirmed = False
+        self.proposed_by = user
+        self.proposed_at = timezone.now()
+
+    def clean(self):
+        super().clean()
+        if not self.slug:
+            self.slug = slugify(self.name)[: self._meta.get_field("slug").max_length]
+        if self.pk is not None and not self.confirmed:
+            stored = type(self).objects.filter(pk=self.pk).values_list("confirmed", flat=True)
+            if stored.first():
+                raise ValidationError(
+                    {
+                        "confirmed": "Once confirmed it stays confirmed: pages may show it. "
+                        "Delete it instead to take it off every page."
+                    }
+                )
+
+
+SLUG_HELP = "Leave empty to make it from the name."
+
+
+class Area(index.Indexed, Proposable):
     """A local area. Annex areas are the 43 with 20+ routine-and-manual infant deaths in 2002-04."""
 
     class Kind(models.TextChoices):
@@ -92,7 +156,7 @@ class Area(index.Indexed, models.Model):
         NATIONAL = "national", "National"
 
     name = models.CharField(max_length=120, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
     ons_code = models.CharField(
         "ONS code",
         max_length=9,
@@ -114,15 +178,12 @@ class Area(index.Indexed, models.Model):
         MultiFieldPanel(
             [FieldPanel("kind"), FieldPanel("region"), FieldPanel("ons_code")], heading="Where"
         ),
-        FieldPanel("is_annex_area"),
+        FieldPanel("is_annex_area", permission="kb.change_area"),
+        FieldPanel("confirmed", permission="kb.change_area"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
-    document_label_fields = (
-        "name",
-        "slug",
-        "region",
-        "kind",
-    )  # an area page's summary says its kind
+    # An area page's summary says its kind; confirming one puts it on its pages' documents.
+    document_label_fields = ("name", "slug", "region", "kind", "confirmed")
 
     class Meta:
         ordering = ["name"]
@@ -184,7 +245,7 @@ class Intervention(index.Indexed, models.Model):
         return self.name
 
 
-class Organisation(index.Indexed, models.Model):
+class Organisation(index.Indexed, Proposable):
     """Publishers, NHS bodies, councils and charities."""
 
     class Kind(models.TextChoices):
@@ -197,13 +258,20 @@ class Organisation(index.Indexed, models.Model):
         OTHER = "other", "Other"
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text=SLUG_HELP)
     short_name = models.CharField(max_length=40, blank=True, help_text="Acronym, e.g. NICE.")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
 
-    panels = [FieldPanel("name"), FieldPanel("short_name"), FieldPanel("slug"), FieldPanel("kind")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("short_name"),
+        FieldPanel("slug"),
+        FieldPanel("kind"),
+        FieldPanel("confirmed", permission="kb.change_organisation"),
+    ]
     search_fields = [index.SearchField("name"), index.SearchField("short_name")]
-    document_label_fields = ("name", "slug", "short_name")  # the publisher label is the short name
+    # The publisher label is the short name; confirming one puts it on its pages' documents.
+    document_label_fields = ("name", "slug", "short_name", "confirmed")
 
     class Meta:
         ordering = ["name"]

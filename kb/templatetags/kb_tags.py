@@ -13,6 +13,7 @@ from kb.charts import format_number, format_value
 from kb.citation import citation, json_ld
 from kb.contexts.navigation import breadcrumb_trail
 from kb.contexts.navigation import site_sections as sections_for
+from kb.models.taxonomy import confirmed_only
 
 register = template.Library()
 # "four core topics", as the report words small numbers; counts always come from the data.
@@ -106,6 +107,12 @@ def paragraphs(text, autoescape=True):
                 + "</ul>"
             )
     return mark_safe("".join(html))
+
+
+@register.filter
+def confirmed(items):
+    """`page.areas.all|confirmed`: a proposed area or organisation is shown nowhere public."""
+    return confirmed_only(items)
 
 
 @register.filter

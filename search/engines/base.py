@@ -147,8 +147,8 @@ class SearchEngine(abc.ABC):
         Unknown facet values are dropped with a notice (the response's request stays as typed);
         an unknown value ORed with known ones changes nothing, and a facet left with no known
         value stops filtering. Concepts no page holds, or most pages hold, stop counting
-        (QueryPlan.counting). Below the threshold, the best pages are shown anyway
-        (QueryPlan.loosened). When no page matches every word, a correction is tried once: it
+        (QueryPlan.counting). When fewer than policy.FEW_MATCHES pages reach the threshold, the
+        best pages are shown anyway (QueryPlan.loosened). When no page matches every word, a correction is tried once: it
         answers if it has full matches, and is offered only if it finds more.
         """
         typed = request
@@ -165,8 +165,8 @@ class SearchEngine(abc.ABC):
                 if set(cleaned.filters) != set(request.filters):
                     response, _ = self.answer(reader, cleaned, plan)
                 request = cleaned
-            if not response.total and plan.required > 1:
-                # Never silently empty: the pages matching most of the words, with a notice.
+            if policy.too_few_matches(response.total, plan.required):
+                # Never silently empty, nor nearly: the pages matching most of the words.
                 response = self.answer(reader, request, plan.loosened())[0]
             if plan.absent:
                 response.exact_total = 0  # some word typed is on no page
@@ -196,7 +196,7 @@ class SearchEngine(abc.ABC):
         if frequencies is not None:
             plan = plan.counting(*frequencies)
         retry = self.answer(reader, request, plan)[0]
-        if not retry.total and plan.required > 1:
+        if policy.too_few_matches(retry.total, plan.required):
             retry = self.answer(reader, request, plan.loosened())[0]
         if plan.absent:
             retry.exact_total = 0

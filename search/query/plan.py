@@ -5,13 +5,15 @@ its typed words (all of them, in any order) or any synonym as an exact phrase. C
 only of words that carry no topic (search/stopwords.txt) do not count: a page is never ranked
 down for missing "does" or "our". Of the concepts that count, a page must match `required`
 (policy.required_concepts: all of one, all but one of two to four, a share of longer
-queries). The typed words together are a phrase boost: they change the ranking, never what
-matches.
+queries). The typed words together are a phrase boost, and in a long query each pair of
+meaningful words typed next to each other (policy.PAIR_BOOSTS_FROM): they change the ranking,
+never what matches.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from dataclasses import dataclass
 
 from search import policy
@@ -29,6 +31,8 @@ class QueryPlan:
     required: int = 0
     # Typed concepts (positions in `concepts`) that no page holds: no page matches every word.
     absent: tuple[int, ...] = ()
+    # Adjacent meaningful words of a long query, phrase boosts: ((stem, stem), (word, word)).
+    pairs: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -94,6 +98,24 @@ def carries_a_topic(concept: Concept, stopwords: frozenset[str]) -> bool:
     return bool(concept.alternatives) or not all(word in stopwords for word in concept.words)
 
 
+def adjacent_pairs(concepts, stopwords: frozenset[str]):
+    """The pairs of meaningful words typed next to each other, in order, without repeats, when
+    the query has at least policy.PAIR_BOOSTS_FROM meaningful words (a stop word breaks a
+    pair)."""
+    typed = [
+        (stem, word, word in stopwords)
+        for concept in concepts
+        for stem, word in zip(concept.typed, concept.words or concept.typed, strict=False)
+    ]
+    if sum(not stop for _stem, _word, stop in typed) < policy.PAIR_BOOSTS_FROM:
+        return ()
+    found: dict[tuple[str, str], tuple[str, str]] = {}
+    for (stem_a, word_a, stop_a), (stem_b, word_b, stop_b) in itertools.pairwise(typed):
+        if not (stop_a or stop_b):
+            found.setdefault((stem_a, stem_b), (word_a, word_b))
+    return tuple(found.items())
+
+
 def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | None = None):
     """The plan for a query. A query made only of stop words counts all of them."""
     concepts = tuple(thesaurus.concepts(query or ""))
@@ -106,4 +128,5 @@ def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | Non
         concepts=concepts,
         counted=counted,
         required=policy.required_concepts(len(counted)),
+        pairs=adjacent_pairs(concepts, stopwords),
     )

@@ -7,6 +7,7 @@ included), HTML-escaped, matches in <mark>.
 from __future__ import annotations
 
 import bisect
+import functools
 import html
 import re
 
@@ -25,6 +26,7 @@ def marked_concepts(plan: QueryPlan):
     return plan.meaningful or plan.concepts
 
 
+@functools.lru_cache(maxsize=256)  # one per query: every hit on a page shares it
 def _highlight_pattern(plan: QueryPlan) -> re.Pattern:
     """Every word a snippet marks, as one regex over space-joined stems: the typed stems alone,
     and each synonym phrase whole. A lookahead tries every word start, longest phrase first,

@@ -808,6 +808,47 @@ class SharedRulesContract:
         [notice] = response.warnings
         assert notice.startswith(policy.PARTIAL_NOTICE) and "quokka" in notice
 
+    def test_too_few_at_the_threshold_are_followed_by_the_best_partial_matches(self, engine):
+        # Five counted concepts need three (policy.required_concepts); one page has three, two
+        # pages two. One page is not all a search shows (policy.FEW_MATCHES).
+        fillers = [doc(410 + n, f"Filler {n}", "resource", summary="Nothing.") for n in range(9)]
+        engine.rebuild(
+            [
+                doc(401, "Quokka wombat numbat", "resource", summary="Quokka, wombat, numbat."),
+                doc(402, "Quokka wombat", "resource", summary="Quokka and wombat."),
+                doc(403, "Bilby dingo", "resource", summary="Bilby and dingo."),
+                *fillers,
+            ]
+        )
+        response = engine.search(request("quokka wombat numbat bilby dingo"))
+        assert (response.total, response.exact_total) == (3, 0)
+        assert ids(response)[0] == 401 and set(ids(response)) == {401, 402, 403}
+        assert response.warnings == [policy.best_match_notice(["quokka", "wombat", "numbat"])]
+
+    def test_a_long_query_ranks_its_words_typed_together_higher(self, engine):
+        # Both pages hold every word, equally often; the second says "pushchair walks" and
+        # "parents outdoors" as typed (policy.PAIR_BOOSTS_FROM), the first has them apart.
+        fillers = [doc(430 + n, f"Filler {n}", "resource", summary="Nothing.") for n in range(8)]
+        engine.rebuild(
+            [
+                *fillers,
+                doc(
+                    421,
+                    "Marmot trail",
+                    "resource",
+                    summary="Walks on the marmot trail: pushchair hire, parents, outdoors.",
+                ),
+                doc(
+                    422,
+                    "Marmot trail",
+                    "resource",
+                    summary="Pushchair walks get parents outdoors on the marmot trail.",
+                ),
+            ]
+        )
+        response = engine.search(request("marmot pushchair walks so parents outdoors"))
+        assert ids(response) == [422, 421]
+
     def test_spelling_leaves_correct_english_alone(self, engine):
         # "analyst" is not on any page here but is a dictionary word, one edit from "analyse";
         # "whole" is on the page, one edit from the typed "while".

@@ -2,9 +2,9 @@
 
 import pytest
 
-from search.engines.embedded import EmbeddedEngine
+from search.engines.embedded import EmbeddedEngine, bitmaps
 from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
-from tests.search.contract import EngineContract, corpus, doc, request
+from tests.search.contract import EngineContract, corpus, doc, ids, request
 
 
 @pytest.fixture
@@ -53,3 +53,41 @@ def test_word_counts_after_updates_and_deletes_match_a_fresh_rebuild(tmp_path, f
     finally:
         live.close()
         fresh.close()
+
+
+def test_cached_page_sets_never_outlive_a_write(tmp_path, file_thesaurus):
+    """Each FTS5 expression's pages are cached per index generation: the same query, asked
+    before and after each kind of write, always sees the write."""
+    engine = EmbeddedEngine(tmp_path / "index.sqlite3", thesaurus=file_thesaurus)
+    try:
+        documents = corpus()
+        engine.rebuild(documents)
+        assert 110 in ids(engine.search(request("overcrowding")))
+        assert ids(engine.search(request("zebra crossings"))) == []
+        changed = {
+            **documents[9],
+            "title": "Road safety near the clinic",
+            "summary": "Zebra crossings near the clinic.",
+        }
+        engine.index_documents([changed])
+        assert 110 not in ids(engine.search(request("overcrowding")))
+        assert ids(engine.search(request("zebra crossings"))) == [110]
+        engine.delete([110])
+        assert ids(engine.search(request("zebra crossings"))) == []
+        engine.rebuild(documents)
+        assert 110 in ids(engine.search(request("overcrowding")))
+    finally:
+        engine.close()
+
+
+def test_the_page_set_cache_is_bounded_least_recently_used_out(monkeypatch):
+    monkeypatch.setattr(bitmaps, "MATCH_CACHE_SIZE", 2)
+    state = bitmaps.IndexState(key=("1",))
+    asked = []
+
+    def find(match):
+        asked.append(match)
+        return len(asked)
+
+    assert [state.matching(m, find) for m in ("a", "b", "a", "c", "a", "b")] == [1, 2, 1, 3, 1, 4]
+    assert asked == ["a", "b", "c", "b"]  # "b" was least recently used when "c" came

@@ -34,6 +34,17 @@ def test_partial_match_rule():
     assert not policy.partial_matches(2, exact_total=0, total=0)
 
 
+def test_too_few_at_the_threshold_lists_the_best_partial_matches():
+    assert policy.FEW_MATCHES == 3
+    assert policy.too_few_matches(0, 3) and policy.too_few_matches(2, 3)
+    assert not policy.too_few_matches(3, 3)
+    assert not policy.too_few_matches(0, 1)  # one concept: nothing to loosen
+
+
+def test_pairs_of_meaningful_words_boost_queries_of_five_or_more():
+    assert policy.PAIR_BOOSTS_FROM == 5
+
+
 def test_matched_concepts_order_queries_of_up_to_four():
     assert policy.counts_tiers(4) and not policy.counts_tiers(5)
 

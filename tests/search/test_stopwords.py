@@ -56,6 +56,9 @@ def test_the_fillers_of_practitioners_questions_are_stop_words():
     # The words issue 22 found emptying results, and the question words around them.
     for word in ("actually", "having", "hardly", "looking", "does", "we", "our", "how", "what"):
         assert is_stopword(word), word
+    # "cannot" as "can" is; "what has to happen", "what happens when", "we are seeing".
+    for word in ("cannot", "happen", "happens", "happened", "happening", "seeing"):
+        assert is_stopword(word), word
     assert is_stopword("Does") and is_stopword("OUR")
     assert not is_stopword("smoking")
 

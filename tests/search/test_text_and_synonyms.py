@@ -79,6 +79,19 @@ def test_scan_with_the_indexed_stems_agrees_with_tokens():
         assert scanned.spans(0, len(found)) == [(t.start, t.end) for t in found], text
 
 
+def test_spans_deep_into_a_long_text_are_the_tokens_spans():
+    """A snippet late in a long body skips the words before it in runs (search.text): the
+    spans must still be exactly the tokens' own, across separators, underscores, digits and
+    accents, whatever the number of words skipped."""
+    unit = "Safer_sleep, café 2009 -- “mums”… x"
+    text = " ".join(f"{unit} w{n}" for n in range(300))  # about 2,400 words
+    found = tokens(text)
+    scanned = scan(text, " ".join(stems(text)))
+    for start in (0, 1, 15, 16, 17, 127, 128, 1023, 1024, 1025, 2000, len(found) - 3):
+        expected = [(t.start, t.end) for t in found[start : start + 32]]
+        assert scanned.spans(start, start + 32) == expected, start
+
+
 def test_snippet_marks_overlapping_synonym_phrases_and_typed_words_alone():
     """Marks are the typed stems anywhere and each synonym phrase whole, also when two
     phrases overlap; the passage shown is the one with the most marks."""
@@ -172,6 +185,30 @@ def test_stop_words_do_not_count_and_longer_queries_need_a_share():
     assert not plan_query("young dads", THESAURUS).partial
 
 
+def test_a_long_query_boosts_its_adjacent_pairs_of_meaningful_words():
+    plan = plan_query("how do I get more pregnant women to quit smoking", THESAURUS)
+    assert plan.pairs == ()  # four meaningful words: the whole typed phrase is the boost
+    plan = plan_query(
+        "we are seeing more babies with genetic conditions, pregnant women quit smoking late",
+        THESAURUS,
+    )
+    assert [words for _stems, words in plan.pairs] == [
+        ("genetic", "conditions"),  # a stop word ("with") breaks a pair
+        ("conditions", "pregnant"),  # punctuation does not
+        ("pregnant", "women"),
+        ("women", "quit"),
+        ("quit", "smoking"),
+        ("smoking", "late"),
+    ]
+    assert plan.pairs[0][0] == ("genet", "condit")
+    # The pairs are phrases added to the ranking expressions, never to what selects pages.
+    query = translate(plan)
+    assert '"genet condit"' in query.any_match and '"genet condit"' in query.match
+    assert '"genet condit"' not in query.filter_match
+    assert not query.match_selects_full
+    assert plan.loosened().pairs == plan.pairs
+
+
 def test_concepts_no_page_holds_or_most_pages_hold_stop_counting():
     plan = plan_query("overcrowding zebras housing", THESAURUS)
     counting = plan.counting([3, 0, 90], pages=100)
@@ -207,6 +244,18 @@ def test_mum_mother_dad_father():
     assert alternatives_of("mother") == {"mum", "mother"}
     assert alternatives_of("dads") == {"dad", "father"}
     assert alternatives_of("fathers") == {"dad", "father"}
+
+
+def test_infant_deaths_and_infant_mortality():
+    assert alternatives_of("infant deaths") == {"infant death", "infant mortal"}
+    assert alternatives_of("infant mortality") == {"infant death", "infant mortal"}
+    # "sudden infant death" stays the longer SUDI phrase.
+    assert "sudi" in alternatives_of("sudden infant death")
+
+
+def test_high_bmi_and_obesity():
+    assert alternatives_of("high BMI") == {"high bmi", "obes", "overweight"}
+    assert "high bmi" in alternatives_of("obesity")
 
 
 def test_nrt_and_co_monitoring():

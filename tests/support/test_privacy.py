@@ -9,9 +9,15 @@ import pytest
 from django.apps import apps
 from django.test import Client
 
-from support.models import FollowUp, PackSending, Recommendation, SentReport
+from support.models import FollowUp, PackSending, Recommendation
 from support.sending import send_pack
-from tests.privacy import leaking_responses, parameterless_pages_showing, private_admin_urls
+from support.visit_report import send_report
+from tests.privacy import (
+    leaking_responses,
+    parameterless_pages_showing,
+    private_admin_urls,
+    shows,
+)
 
 from .conftest import first_category, make_pack, make_visit, theme
 
@@ -53,12 +59,14 @@ def private_records(support_user, rf):
         send_key="privacy-key",
         absolute=rf.get("/").build_absolute_uri,
     )
-    report = SentReport.objects.create(
-        visit=visit,
-        send_key="privacy-report-key",
-        sent_by=support_user,
+    visit.strengths = f"{QUERY} {MARKER} strengths"
+    visit.save()
+    report, _ = send_report(
+        visit,
+        user=support_user,
         recipients=[{"name": f"{QUERY} {MARKER} Lead", "email": "lead@example.org"}],
-        snapshot={"visit": str(visit), "strengths": f"{QUERY} {MARKER} strengths"},
+        send_key="privacy-report-key",
+        absolute=rf.get("/").build_absolute_uri,
     )
     return [visit, recommendation, follow_up, pack, sending, report]
 
@@ -107,9 +115,12 @@ def test_the_team_still_reaches_its_records(users, support_urls, role):
     for private in support_urls:
         response = client.get(private.url)
         assert response.status_code < 500, private.url
-        if response.status_code == 200 and MARKER.encode() in response.content:
+        if shows(response, MARKER):
             shown.append(private.route)
     assert any("choose/support/recommendation" in route for route in shown)
+    assert "admin/support/visits/<int:pk>/report/" in shown
+    assert "admin/support/reports/<int:pk>/" in shown
+    assert "admin/support/reports/<int:pk>/pdf/" in shown  # a PDF's text is read, too
     assert any(route.startswith("admin/support/visits/edit") for route in shown)
 
 

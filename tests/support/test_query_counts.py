@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from support.models import FollowUp, Recommendation
 from support.sending import send_pack
+from support.visit_report import send_report
 
 from .conftest import make_pack, make_visit
 
@@ -44,6 +45,13 @@ def build(count, user, rf):
             send_key=f"q-{visit.pk}",
             absolute=rf.get("/").build_absolute_uri,
         )
+        send_report(
+            visit,
+            user=user,
+            recipients=[{"name": "Dana", "email": "dana@example.org"}],
+            send_key=f"r-{visit.pk}",
+            absolute=rf.get("/").build_absolute_uri,
+        )
     FollowUp.objects.update(due_date=datetime.date.today())  # all on the dashboard
     return visits
 
@@ -67,6 +75,9 @@ def pages(visits):
         "areas": reverse("support-areas"),
         "area history": reverse("support-area", args=[visit.area_id]),
         "coverage": reverse("support-coverage"),
+        "visit's written report": reverse("support-visit-report", args=[visit.pk]),
+        "sent reports": reverse("support-sent-reports"),
+        "sent report": reverse("support-sent-report", args=[visit.sent_reports.first().pk]),
     }
 
 

@@ -78,8 +78,8 @@ def text_query(plan: QueryPlan, by_score: bool = True):
 
     A page must match `plan.required` of the counted concepts (every one, unless the plan
     lists partial matches: OpenSearch's minimum_should_match). Pages with the typed words
-    together (as a phrase, anywhere and again in the title) score higher without changing what
-    matches, and the type prior multiplies the score. By score, the tiers come first (more
+    together (as a phrase, anywhere and again in the title, and a long query's adjacent pairs
+    of meaningful words) score higher without changing what matches, and the type prior multiplies the score. By score, the tiers come first (more
     concepts matched, then more of them in the page's own text); by date or title, the pages
     matching every concept (1 against 0, `_score` being the first sort key).
     """
@@ -96,7 +96,11 @@ def text_query(plan: QueryPlan, by_score: bool = True):
     if plan.phrase:
         phrase = Q("multi_match", query=plan.text, fields=QUERY_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": plan.text})
-        matches = Q("bool", must=[matches], should=[phrase, title_phrase])
+        pairs = [
+            Q("multi_match", query=" ".join(words), fields=QUERY_FIELDS, type="phrase")
+            for _stems, words in plan.pairs
+        ]
+        matches = Q("bool", must=[matches], should=[phrase, title_phrase, *pairs])
     scored = Q(
         "function_score",
         query=matches,

@@ -33,7 +33,7 @@ from search.query.snippets import snippet
 from search.query.spelling import Speller, SpellingRules, corrected_query
 from search.synonyms import Thesaurus, get_thesaurus
 
-from .bitmaps import IndexState, Tiers, bitmap_from_list
+from .bitmaps import IndexState, Tiers, bitmap_from_flags, bitmap_from_list, ids_json
 from .fts import page_query, translate
 from .index_file import IndexFile, guarded
 from .rows import available_cores, prepare, unpack
@@ -46,7 +46,6 @@ class Reader(NamedTuple):
 
     conn: sqlite3.Connection
     state: IndexState
-    found: dict[str, int]  # pages per FTS5 expression, for this search
 
 
 class EmbeddedEngine(IndexFile, SearchEngine):
@@ -100,7 +99,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         conn = self.connect()
         conn.execute("BEGIN")
         try:
-            yield Reader(conn, self._state(conn), {})
+            yield Reader(conn, self._state(conn))
         finally:
             conn.execute("COMMIT")
 
@@ -126,6 +125,11 @@ class EmbeddedEngine(IndexFile, SearchEngine):
     def correction(self, reader, query, response):
         return self.correct(query, conn=reader.conn, state=reader.state)
 
+    def drop_cached_matches(self) -> None:
+        """Forget this generation's cached page sets (IndexState.matching): the benchmark's
+        figures for a query seen for the first time."""
+        self._state(self.connect()).drop_matches()
+
     @staticmethod
     def _value_ids(state, request) -> dict[str, list[int]]:
         """The selected values as value ids, by facet (the request holds known values only)."""
@@ -135,14 +139,15 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         }
 
     def _pages(self, reader, match: str) -> int:
-        """The pages an FTS5 expression matches, as a bitmap (cached for this search)."""
-        found = reader.found.get(match)
-        if found is None:
+        """The pages an FTS5 expression matches, as a bitmap (cached per index generation)."""
+
+        def find(match):
             (ids_text,) = reader.conn.execute(
                 "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (match,)
             ).fetchone()
-            found = reader.found[match] = bitmap_from_list(ids_text, reader.state.size_bytes)
-        return found
+            return bitmap_from_list(ids_text, reader.state.size_bytes)
+
+        return reader.state.matching(match, find)
 
     def _tiers(self, reader, query) -> Tiers:
         """Which pages match which counted concepts, from one FTS pass per concept (and one
@@ -230,7 +235,8 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             if offset >= count:
                 offset -= count
                 continue
-            whole = full and pages == tiers.exact  # the strict MATCH selects it exactly
+            # The strict MATCH selects it exactly (unless pair boosts widen it).
+            whole = full and pages == tiers.exact and query.match_selects_full
             match = query.match if full else query.any_match
             window = (size - len(ids), offset)
             sql, params = page_query(request, match, None if whole else pages, window)
@@ -346,15 +352,15 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         """What a search would run: the expanded query, the FTS5 expression and the SQL."""
         conn = self.connect()
         state = self._state(conn)
-        request, unknown = self.selections(Reader(conn, state, {}), request)
+        request, unknown = self.selections(Reader(conn, state), request)
         selections = self._value_ids(state, request)
         query = translate(plan_query(request.query, self.thesaurus))
-        reader = Reader(conn, state, {})
+        reader = Reader(conn, state)
         tiers = self._tiers(reader, query)
         mask = state.all_docs
         for value in self._masks(state, selections).values():
             mask &= value
-        first_tier = None if not selections else tiers.exact & mask
+        first_tier = None if not selections and query.match_selects_full else tiers.exact & mask
         sql, params = page_query(request, query.match, first_tier)
         return {
             "engine": self.name,
@@ -374,7 +380,10 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             "lower_tiers_match": query.any_match,
             "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if query.match else None,
             "page_sql": sql,
-            "page_params": params,
+            # A tier's flag bytes (fts.page_query) shown as the page ids they set.
+            "page_params": [
+                ids_json(bitmap_from_flags(p)) if isinstance(p, bytes) else p for p in params
+            ],
             "facet_filters": {
                 name: [state.values[v][1] for v in ids] for name, ids in selections.items()
             },

@@ -12,7 +12,7 @@ from search.query.plan import QueryPlan
 from search.query.request import SearchRequest
 from search.synonyms import Concept
 
-from .bitmaps import ids_json
+from .bitmaps import flags_blob, ids_json
 
 
 def _quote(phrase) -> str:
@@ -52,21 +52,29 @@ class FtsQuery:
         return self.plan.concepts
 
     @property
+    def match_selects_full(self) -> bool:
+        """Whether `match` alone selects the full matches: a long query's pair boosts also
+        match pages that hold a pair but miss a concept, so its pages are passed as ids."""
+        return not self.plan.pairs
+
+    @property
     def matches_nothing(self):
         return self.plan.matches_nothing
 
 
-def _with_phrase_boosts(match: str, phrase) -> str:
-    """Add the typed words as a phrase, anywhere and in the title.
+def _with_phrase_boosts(match: str, phrase, pairs=()) -> str:
+    """Add the typed words as a phrase, anywhere and in the title, and a long query's adjacent
+    pairs of meaningful words (QueryPlan.pairs) as phrases.
 
-    The phrase implies every typed word, so the pages matched do not change, but BM25 scores
-    each phrase too: pages with the words together rank above pages with them apart, and a
-    title that says exactly what was typed ranks above a body that mentions it.
+    Each phrase implies words already matched, so the pages matched do not change, but BM25
+    scores each phrase too: pages with the words together rank above pages with them apart,
+    and a title that says exactly what was typed ranks above a body that mentions it.
     """
     if not phrase:
         return match
     quoted = _quote(phrase)
-    return f"({match}) OR {quoted} OR title : {quoted}"
+    boosts = "".join(f" OR {_quote(stems)}" for stems, _words in pairs)
+    return f"({match}) OR {quoted} OR title : {quoted}{boosts}"
 
 
 def translate(plan: QueryPlan) -> FtsQuery:
@@ -78,9 +86,9 @@ def translate(plan: QueryPlan) -> FtsQuery:
     either = " OR ".join(expressions)
     return FtsQuery(
         plan=plan,
-        match=_with_phrase_boosts(strict, plan.phrase),
+        match=_with_phrase_boosts(strict, plan.phrase, plan.pairs),
         filter_match=strict,
-        any_match=_with_phrase_boosts(either, plan.phrase),
+        any_match=_with_phrase_boosts(either, plan.phrase, plan.pairs),
         concept_matches=expressions,
         own_text_matches=tuple(f"{OWN_TEXT_COLUMNS} : ({e})" for e in expressions),
     )
@@ -122,11 +130,17 @@ def page_query(
             where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(match)
     order = order_by(policy.sort_keys(request.sort, has_text=match is not None), id_column)
-    if allowed is not None:
-        # The pages of this tier under the filters, worked out from bitmaps already: one list
-        # is about half the cost of a subquery per facet, and ranking then scores only these
-        # rows. The unary + stops SQLite handing "rowid IN" to FTS5, which would re-run the
-        # MATCH per listed rowid.
+    if allowed is not None and use_fts:
+        # The pages of this tier under the filters, worked out from bitmaps already, as one
+        # flag byte per page id: each row FTS5 finds is checked in place, so ranking scores only
+        # these rows, with no id list to write, parse and index (a list of thousands of ids
+        # cost a millisecond or two per search). Not a rowid constraint, which SQLite would
+        # hand to FTS5 to re-run the MATCH per id.
+        where.append(f"substr(?, {id_column} + 1, 1) = x'31'")
+        params.append(flags_blob(allowed))
+    elif allowed is not None:
+        # Walking the docs in sort order, a sparse tier would test every row: look its ids up.
+        # A subquery per facet had SQLite build each facet's page list again on every search.
         where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
         params.append(ids_json(allowed))
     sql = f"SELECT {id_column} FROM {source}"

@@ -359,22 +359,22 @@ def test_partial_matches_carry_the_notice_only_when_nothing_matches_every_concep
         highlight={"summary": ["A <mark>genetics</mark> service."]},
     )
     genetics["matched_queries"] = ["concept-2"]  # the third counted concept
-    cluster.search_responses += [
-        search_body(
-            [genetics], total=1, aggregations={**facet_aggregations(), "exact": {"doc_count": 0}}
-        ),
-        search_body(
-            [
-                {
-                    **hit(104, "Cousin marriage and genetics", score=10_004.0),
-                    "matched_queries": ["exact"],
-                },
-                genetics,
-            ],
-            total=2,
-            aggregations={**facet_aggregations(), "exact": {"doc_count": 1}},
-        ),
-    ]
+    nothing_full_body = search_body(
+        [genetics], total=1, aggregations={**facet_aggregations(), "exact": {"doc_count": 0}}
+    )
+    some_full_body = search_body(
+        [
+            {
+                **hit(104, "Cousin marriage and genetics", score=10_004.0),
+                "matched_queries": ["exact"],
+            },
+            genetics,
+        ],
+        total=2,
+        aggregations={**facet_aggregations(), "exact": {"doc_count": 1}},
+    )
+    # Fewer than policy.FEW_MATCHES at the threshold: each search asks again, loosened.
+    cluster.search_responses += [nothing_full_body] * 2 + [some_full_body] * 2
     nothing_full = es_engine.search(SearchRequest.build("cousin zebra genetics"))
     assert [h.id for h in nothing_full.hits] == [103]
     assert (nothing_full.total, nothing_full.exact_total) == (1, 0)
