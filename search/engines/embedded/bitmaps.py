@@ -18,9 +18,9 @@ from search import text as textmod
 from search.query.spelling import Speller
 from search.synonyms import Concept
 
-# How many FTS5 expressions' page sets one index generation keeps (a few KB each at 10,000
-# pages, 12 KB at 100,000): the concepts of popular queries, as OpenSearch caches the bitsets
-# of filter clauses it sees often.
+# How many FTS5 expressions' page sets one index generation keeps (1.25 KB each at 10,000
+# pages, 12.5 KB at 100,000), and how many concepts' label checks: the concepts of popular
+# queries, as OpenSearch caches the bitsets of filter clauses it sees often.
 MATCH_CACHE_SIZE = 512
 
 
@@ -60,14 +60,18 @@ class IndexState:
         return pages
 
     def drop_matches(self) -> None:
+        """Forget the cached page sets and label checks."""
         with self._matches_lock:
             self._matches.clear()
+        self._label_holds.clear()
 
     def labels_hold(self, concept: Concept) -> bool:
         """Whether some topic label holds the concept (its typed stems, or a synonym phrase):
         only then can a page match it by a label alone."""
         held = self._label_holds.get(concept)
         if held is None:
+            if len(self._label_holds) >= MATCH_CACHE_SIZE:
+                self._label_holds.clear()  # bounded: any text can be typed
             held = self._label_holds[concept] = self._labels_hold(concept)
         return held
 
