@@ -24,6 +24,38 @@ from search.synonyms import Concept
 MATCH_CACHE_SIZE = 512
 
 
+@dataclass(frozen=True)
+class TypePriors:
+    """Every page's type prior (docs.boost), so that ranking needs no join on the docs table:
+    one byte per page id (b"0" for no page, then b"1", b"2", ... for the first, second, ...
+    distinct prior), read in SQL with substr, and the distinct priors themselves, bound as
+    parameters so that each score is the stored prior times the rank, exactly as the join gave.
+    The join's lookup was about a fifth of the ranking's cost."""
+
+    values: tuple[float, ...] = ()
+    classes: bytes = b""
+    pages: bytes = b""  # b"1" for every page (flags_blob of all of them)
+
+    @classmethod
+    def of(cls, boosts: dict[int, float]) -> TypePriors:
+        values = tuple(sorted(set(boosts.values())))
+        code = {value: 0x31 + k for k, value in enumerate(values)}
+        classes = bytearray(b"0" * (max(boosts, default=0) + 1))
+        pages = bytearray(classes)
+        for doc_id, boost in boosts.items():
+            classes[doc_id] = code[boost]
+            pages[doc_id] = 0x31
+        return cls(values, bytes(classes), bytes(pages))
+
+    def score(self, id_column: str) -> tuple[str, list]:
+        """The score (FTS5's rank times the prior; lower is better) and its parameters."""
+        cases = " ".join(f"WHEN x'{0x31 + k:02x}' THEN ?" for k in range(len(self.values)))
+        return (
+            f"fts.rank * CASE substr(?, {id_column} + 1, 1) {cases} END",
+            [self.classes, *self.values],
+        )
+
+
 @dataclass
 class IndexState:
     key: tuple
@@ -35,6 +67,7 @@ class IndexState:
     bitmaps: dict[int, int] = field(default_factory=dict)
     all_docs: int = 0
     size_bytes: int = 1
+    priors: TypePriors = field(default_factory=TypePriors)
     _speller: Speller | None = None
     _known_stems: set[str] | None = None
     _words: dict[str, int] | None = None
