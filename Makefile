@@ -8,9 +8,11 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORD_LIST := /usr/share/dict/british-english
+APACHE_BENCH := /usr/bin/ab
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo -n) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: run setup deps test lint check-django pytest bench relevance format clean-index \
+.PHONY: run setup deps test lint check-django pytest bench bench-deps bench-load relevance format \
+	clean-index \
 	opensearch opensearch-jars opensearch-stop run-opensearch serve-production
 
 run: setup
@@ -72,6 +74,21 @@ bench: deps
 	$(PY) -m bench $(BENCH_ARGS)
 	$(PY) -m bench.site_pages
 	$(PY) -m bench.alerts
+
+# What the load figures need beyond `deps`: ApacheBench (Debian's apache2-utils), installed
+# like the word list above. bench/production_load.sh runs this when `ab` is missing.
+bench-deps: $(APACHE_BENCH)
+
+$(APACHE_BENCH):
+	$(APT_GET) install -y -qq apache2-utils >/dev/null || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq apache2-utils >/dev/null; }
+	test -x $@
+
+# The load figures of docs/deployment.md: SQLite, and PostgreSQL too when LOAD_POSTGRES_URL
+# names a server (a throwaway database is created on it and dropped). See the script.
+bench-load: deps bench-deps
+	bench/production_load.sh
+	@if [ -n "$$LOAD_POSTGRES_URL" ]; then bench/production_load.sh --postgres; fi
 
 # A single-node OpenSearch for development (services/opensearch/, docs/search.md). The jars are
 # fetched from Maven Central once into services/opensearch/target/ (ignored); data and log live

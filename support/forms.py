@@ -6,6 +6,8 @@ row, so a visit with many recommendations costs no extra query per row.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
@@ -19,6 +21,7 @@ from kb.models import Theme
 from .models import (
     SUPPORT_GROUP_NAME,
     PersonSeen,
+    ProgressLink,
     Recommendation,
     person_label,
     recommendation_outside_visit,
@@ -312,13 +315,17 @@ class SendingForm(forms.Form):
     send_key = forms.CharField(widget=forms.HiddenInput)
 
     def clean_expires_on(self):
-        expires_on = self.cleaned_data.get("expires_on")
-        if expires_on and expires_on < timezone.localdate():
-            raise forms.ValidationError(
-                f"{expires_on:%-d %B %Y} is already past: the recipients would get a dead "
-                "link. Choose today or a later day, or leave it empty."
-            )
-        return expires_on
+        return refuse_past_expiry(self.cleaned_data.get("expires_on"), optional=True)
+
+
+def refuse_past_expiry(expires_on, *, optional):
+    """A link that expires on a day already past would reach its recipient dead."""
+    if expires_on and expires_on < timezone.localdate():
+        raise forms.ValidationError(
+            f"{expires_on:%-d %B %Y} is already past: the recipients would get a dead "
+            f"link. Choose today or a later day{', or leave it empty' if optional else ''}."
+        )
+    return expires_on
 
 
 class SendPackForm(RecipientsForm, SendingForm):
@@ -377,3 +384,82 @@ class ExpiryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty for no expiry.",
     )
+
+
+class ProgressLinkForm(forms.ModelForm):
+    """The team makes a progress link for a named person, with an expiry date."""
+
+    class Meta:
+        model = ProgressLink
+        fields = ["recipient_name", "expires_on"]
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "recipient_name": {"required": "Name the person the link is for."},
+            "expires_on": {
+                "required": "Give the day the link expires.",
+                "invalid": "Give the expiry as a date, e.g. 2027-09-30.",
+            },
+        }
+
+    def clean_expires_on(self):
+        return refuse_past_expiry(self.cleaned_data.get("expires_on"), optional=False)
+
+
+PROGRESS_FIELD_RE = r"^(progress|comment)-(\d+)$"
+COMMENT_MAX_LENGTH = 2000
+
+
+class AreaProgressForm(forms.Form):
+    """On the public progress page: a progress choice and a comment for each recommendation of
+    the link's visit, and for no other (`foreign_ids` names any other id that was posted)."""
+
+    def __init__(self, recommendations, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendations = list(recommendations)
+        for number, recommendation in enumerate(self.recommendations, start=1):
+            latest = recommendation.latest_update()
+            self.fields[f"progress-{recommendation.pk}"] = forms.ChoiceField(
+                label=f"Progress on recommendation {number}",
+                choices=Recommendation.Progress.choices,
+                initial=recommendation.progress,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose the progress on recommendation {number}.",
+                    "invalid_choice": f"Choose the progress on recommendation {number} from "
+                    "the list.",
+                },
+            )
+            self.fields[f"comment-{recommendation.pk}"] = forms.CharField(
+                label=f"Comment on recommendation {number}",
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                initial=latest.comment if latest else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={
+                    "max_length": f"Keep the comment on recommendation {number} to "
+                    f"{COMMENT_MAX_LENGTH:,} characters or fewer."
+                },
+            )
+
+    def foreign_ids(self) -> set[int]:
+        """Recommendation ids posted that are not this visit's."""
+        own = {recommendation.pk for recommendation in self.recommendations}
+        posted = {int(m.group(2)) for key in self.data if (m := re.match(PROGRESS_FIELD_RE, key))}
+        return posted - own
+
+    def rows(self):
+        """(number, recommendation, progress field, comment field) for the template."""
+        return [
+            (number, r, self[f"progress-{r.pk}"], self[f"comment-{r.pk}"])
+            for number, r in enumerate(self.recommendations, start=1)
+        ]
+
+    def wanted(self) -> dict[int, tuple[str, str]]:
+        """{recommendation id: (progress, comment)} as the area set them."""
+        return {
+            r.pk: (
+                self.cleaned_data[f"progress-{r.pk}"],
+                self.cleaned_data[f"comment-{r.pk}"].strip(),
+            )
+            for r in self.recommendations
+        }

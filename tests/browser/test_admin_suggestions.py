@@ -25,7 +25,23 @@ def tag_state(page, field, pk):
     )
 
 
-def test_a_new_case_study_warns_of_a_duplicate_and_applies_a_tag_in_one_click(page, site_url):
+def apply_button_contrast(page, axe_source):
+    """axe's colour-contrast rule on the suggestions panel: (violations, Apply buttons judged)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source)
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run('#kb-suggestions', {runOnly: ['color-contrast']});
+          const nodes = kind => r[kind].flatMap(rule => rule.nodes.map(n => n.target[0]));
+          const isApply = t => document.querySelector(t)?.matches('button[data-field]');
+          return [nodes('violations'), nodes('passes').filter(isApply).length];
+        }"""
+    )
+
+
+def test_a_new_case_study_warns_of_a_duplicate_and_applies_a_tag_in_one_click(
+    page, site_url, axe_source
+):
     log_in(page)
     found = page.request.get(f"{site_url}/admin/api/main/pages/?slug=case-studies").json()
     index_id = found["items"][0]["id"]
@@ -41,6 +57,8 @@ def test_a_new_case_study_warns_of_a_duplicate_and_applies_a_tag_in_one_click(pa
     apply = panel.locator("button[data-field=themes]", has_text="Apply").first
     apply.wait_for()
     pk = apply.get_attribute("data-pk")
+    violations, judged = apply_button_contrast(page, axe_source)
+    assert violations == [] and judged >= 1  # the Apply buttons were 4.41:1 (issue 25)
     assert tag_state(page, "themes", pk) is False
     apply.click()
     assert tag_state(page, "themes", pk) is True

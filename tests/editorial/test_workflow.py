@@ -93,6 +93,12 @@ def test_moderator_previews_then_approves_and_search_finds_it(
     assert page.live
     assert [message.to for message in mail.outbox] == [[editor.email]]
     assert "approved" in mail.outbox[0].subject.lower()
+    # Its link is on the configured site, never http://localhost/ (issue 25, defect 9).
+    site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    assert (
+        f"{site}{page.url}" in mail.outbox[0].body
+        and "http://localhost/" not in mail.outbox[0].body
+    )
 
     results = client.get("/search/", {"q": "Smoke-free homes Exampletown"}).content.decode()
     assert TITLE in results

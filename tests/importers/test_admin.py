@@ -1,5 +1,6 @@
 """The admin: import form, suggestions on the edit form (panel script and no-JS page)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,4 +152,9 @@ def test_an_imported_drafts_suggestions_page_shows_where_it_came_from(admin_clie
     assert "Imported from a web page" in html
     assert f"{web_server}/pages/shared_learning.html" in html
     assert "Related examples (28 characters)" in html  # left out
+    # The fields as the editor's form names them, never raw names like "start_year".
+    mapped = html.split("What was mapped where", 1)[1].split("Left out", 1)[0]
+    fields = re.findall(r"<tr><td>([^<]*)</td>", mapped)
+    assert "What was done" in fields
+    assert not [field for field in fields if "_" in field]
     assert "Area: <strong>Bolton</strong>" in html and "already on the page" in html

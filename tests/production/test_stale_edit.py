@@ -155,6 +155,9 @@ threads = [threading.Thread(target=publish, args=(pk,)) for pk in ids]
 [t.start() for t in threads]
 [t.join(120) for t in threads]
 print(len(ids), "published;", len(errors), "failed:", errors[:3])
+from search.engines import SearchRequest, get_engine
+found = get_engine().search(SearchRequest.build(query="republished"))
+print(len({hit.id for hit in found.hits} & set(ids)), "of them found in the search index")
 """
 
 
@@ -173,3 +176,4 @@ def test_ten_simultaneous_publishes_on_sqlite_all_succeed(
         timeout=300,
     )
     assert "10 published; 0 failed" in result.stdout, result.stdout + result.stderr[-3000:]
+    assert "10 of them found in the search index" in result.stdout, result.stdout

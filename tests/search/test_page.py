@@ -240,3 +240,36 @@ def test_api_echoes_the_query_as_json_data(client):
     response = client.get("/api/search/", {"q": SCRIPT})
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response.json()["query"] == SCRIPT
+
+
+def test_facet_checkboxes_escape_text_and_keep_selection_and_counts(client):
+    """The facet lists are built in Python for speed (search/templatetags/search_tags.py)."""
+    from search.facets import FACETS_BY_NAME
+    from search.query.results import FacetValue
+    from search.templatetags.search_tags import facet_checkboxes
+
+    html = facet_checkboxes(
+        FACETS_BY_NAME["theme"],
+        [
+            FacetValue(value='x"><script>', label="<b>Bold</b> & co", count=1, selected=True),
+            FacetValue(value="plain", label="Plain", count=12),
+        ],
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None and soup.find("b") is None
+    first, second = soup.select("input")
+    assert first["value"] == 'x"><script>' and first.has_attr("checked")
+    assert second["value"] == "plain" and not second.has_attr("checked")
+    assert first["id"] == "theme-1" and first["name"] == "theme"
+    labels = [label.get_text() for label in soup.select("label")]
+    assert labels == ["<b>Bold</b> & co (1 result)", "Plain (12 results)"]
+    assert soup.find("label", attrs={"for": "theme-2"})
+
+
+def test_the_faceted_page_keeps_its_checkboxes_in_the_form(client):
+    soup = page(client, q="smoking", theme="reducing-maternal-smoking", type="case_study")
+    form = soup.find("form", id="search-form")
+    checked = {(box["name"], box["value"]) for box in form.select("input[type=checkbox][checked]")}
+    assert checked == {("theme", "reducing-maternal-smoking"), ("type", "case_study")}
+    for box in form.select("input[type=checkbox]"):
+        assert form.find("label", attrs={"for": box["id"]})

@@ -296,7 +296,11 @@ def test_the_workspace_lists_the_sent_reports_as_sent(support_client, visited):
     )
     assert f"Sent on {report.sent_at:%-d %B %Y} by Sam Tester" in shown
     assert "Dana Director" in shown and "Eli Lead" in shown
-    for url in (report_url(visit), reverse("support-sent-reports")):
+    for url in (
+        report_url(visit),
+        reverse("support-sent-reports"),
+        reverse("support-area", args=[visit.area_id]),
+    ):
         listing = support_client.get(url).content.decode()
         assert reverse("support-sent-report", args=[report.pk]) in listing, url
         assert "to 2 lead contacts" in listing, url

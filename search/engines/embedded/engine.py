@@ -65,9 +65,11 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         if not documents:
             return
         prepared = [prepare(d) for d in documents]
+        ids = [p.id for p in prepared]
+        stored_words = self._stored_words(ids)  # before the write lock: see _stored_words
 
         def work(conn):
-            self._delete_ids(conn, [p.id for p in prepared])
+            self._delete_ids(conn, ids, stored_words)
             self._insert(conn, prepared, fresh=False)
 
         self._write_transaction(work)
@@ -76,7 +78,8 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         ids = [int(i) for i in ids]
         if not ids:
             return
-        self._write_transaction(lambda conn: self._delete_ids(conn, ids))
+        stored_words = self._stored_words(ids)
+        self._write_transaction(lambda conn: self._delete_ids(conn, ids, stored_words))
 
     def rebuild(self, documents) -> int:
         """Build a complete new file, then rename it over the live one.

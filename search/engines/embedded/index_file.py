@@ -330,9 +330,40 @@ class IndexFile:
             )
         return len(prepared)
 
-    def _delete_ids(self, conn, ids):
+    def _stored_words(self, ids) -> dict[int, tuple[str, set[str]]]:
+        """The surface words of the stored documents with these ids, with their checksums.
+
+        Read and split before the write lock is taken (`_delete_ids` needs them to update the
+        spelling table), so the one lock every worker on the server queues for is held for
+        writing only. Nothing when the file cannot be read: the write says why, under the lock.
+        """
+        try:
+            conn = self.connect()
+            rows = list(
+                self._rows(conn, "SELECT id, checksum, data FROM docs WHERE id IN ({})", ids)
+            )
+        except (IndexUnavailable, sqlite3.DatabaseError):
+            self.close()
+            return {}
+        return {doc_id: (checksum, document_words(unpack(blob))) for doc_id, checksum, blob in rows}
+
+    def _delete_ids(self, conn, ids, stored_words=None):
+        """Remove these documents; `stored_words` (from `_stored_words`) saves splitting their
+        text under the lock, and is used only for a document still stored as it was read."""
+        stored_words = stored_words or {}
         old_words: Counter = Counter()
-        for _doc_id, blob in self._rows(conn, "SELECT id, data FROM docs WHERE id IN ({})", ids):
+        changed = []  # replaced by another worker since they were read, or not read
+        for doc_id, checksum in self._rows(
+            conn, "SELECT id, checksum FROM docs WHERE id IN ({})", ids
+        ):
+            read = stored_words.get(doc_id)
+            if read is not None and read[0] == checksum:
+                old_words.update(read[1])
+            else:
+                changed.append(doc_id)
+        for _doc_id, blob in self._rows(
+            conn, "SELECT id, data FROM docs WHERE id IN ({})", changed
+        ):
             old_words.update(document_words(unpack(blob)))
         for table, column in (
             ("docs", "id"),
