@@ -48,9 +48,14 @@ def member_choices():
 
 
 def plain_area_select(form):
-    """A select of the areas (a short list) rather than the snippet chooser's pop-up."""
+    """A select of the areas (a short list) rather than the snippet chooser's pop-up.
+
+    Only confirmed ones: a visit or pack holds its area fast, so one tied to an editor's
+    proposal would stop a moderator rejecting (deleting) it.
+    """
     if "area" in form.fields:
         field = form.fields["area"]
+        field.queryset = field.queryset.filter(confirmed=True)
         field.widget = forms.Select(choices=field.choices)
 
 
