@@ -1,5 +1,5 @@
 """A pack's items reordered with the keyboard alone (positions typed, each move announced), saved
-and still in that order; then the page chooser's modal on the same form passes axe."""
+and still in that order; the preview, then the page chooser's modal on the same form, pass axe."""
 
 import json
 import re
@@ -89,6 +89,14 @@ def test_reorder_a_pack_by_keyboard_and_the_chooser_passes_axe(
     saved = [" ".join(t.split()) for t in manage_shell(SAVED_ORDER.format(pk=pack["pk"]))]
     assert saved == expected
     assert shown_titles(page) == expected
+
+    # The preview (the share page and the email, nothing sent) passes axe too.
+    page.goto(f"/admin/support/packs/{pack['pk']}/preview/")
+    assert page.locator("h1").inner_text() == "Keyboard pack for Kirklees"
+    assert "Nothing has been sent" in page.locator("main").inner_text()
+    violations = [v for v in run_axe(page, axe_source) if v["impact"] in BLOCKING]
+    assert not violations, "preview\n" + json.dumps(violations, indent=2)
+    page.goto(f"/admin/support/packs/edit/{pack['pk']}/")
 
     # The page chooser's modal, opened on a new item: no serious or critical finding.
     page.locator("#id_items-ADD").click()
