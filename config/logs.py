@@ -35,8 +35,9 @@ class RequestPathOnly(logging.Filter):
         return True
 
 
-# Addresses that carry a credential: a pack's share link, a submitter's status link.
-TOKEN_PATHS = ("/packs/", "/share-your-practice/status/")
+# Addresses that carry a credential: a pack's share link, an area's progress link, a
+# submitter's status link.
+TOKEN_PATHS = ("/packs/", "/progress/", "/share-your-practice/status/")
 TOKEN = re.compile("(" + "|".join(re.escape(p) for p in TOKEN_PATHS) + r")[^/\s'\"]+")
 
 

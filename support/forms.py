@@ -6,10 +6,13 @@ row, so a visit with many recommendations costs no extra query per row.
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.forms.formsets import ORDERING_FIELD_NAME
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page
@@ -19,6 +22,7 @@ from kb.models import Theme
 from .models import (
     SUPPORT_GROUP_NAME,
     PersonSeen,
+    ProgressLink,
     Recommendation,
     person_label,
     recommendation_outside_visit,
@@ -44,9 +48,14 @@ def member_choices():
 
 
 def plain_area_select(form):
-    """A select of the areas (a short list) rather than the snippet chooser's pop-up."""
+    """A select of the areas (a short list) rather than the snippet chooser's pop-up.
+
+    Only confirmed ones: a visit or pack holds its area fast, so one tied to an editor's
+    proposal would stop a moderator rejecting (deleting) it.
+    """
     if "area" in form.fields:
         field = form.fields["area"]
+        field.queryset = field.queryset.filter(confirmed=True)
         field.widget = forms.Select(choices=field.choices)
 
 
@@ -167,6 +176,9 @@ class FollowUpForm(WagtailAdminModelForm):
 
 
 class PackForm(WagtailAdminModelForm):
+    class Media:
+        js = ["support/positions.js"]  # moves and announces items as their positions change
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plain_area_select(self)
@@ -203,6 +215,7 @@ class PackForm(WagtailAdminModelForm):
         if formset is None:
             return cleaned
         formset.is_valid()  # the rows are cleaned after this form otherwise
+        apply_typed_positions(formset)
         seen = set()
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
@@ -222,6 +235,43 @@ class PackForm(WagtailAdminModelForm):
                 )
             seen.add(page.pk)
         return cleaned
+
+
+def apply_typed_positions(formset) -> None:
+    """Turn the positions typed into the rows (see `support.panels`) into one order, 1 to n.
+
+    A row typed at a new number goes to exactly that place (past either end: to that end);
+    the rows left where they were fill the other places in their order. So typing 1 on the
+    last item moves it to the top and the others shift down; a full renumbering (Wagtail's
+    move buttons and dragging write one) is applied as it is. Two rows typed at the same new
+    number take it and the next free place, in the order they stood.
+    """
+    rows = [
+        (index, form)
+        for index, form in enumerate(formset.forms)
+        if ORDERING_FIELD_NAME in (getattr(form, "cleaned_data", None) or {})
+    ]
+    places = [None] * len(rows)
+    moved, stayed = [], []
+    for index, form in rows:
+        typed = form.cleaned_data[ORDERING_FIELD_NAME]
+        if typed is None or typed == index + 1:
+            stayed.append(form)
+        else:
+            moved.append((min(max(typed, 1), len(rows)) - 1, index, form))
+    for target, _, form in sorted(moved, key=lambda row: row[:2]):
+        free = [n for n, taken in enumerate(places) if taken is None]
+        place = next((n for n in free if n >= target), free[-1])
+        places[place] = form
+    remaining = iter(stayed)
+    initial = {id(form): index + 1 for index, form in rows}
+    for position, form in enumerate(places, start=1):
+        form = form or next(remaining)
+        form.cleaned_data[ORDERING_FIELD_NAME] = position
+        if position != initial[id(form)] and ORDERING_FIELD_NAME not in form.changed_data:
+            # A row that only shifted to make room is changed too, or its new place is not
+            # saved (the formset saves changed rows only).
+            form.changed_data.append(ORDERING_FIELD_NAME)
 
 
 def chosen_page_data(pack) -> dict:
@@ -312,13 +362,17 @@ class SendingForm(forms.Form):
     send_key = forms.CharField(widget=forms.HiddenInput)
 
     def clean_expires_on(self):
-        expires_on = self.cleaned_data.get("expires_on")
-        if expires_on and expires_on < timezone.localdate():
-            raise forms.ValidationError(
-                f"{expires_on:%-d %B %Y} is already past: the recipients would get a dead "
-                "link. Choose today or a later day, or leave it empty."
-            )
-        return expires_on
+        return refuse_past_expiry(self.cleaned_data.get("expires_on"), optional=True)
+
+
+def refuse_past_expiry(expires_on, *, optional):
+    """A link that expires on a day already past would reach its recipient dead."""
+    if expires_on and expires_on < timezone.localdate():
+        raise forms.ValidationError(
+            f"{expires_on:%-d %B %Y} is already past: the recipients would get a dead "
+            f"link. Choose today or a later day{', or leave it empty' if optional else ''}."
+        )
+    return expires_on
 
 
 class SendPackForm(RecipientsForm, SendingForm):
@@ -377,3 +431,82 @@ class ExpiryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text="Leave empty for no expiry.",
     )
+
+
+class ProgressLinkForm(forms.ModelForm):
+    """The team makes a progress link for a named person, with an expiry date."""
+
+    class Meta:
+        model = ProgressLink
+        fields = ["recipient_name", "expires_on"]
+        widgets = {"expires_on": forms.DateInput(attrs={"type": "date"})}
+        error_messages = {
+            "recipient_name": {"required": "Name the person the link is for."},
+            "expires_on": {
+                "required": "Give the day the link expires.",
+                "invalid": "Give the expiry as a date, e.g. 2027-09-30.",
+            },
+        }
+
+    def clean_expires_on(self):
+        return refuse_past_expiry(self.cleaned_data.get("expires_on"), optional=False)
+
+
+PROGRESS_FIELD_RE = r"^(progress|comment)-(\d+)$"
+COMMENT_MAX_LENGTH = 2000
+
+
+class AreaProgressForm(forms.Form):
+    """On the public progress page: a progress choice and a comment for each recommendation of
+    the link's visit, and for no other (`foreign_ids` names any other id that was posted)."""
+
+    def __init__(self, recommendations, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.recommendations = list(recommendations)
+        for number, recommendation in enumerate(self.recommendations, start=1):
+            latest = recommendation.latest_update()
+            self.fields[f"progress-{recommendation.pk}"] = forms.ChoiceField(
+                label=f"Progress on recommendation {number}",
+                choices=Recommendation.Progress.choices,
+                initial=recommendation.progress,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose the progress on recommendation {number}.",
+                    "invalid_choice": f"Choose the progress on recommendation {number} from "
+                    "the list.",
+                },
+            )
+            self.fields[f"comment-{recommendation.pk}"] = forms.CharField(
+                label=f"Comment on recommendation {number}",
+                required=False,
+                max_length=COMMENT_MAX_LENGTH,
+                initial=latest.comment if latest else "",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                error_messages={
+                    "max_length": f"Keep the comment on recommendation {number} to "
+                    f"{COMMENT_MAX_LENGTH:,} characters or fewer."
+                },
+            )
+
+    def foreign_ids(self) -> set[int]:
+        """Recommendation ids posted that are not this visit's."""
+        own = {recommendation.pk for recommendation in self.recommendations}
+        posted = {int(m.group(2)) for key in self.data if (m := re.match(PROGRESS_FIELD_RE, key))}
+        return posted - own
+
+    def rows(self):
+        """(number, recommendation, progress field, comment field) for the template."""
+        return [
+            (number, r, self[f"progress-{r.pk}"], self[f"comment-{r.pk}"])
+            for number, r in enumerate(self.recommendations, start=1)
+        ]
+
+    def wanted(self) -> dict[int, tuple[str, str]]:
+        """{recommendation id: (progress, comment)} as the area set them."""
+        return {
+            r.pk: (
+                self.cleaned_data[f"progress-{r.pk}"],
+                self.cleaned_data[f"comment-{r.pk}"].strip(),
+            )
+            for r in self.recommendations
+        }

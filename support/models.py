@@ -13,6 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib import admin
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -29,6 +30,7 @@ from wagtail.models import Orderable, RevisionMixin
 
 from kb.models import Area, Theme
 
+from .panels import PositionedInlinePanel
 from .topics import OPTIONAL_TOPIC_SLUGS, category_names_for, recommendation_themes
 
 SUPPORT_GROUP_NAME = "Support team"
@@ -314,6 +316,21 @@ class Recommendation(RevisionMixin, Orderable):
         text = " ".join((self.text or "").split())
         return text if len(text) <= 80 else text[:77] + "..."
 
+    # --- Progress from the area (through a progress link) -----------------------------------
+    def latest_update(self):
+        """The area's last change, read from `progress_updates` (prefetch it for a list)."""
+        return next(iter(self.progress_updates.all()), None)
+
+    @admin.display(description="area's comment")
+    def area_comment(self):
+        update = self.latest_update()
+        return update.comment if update else ""
+
+    @admin.display(description="progress updated")
+    def progress_updated(self):
+        update = self.latest_update()
+        return f"{update.made_at:%Y-%m-%d} by {update.made_by}" if update else ""
+
     def clean(self):
         # An empty text is the form's "Write the recommendation." (said once, not twice).
         if self.theme_id and self.category:
@@ -430,11 +447,12 @@ class Pack(RevisionMixin, ClusterableModel):
         FieldRowPanel([FieldPanel("area"), FieldPanel("visit")]),
         FieldPanel("topics"),
         FieldPanel("introduction"),
-        InlinePanel(
+        PositionedInlinePanel(
             "items",
             heading="Items",
             label="Item",
-            help_text="Drag to reorder. Items are grouped by topic on the pack page.",
+            help_text="To reorder, type each item's position and save, or use Move up, Move "
+            "down or drag. Items are grouped by topic on the pack page.",
         ),
     ]
 
@@ -516,7 +534,49 @@ def new_share_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class PackSending(models.Model):
+class PrivateLink(models.Model):
+    """What every private link outside the admin shares: it opens one record without a login,
+    until the team revokes it or its expiry date passes. The share link and the progress link
+    both inherit it, and `support.links` answers for both (404, 410, private headers).
+
+    A subclass says how a token finds its record (`from_token`) and what its URL is (`url`).
+    """
+
+    expires_on = models.DateField(
+        null=True, blank=True, help_text="After this day the link shows that it has expired."
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def from_token(cls, token: str):
+        raise NotImplementedError
+
+    def is_expired(self, today=None):
+        today = today or timezone.localdate()
+        return self.expires_on is not None and self.expires_on < today
+
+    @property
+    def link_state(self):
+        if self.revoked_at:
+            return "revoked"
+        if self.is_expired():
+            return "expired"
+        return "active"
+
+    def revoke(self) -> bool:
+        """Revoke once (a second click changes nothing); True when this call revoked it."""
+        updated = (
+            type(self).objects.filter(pk=self.pk, revoked_at=None).update(revoked_at=timezone.now())
+        )
+        if updated:
+            self.refresh_from_db(fields=["revoked_at"])
+        return bool(updated)
+
+
+class PackSending(PrivateLink):
     """One sending of a pack: a frozen snapshot, who sent it to whom, and its share link.
 
     Never deleted and never edited after sending, except to revoke the link or set its expiry.
@@ -542,10 +602,6 @@ class PackSending(models.Model):
     snapshot = models.JSONField(default=dict, editable=False)
     emails_sent = models.PositiveIntegerField(default=0, editable=False)
     delivery_error = models.CharField(max_length=200, blank=True, editable=False)
-    expires_on = models.DateField(
-        null=True, blank=True, help_text="After this day the link shows that it has expired."
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
     resent_from = models.ForeignKey(
         "self",
         null=True,
@@ -587,17 +643,99 @@ class PackSending(models.Model):
     def recipient_count(self):
         return len(self.recipients)
 
-    def is_expired(self, today=None):
-        today = today or timezone.localdate()
-        return self.expires_on is not None and self.expires_on < today
+    @classmethod
+    def from_token(cls, token: str):
+        """The share token is stored (the team can copy the link again from the sending)."""
+        return cls.objects.filter(token=token).first()
+
+
+PROGRESS_LINK_SALT = "support.progress-link"
+
+
+def _progress_signer():
+    return signing.Signer(salt=PROGRESS_LINK_SALT, sep=".")
+
+
+class ProgressLink(PrivateLink):
+    """The area lead's private link to record progress on one visit's recommendations (the
+    6-12 month self-assessment), with no login.
+
+    Its token is the link's id signed with the site's secret key (HMAC-SHA256), so the database
+    holds nothing that opens it and the team can show the link again; a new link has a new id,
+    so a revoked link never comes back. Rotating SECRET_KEY ends every link (unless the old key
+    is kept in SECRET_KEY_FALLBACKS).
+    """
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="progress_links")
+    recipient_name = models.CharField(
+        "recipient",
+        max_length=120,
+        help_text="Who will use the link, e.g. the area's lead for the self-assessment. Their "
+        "name is recorded against every change made through it.",
+    )
+    expires_on = models.DateField(
+        "link expires on",
+        help_text="After this day the link shows that it has expired. The self-assessment is "
+        "due 6 to 12 months after the visit.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Progress link for {self.recipient_name} ({self.visit})"
 
     @property
-    def link_state(self):
-        if self.revoked_at:
-            return "revoked"
-        if self.is_expired():
-            return "expired"
-        return "active"
+    def token(self) -> str:
+        return _progress_signer().sign(str(self.pk))
+
+    @classmethod
+    def from_token(cls, token: str):
+        try:
+            pk = _progress_signer().unsign(token)
+        except signing.BadSignature:
+            return None
+        return cls.objects.select_related("visit__area").filter(pk=pk).first()
+
+
+class ProgressUpdate(models.Model):
+    """One change the area made through a progress link: who, when, and the old and new
+    values. Never edited or deleted by hand: it is the record the team reads."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="progress_updates"
+    )
+    link = models.ForeignKey(
+        ProgressLink, on_delete=models.CASCADE, related_name="updates", editable=False
+    )
+    made_by = models.CharField(max_length=120, editable=False, help_text="The link's recipient.")
+    made_at = models.DateTimeField(default=timezone.now, editable=False)
+    old_progress = models.CharField(max_length=20, choices=Recommendation.Progress.choices)
+    new_progress = models.CharField(max_length=20, choices=Recommendation.Progress.choices)
+    old_comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.made_by}, {self.made_at:%-d %B %Y}: {self.get_new_progress_display()}"
+
+    @property
+    def progress_changed(self):
+        return self.old_progress != self.new_progress
+
+    @property
+    def comment_changed(self):
+        return self.old_comment != self.comment
 
 
 class SentReport(models.Model):

@@ -1,66 +1,87 @@
-"""The pack share page and its PDF: public, read-only, by an unguessable token, never listed.
+"""The pages a private link opens, with no login and never listed anywhere:
 
-Unknown tokens are a 404; revoked or expired ones a 410 with a page that says so. Neither ever
-shows the pack. Responses carry noindex and no-referrer, so the token stays out of search
-engines and out of the sites the pack links to.
+- the pack share page and its PDF (read-only);
+- the area's progress page, where the lead records progress on the visit's recommendations.
+
+Unknown tokens are a 404; revoked or expired ones a 410 with a page that says so (the rule is
+`support.links`). Neither ever shows the record. Responses carry noindex and never-cache, so the
+token stays out of search engines and caches.
 """
 
-import re
-
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from .models import PackSending
+from ratelimits.limits import allow
+
+from .forms import AreaProgressForm
+from .links import find_link, link_gone, private
+from .models import PackSending, ProgressLink
 from .pdf import render_pack_pdf
+from .progress import POSTS_PER_LINK, RATE_LIMIT_SCOPE, recommendations_for_area, record_progress
 
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,64}")
-
-
-def _private(response):
-    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
+# The progress page posts a form, and with "no-referrer" a browser sends `Origin: null` with it,
+# which Django's CSRF check refuses. "same-origin" still sends the token to no other site.
+PROGRESS_REFERRER_POLICY = "same-origin"
 
 
-def _find(token):
-    """(sending, None) for a live link, else (None, the error response)."""
-    sending = None
-    if TOKEN_RE.fullmatch(token or ""):
-        sending = PackSending.objects.filter(token=token).first()
-    if sending is None:
-        return None, ("unknown", 404)
-    state = sending.link_state
-    if state != "active":
-        return None, (state, 410)
-    return sending, None
-
-
-def _gone(request, state, status, sending_expiry=None):
-    response = render(request, "support/share_gone.html", {"state": state}, status=status)
-    return _private(response)
-
-
-@never_cache
 @require_GET
 def pack_share(request, token):
-    sending, error = _find(token)
+    sending, error = find_link(PackSending, token)
     if error:
-        return _gone(request, *error)
+        return link_gone(request, *error, kind="pack")
     context = {"snapshot": sending.snapshot, "token": token, "sending": sending}
-    return _private(render(request, "support/share.html", context))
+    return private(render(request, "support/share.html", context))
 
 
-@never_cache
 @require_GET
 def pack_pdf(request, token):
-    sending, error = _find(token)
+    sending, error = find_link(PackSending, token)
     if error:
-        return _gone(request, *error)
+        return link_gone(request, *error, kind="pack")
     data = render_pack_pdf(sending.snapshot)
     response = HttpResponse(data, content_type="application/pdf")
     name = slugify(sending.snapshot.get("title", "")) or "signposting-pack"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return _private(response)
+    return private(response)
+
+
+@require_http_methods(["GET", "POST"])
+def area_progress(request, token):
+    link, error = find_link(ProgressLink, token)
+    if error:
+        return link_gone(request, *error, kind="progress")
+    recommendations = recommendations_for_area(link.visit)
+    status = 200
+    refused = ""
+    if request.method == "POST":
+        form = AreaProgressForm(recommendations, request.POST)
+        if form.foreign_ids():
+            status = 400
+            refused = (
+                "Nothing was saved: the form named a recommendation that is not one of this "
+                "visit's. Reload the page and try again."
+            )
+            form = AreaProgressForm(recommendations)
+        elif not allow(RATE_LIMIT_SCOPE, str(link.pk), *POSTS_PER_LINK):
+            status = 429
+            refused = "Nothing was saved: this link has been used to save many times in the "
+            refused += "last hour. Try again later."
+        elif form.is_valid():
+            changed = record_progress(link, form.wanted())
+            return redirect(f"{request.path}?saved={changed}")
+        else:
+            status = 400
+    else:
+        form = AreaProgressForm(recommendations)
+    saved = request.GET.get("saved", "")
+    context = {
+        "link": link,
+        "visit": link.visit,
+        "form": form,
+        "refused": refused,
+        "saved": int(saved) if saved.isdigit() else None,
+    }
+    response = render(request, "support/progress.html", context, status=status)
+    return private(response, referrer_policy=PROGRESS_REFERRER_POLICY)

@@ -25,18 +25,20 @@ from wagtail.log_actions import log
 from kb.models import Area
 
 from .coverage import coverage_rows
-from .forms import ExpiryForm, RecipientsForm, SendAgainForm, SendPackForm
+from .forms import ExpiryForm, ProgressLinkForm, RecipientsForm, SendAgainForm, SendPackForm
 from .models import (
     FollowUp,
     Pack,
     PackItem,
     PackSending,
+    ProgressLink,
     Recommendation,
     SentReport,
     Visit,
     person_label,
 )
 from .pdf import render_pack_pdf, render_report_pdf
+from .progress import progress_overview
 from .reports import category_chart, category_report
 from .sending import EmptyPack, build_snapshot, pack_email, send_again, send_pack, share_path
 from .suggestions import EngineUnavailable, by_topic, suggest
@@ -339,15 +341,10 @@ def sending_revoke(request, pk):
             "support/admin/revoke.html",
             {"sending": sending, "page_title": f"Revoke the link to {sending}?"},
         )
-    with transaction.atomic():
-        sending = get_object_or_404(PackSending.objects.select_for_update(), pk=pk)
-        if sending.revoked_at is None:
-            sending.revoked_at = timezone.now()
-            sending.save(update_fields=["revoked_at"])
-            log(sending.pack, "support.revoke", user=request.user, data={"sending": sending.pk})
-            messages.success(
-                request, "The share link is revoked: it now says the pack is withdrawn."
-            )
+    sending = get_object_or_404(PackSending.objects.select_related("pack"), pk=pk)
+    if sending.revoke():
+        log(sending.pack, "support.revoke", user=request.user, data={"sending": sending.pk})
+        messages.success(request, "The share link is revoked: it now says the pack is withdrawn.")
     return redirect("support-sending", pk)
 
 
@@ -481,6 +478,78 @@ def sent_reports(request):
         "support/admin/sent_reports.html",
         {"sent_reports": list(SentReport.objects.all()), "page_title": "Sent visit reports"},
     )
+
+
+# --- Progress from the area -------------------------------------------------------------
+
+
+@workspace_required
+def visit_progress(request, pk):
+    """The visit's progress links (make one, see each, revoke) and what the area recorded."""
+    visit = get_object_or_404(Visit.objects.select_related("area"), pk=pk)
+    form = ProgressLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link = form.save(commit=False)
+        link.visit, link.created_by = visit, request.user
+        link.save()
+        log(
+            visit,
+            "support.progress_link",
+            user=request.user,
+            data={"link": link.pk, "expires_on": str(link.expires_on)},
+        )
+        messages.success(
+            request,
+            f"The progress link for {link.recipient_name} is ready: copy it below and send it "
+            "to them.",
+        )
+        return redirect(reverse("support-visit-progress", args=[visit.pk]) + f"#link-{link.pk}")
+    links, recommendations = progress_overview(visit)
+    return render(
+        request,
+        "support/admin/progress.html",
+        {
+            "visit": visit,
+            "links": [
+                (
+                    link,
+                    request.build_absolute_uri(reverse("support-area-progress", args=[link.token])),
+                )
+                for link in links
+            ],
+            "recommendations": recommendations,
+            "form": form,
+            "page_title": f"Progress from the area: {visit}",
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@workspace_required
+def progress_link_revoke(request, pk):
+    """Asks first (GET), naming who will lose access; revokes on POST."""
+    link = get_object_or_404(ProgressLink.objects.select_related("visit__area"), pk=pk)
+    back = reverse("support-visit-progress", args=[link.visit_id])
+    if request.method != "POST":
+        if link.revoked_at:
+            return redirect(back)
+        return render(
+            request,
+            "support/admin/progress_revoke.html",
+            {
+                "link": link,
+                "back": back,
+                "page_title": f"Revoke the progress link for {link.recipient_name}?",
+            },
+        )
+    if link.revoke():
+        log(link.visit, "support.progress_revoke", user=request.user, data={"link": link.pk})
+        messages.success(
+            request,
+            f"The progress link for {link.recipient_name} is revoked: it now says it was "
+            "withdrawn.",
+        )
+    return redirect(back)
 
 
 # --- Reports -----------------------------------------------------------------------------

@@ -95,6 +95,11 @@ class VisitEditView(WorkspaceEditView):
                 url=reverse("support_recommendations:list") + f"?visit={visit.pk}&export=csv",
                 icon_name="download",
             ),
+            HeaderButton(
+                "Progress from the area",
+                url=reverse("support-visit-progress", args=[visit.pk]),
+                icon_name="tasks",
+            ),
         ]
 
     @property
@@ -138,7 +143,27 @@ class VisitViewSet(WorkspaceViewSet):
 
 class RecommendationIndexView(IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("visit__area", "theme")
+        # The area's updates (newest first) for the progress columns and the CSV.
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("visit__area", "theme")
+            .prefetch_related("progress_updates")
+        )
+
+
+class RecommendationEditView(WorkspaceEditView):
+    @property
+    def header_buttons(self):
+        return [
+            *super().header_buttons,
+            HeaderButton(
+                "Progress from the area",
+                url=reverse("support-visit-progress", args=[self.object.visit_id])
+                + f"#recommendation-{self.object.pk}",
+                icon_name="tasks",
+            ),
+        ]
 
 
 class RecommendationFilterSet(WagtailFilterSet):
@@ -158,7 +183,15 @@ class RecommendationViewSet(WorkspaceViewSet):
     menu_label = "Recommendations"
     url_prefix = "support/recommendations"
     url_namespace = "support_recommendations"
-    list_display = ["__str__", "visit", "theme", "category", "priority", "progress"]
+    list_display = [
+        "__str__",
+        "visit",
+        "theme",
+        "category",
+        "priority",
+        "progress",
+        "progress_updated",
+    ]
     filterset_class = RecommendationFilterSet
     # "Download CSV" exports what the list shows, with the same filters (and ?visit=<id>).
     list_export = [
@@ -171,6 +204,8 @@ class RecommendationViewSet(WorkspaceViewSet):
         "owner_role",
         "get_progress_display",
         "progress_notes",
+        "area_comment",
+        "progress_updated",
     ]
     export_headings = {
         "visit.area.name": "Area",
@@ -182,13 +217,15 @@ class RecommendationViewSet(WorkspaceViewSet):
         "owner_role": "Owned by",
         "get_progress_display": "Progress",
         "progress_notes": "Progress notes",
+        "area_comment": "Area's latest comment",
+        "progress_updated": "Progress last updated by the area",
     }
     export_filename = "recommendations"
     search_fields = ["text", "category", "owner_role"]
     search_backend_name = None
     index_view_class = RecommendationIndexView
     add_view_class = WorkspaceCreateView
-    edit_view_class = WorkspaceEditView
+    edit_view_class = RecommendationEditView
     edit_handler = ObjectList(
         [FieldPanel("visit"), *Recommendation.panels], base_form_class=RecommendationForm
     )
@@ -397,6 +434,16 @@ def support_admin_urls():
         path(
             "support/reports/<int:pk>/pdf/", views.sent_report_pdf, name="support-sent-report-pdf"
         ),
+        path(
+            "support/visits/<int:pk>/progress/",
+            views.visit_progress,
+            name="support-visit-progress",
+        ),
+        path(
+            "support/progress-links/<int:pk>/revoke/",
+            views.progress_link_revoke,
+            name="support-progress-link-revoke",
+        ),
         path("support/report/", views.recommendation_report, name="support-report"),
         path("support/areas/", views.area_index, name="support-areas"),
         path("support/areas/<int:pk>/", views.area_history, name="support-area"),
@@ -411,6 +458,10 @@ def support_log_actions(actions):
     actions.register_action("support.resend", "Send pack again", "Pack sent again")
     actions.register_action("support.revoke", "Revoke share link", "Share link revoked")
     actions.register_action("support.expiry", "Set link expiry", "Share link expiry changed")
+    actions.register_action("support.progress_link", "Make progress link", "Progress link made")
+    actions.register_action(
+        "support.progress_revoke", "Revoke progress link", "Progress link revoked"
+    )
 
 
 @hooks.register("insert_global_admin_css")

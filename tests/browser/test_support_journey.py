@@ -1,6 +1,9 @@
-"""The support team's whole journey in a real browser: sign in, record a visit with three
-recommendations, build a pack from suggestions, send it, open the share link, download the PDF.
-axe checks the workspace pages on the way and the share page at the end."""
+"""The support team's whole journey after a visit, in a real browser (issue 23): sign in, record
+a visit with three recommendations, build a pack from unticked suggestions and send it, send the
+visit report, then make a progress link; the area's lead opens the share link (and its PDF) and
+records progress through the progress link with no login; the team reads what the area recorded
+and revokes the link. axe checks every workspace page on the way, the share page and the
+progress page."""
 
 import io
 import json
@@ -51,6 +54,7 @@ def test_support_team_journey(page, axe_source, team_member):
 
     # Record a visit with three recommendations.
     page.goto("/admin/support/visits/add/")
+    assert_accessible(page, axe_source, "new visit form")
     page.select_option("#id_area", label="Sandwell")
     page.fill("#id_start_date", "2026-03-02")
     page.fill("#id_end_date", "2026-03-05")
@@ -80,6 +84,7 @@ def test_support_team_journey(page, axe_source, team_member):
     page.wait_for_url(re.compile(r"/admin/support/visits/edit/\d+/"))
     visit_id = re.search(r"/edit/(\d+)/", page.url).group(1)
     assert page.locator("#id_recommendations-2-text").input_value() == texts[2]
+    assert_accessible(page, axe_source, "visit form after saving")
 
     page.goto(f"/admin/support/report/?visit={visit_id}")
     assert "3 in all" in page.locator("main").inner_text()
@@ -88,6 +93,7 @@ def test_support_team_journey(page, axe_source, team_member):
     # Build a pack from suggestions.
     page.goto(f"/admin/support/packs/add/?visit={visit_id}")
     assert page.locator("#id_title").input_value() == "Signposting pack for Sandwell"
+    assert_accessible(page, axe_source, "new pack form")
     page.fill("#id_introduction", "Resources we discussed during the visit.")
     page.get_by_role("button", name="Save", exact=True).click()
     page.wait_for_url(re.compile(r"/admin/support/packs/edit/\d+/"))
@@ -105,6 +111,8 @@ def test_support_team_journey(page, axe_source, team_member):
         page.keyboard.press("Space")
     page.get_by_role("button", name="Add the ticked items to the pack").click()
     page.wait_for_url(re.compile(rf"/admin/support/packs/edit/{pack_id}/"))
+    assert page.locator("[name$='-page']").count() >= 3
+    assert_accessible(page, axe_source, "pack form with the added items")
 
     # Send it (email delivery may fail in this server: the sending is still recorded).
     page.goto(f"/admin/support/packs/{pack_id}/send/")
@@ -115,6 +123,31 @@ def test_support_team_journey(page, axe_source, team_member):
     assert_accessible(page, axe_source, "sending")
     share_url = page.locator("#share-link").get_attribute("href")
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+/packs/[A-Za-z0-9_-]{43}/", share_url)
+
+    # Send the visit report to the area's lead.
+    page.goto(f"/admin/support/visits/{visit_id}/report/")
+    assert texts[0] in page.locator("main").inner_text()
+    assert_accessible(page, axe_source, "visit report")
+    page.fill("#send-report textarea[name=recipients]", "Lee Lead <lee@example.org>")
+    page.get_by_role("button", name="Send the report").click()
+    page.wait_for_url(re.compile(r"/admin/support/reports/\d+/"))
+    assert texts[2] in page.locator("main").inner_text()
+    assert_accessible(page, axe_source, "sent report")
+
+    # A progress link for the area's lead, with an expiry date.
+    page.goto(f"/admin/support/visits/{visit_id}/progress/")
+    assert_accessible(page, axe_source, "progress from the area")
+    page.fill("#id_recipient_name", "Lee Lead")
+    page.fill("#id_expires_on", "2020-01-31")
+    page.get_by_role("button", name="Make the link").click()
+    assert "is already past" in page.locator("main").inner_text()  # a form error
+    assert_accessible(page, axe_source, "progress link form with an error")
+    page.fill("#id_expires_on", "2099-09-30")
+    page.get_by_role("button", name="Make the link").click()
+    page.wait_for_url(re.compile(rf"/admin/support/visits/{visit_id}/progress/#link-\d+"))
+    progress_url = page.locator(".support-progress-link").first.get_attribute("href")
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/progress/\d+\.[A-Za-z0-9_-]{43}/", progress_url)
+    assert_accessible(page, axe_source, "progress link made")
 
     page.goto("/admin/support/coverage/")
     assert "Sandwell" in page.locator("main").inner_text()
@@ -144,5 +177,46 @@ def test_support_team_journey(page, axe_source, team_member):
             page_.extract_text() for page_ in PdfReader(io.BytesIO(data)).pages
         ).replace("\n", " ")
         assert titles[0].split()[0] in text
+
+        # The lead records progress through the private link, without JavaScript's help
+        # (a plain form) and without signing in.
+        lead = area_context.new_page()
+        response = lead.goto(progress_url)
+        assert response.status == 200
+        assert response.headers["referrer-policy"] == "same-origin"
+        assert "no-store" in response.headers["cache-control"]
+        assert [h for h in lead.locator("main h2").all_inner_texts() if "Recommendation" in h] == [
+            "Recommendation 1",
+            "Recommendation 2",
+            "Recommendation 3",
+        ]
+        assert_accessible(lead, axe_source, "progress page")
+        first = lead.locator("section", has=lead.get_by_role("heading", name="Recommendation 1"))
+        first.get_by_label("In progress").check()
+        first.get_by_label("Comment on recommendation 1").fill("Scorecard drafted for the board.")
+        lead.get_by_role("button", name="Save progress").click()
+        lead.wait_for_url(re.compile(r"/progress/[^/]+/\?saved=1$"))
+        assert "progress on 1 recommendation is recorded" in lead.locator("main").inner_text()
+        assert_accessible(lead, axe_source, "progress page after saving")
     finally:
         area_context.close()
+
+    # The team sees who changed what, and when; then revokes the link, asked first.
+    page.goto(f"/admin/support/visits/{visit_id}/progress/")
+    history = page.locator("main").inner_text()
+    assert "Not started → In progress" in history
+    assert "Scorecard drafted for the board." in history and "Lee Lead" in history
+    assert_accessible(page, axe_source, "progress history")
+    page.get_by_role("link", name="Revoke the link for Lee Lead").click()
+    assert "Lee Lead" in page.locator("main").inner_text()
+    assert_accessible(page, axe_source, "revoke progress link")
+    page.get_by_role("button", name="Yes, revoke the link").click()
+    page.wait_for_url(re.compile(rf"/admin/support/visits/{visit_id}/progress/$"))
+    gone = page.context.browser.new_page()
+    try:
+        response = gone.goto(progress_url)
+        assert response.status == 410
+        assert "withdrawn" in gone.locator("h1").inner_text()
+        assert_accessible(gone, axe_source, "withdrawn progress link")
+    finally:
+        gone.close()

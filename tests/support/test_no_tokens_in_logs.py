@@ -60,3 +60,19 @@ def test_gunicorns_access_log_redacts_the_token():
     atoms = logger.atoms(response, request, environ, datetime.timedelta(milliseconds=5))
     assert atoms["U"] == "/packs/<token>/"
     assert "secret-token-value-123" not in str(atoms)
+
+
+def test_a_refused_progress_link_is_logged_without_its_token(client, db):
+    """The area's progress link is a credential too (its POST is logged on a 400 or 429)."""
+    stream = io.StringIO()
+    handler = _handler_with_site_filters(stream)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/progress/12.secret-progress-token-value/")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 404
+    logged = stream.getvalue()
+    assert "/progress/<token>" in logged
+    assert "secret-progress-token-value" not in logged

@@ -5,11 +5,13 @@ that concerns the support app's models (Wagtail's viewsets, choosers, bulk actio
 usage, revisions, and any route added later) and fills each in with these records' ids.
 """
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.test import Client
 
-from support.models import FollowUp, PackSending, Recommendation
+from support.models import FollowUp, PackSending, ProgressLink, ProgressUpdate, Recommendation
 from support.sending import send_pack
 from support.visit_report import send_report
 from tests.privacy import (
@@ -68,7 +70,21 @@ def private_records(support_user, rf):
         send_key="privacy-report-key",
         absolute=rf.get("/").build_absolute_uri,
     )
-    return [visit, recommendation, follow_up, pack, sending, report]
+    link = ProgressLink.objects.create(
+        visit=visit,
+        recipient_name=f"{QUERY} {MARKER} Area Lead",
+        expires_on=datetime.date.today() + datetime.timedelta(days=90),
+        created_by=support_user,
+    )
+    update = ProgressUpdate.objects.create(
+        recommendation=recommendation,
+        link=link,
+        made_by=link.recipient_name,
+        old_progress="not_started",
+        new_progress="in_progress",
+        comment=f"{QUERY} {MARKER} progress comment",
+    )
+    return [visit, recommendation, follow_up, pack, sending, report, link, update]
 
 
 @pytest.fixture
@@ -104,7 +120,8 @@ def test_no_support_route_changes_a_record_outside_the_team(users, private_recor
     assert leaks == []
     for record in private_records:
         assert type(record).objects.filter(pk=record.pk).exists(), record
-    assert PackSending.objects.get(pk=private_records[-1].pk).revoked_at is None
+    assert PackSending.objects.get(pk=private_records[4].pk).revoked_at is None
+    assert ProgressLink.objects.get(pk=private_records[6].pk).revoked_at is None
 
 
 @pytest.mark.parametrize("role", MEMBERS)
@@ -122,6 +139,8 @@ def test_the_team_still_reaches_its_records(users, support_urls, role):
     assert "admin/support/reports/<int:pk>/" in shown
     assert "admin/support/reports/<int:pk>/pdf/" in shown  # a PDF's text is read, too
     assert any(route.startswith("admin/support/visits/edit") for route in shown)
+    assert "admin/support/visits/<int:pk>/progress/" in shown  # the area's progress history
+    assert "admin/support/progress-links/<int:pk>/revoke/" in shown
 
 
 @pytest.mark.parametrize("role", ("editor", "moderator"))
