@@ -7,6 +7,8 @@ from django.utils.safestring import SafeString
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
+from kb.models.taxonomy import Proposable
+
 
 class LinkedMessage(SafeString):
     """An error message holding a link, that stays HTML when Wagtail's error banner puts the
@@ -26,6 +28,21 @@ class KnowledgePageForm(WagtailAdminPageForm):
     Autosave keeps a half-filled new page as a draft; starting the same page again would otherwise
     end in "The slug … is already in use" with no way to find that draft.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A single choice limited to confirmed taxonomy (a resource's publisher): the chooser
+        # still lists proposals, so say why one is refused.
+        for field in self.fields.values():
+            model = getattr(getattr(field, "queryset", None), "model", None)
+            single = not isinstance(field, forms.ModelMultipleChoiceField)
+            if single and model is not None and issubclass(model, Proposable):
+                noun = model._meta.verbose_name
+                field.error_messages = {
+                    **field.error_messages,
+                    "invalid_choice": f"This {noun} is not confirmed yet: a moderator confirms "
+                    f"proposals. Choose another {noun}, or leave it empty for now.",
+                }
 
     def clean(self):
         slug = self.cleaned_data.get("slug")  # read first: a clash takes it out of cleaned_data

@@ -12,6 +12,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import validate_email
 from django.db.models import Q
+from django.forms.formsets import ORDERING_FIELD_NAME
 from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.models import Page
@@ -47,9 +48,14 @@ def member_choices():
 
 
 def plain_area_select(form):
-    """A select of the areas (a short list) rather than the snippet chooser's pop-up."""
+    """A select of the areas (a short list) rather than the snippet chooser's pop-up.
+
+    Only confirmed ones: a visit or pack holds its area fast, so one tied to an editor's
+    proposal would stop a moderator rejecting (deleting) it.
+    """
     if "area" in form.fields:
         field = form.fields["area"]
+        field.queryset = field.queryset.filter(confirmed=True)
         field.widget = forms.Select(choices=field.choices)
 
 
@@ -170,6 +176,9 @@ class FollowUpForm(WagtailAdminModelForm):
 
 
 class PackForm(WagtailAdminModelForm):
+    class Media:
+        js = ["support/positions.js"]  # moves and announces items as their positions change
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         plain_area_select(self)
@@ -206,6 +215,7 @@ class PackForm(WagtailAdminModelForm):
         if formset is None:
             return cleaned
         formset.is_valid()  # the rows are cleaned after this form otherwise
+        apply_typed_positions(formset)
         seen = set()
         for form in formset.forms:
             data = getattr(form, "cleaned_data", None) or {}
@@ -225,6 +235,43 @@ class PackForm(WagtailAdminModelForm):
                 )
             seen.add(page.pk)
         return cleaned
+
+
+def apply_typed_positions(formset) -> None:
+    """Turn the positions typed into the rows (see `support.panels`) into one order, 1 to n.
+
+    A row typed at a new number goes to exactly that place (past either end: to that end);
+    the rows left where they were fill the other places in their order. So typing 1 on the
+    last item moves it to the top and the others shift down; a full renumbering (Wagtail's
+    move buttons and dragging write one) is applied as it is. Two rows typed at the same new
+    number take it and the next free place, in the order they stood.
+    """
+    rows = [
+        (index, form)
+        for index, form in enumerate(formset.forms)
+        if ORDERING_FIELD_NAME in (getattr(form, "cleaned_data", None) or {})
+    ]
+    places = [None] * len(rows)
+    moved, stayed = [], []
+    for index, form in rows:
+        typed = form.cleaned_data[ORDERING_FIELD_NAME]
+        if typed is None or typed == index + 1:
+            stayed.append(form)
+        else:
+            moved.append((min(max(typed, 1), len(rows)) - 1, index, form))
+    for target, _, form in sorted(moved, key=lambda row: row[:2]):
+        free = [n for n, taken in enumerate(places) if taken is None]
+        place = next((n for n in free if n >= target), free[-1])
+        places[place] = form
+    remaining = iter(stayed)
+    initial = {id(form): index + 1 for index, form in rows}
+    for position, form in enumerate(places, start=1):
+        form = form or next(remaining)
+        form.cleaned_data[ORDERING_FIELD_NAME] = position
+        if position != initial[id(form)] and ORDERING_FIELD_NAME not in form.changed_data:
+            # A row that only shifted to make room is changed too, or its new place is not
+            # saved (the formset saves changed rows only).
+            form.changed_data.append(ORDERING_FIELD_NAME)
 
 
 def chosen_page_data(pack) -> dict:

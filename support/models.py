@@ -30,6 +30,7 @@ from wagtail.models import Orderable, RevisionMixin
 
 from kb.models import Area, Theme
 
+from .panels import PositionedInlinePanel
 from .topics import OPTIONAL_TOPIC_SLUGS, category_names_for, recommendation_themes
 
 SUPPORT_GROUP_NAME = "Support team"
@@ -446,11 +447,12 @@ class Pack(RevisionMixin, ClusterableModel):
         FieldRowPanel([FieldPanel("area"), FieldPanel("visit")]),
         FieldPanel("topics"),
         FieldPanel("introduction"),
-        InlinePanel(
+        PositionedInlinePanel(
             "items",
             heading="Items",
             label="Item",
-            help_text="Drag to reorder. Items are grouped by topic on the pack page.",
+            help_text="To reorder, type each item's position and save, or use Move up, Move "
+            "down or drag. Items are grouped by topic on the pack page.",
         ),
     ]
 

@@ -199,3 +199,25 @@ def test_rejecting_a_proposal_keeps_the_editors_draft(moderator_client, editor_c
     reopened = edit_form(editor_client, page)  # the draft still opens, with its work
     assert reopened["summary"] == ["An editor's new summary."]
     assert set(reopened["areas"]) == other_areas
+
+
+def test_the_support_team_records_visits_and_packs_for_confirmed_areas_only(
+    admin_client, proposals
+):
+    """A support visit or pack holds its area fast (PROTECT): offered a proposal, it would stop
+    a moderator rejecting it. The support team waits for the moderator's confirmation."""
+    for form in ("/admin/support/visits/add/", "/admin/support/packs/add/"):
+        html = admin_client.get(form).content.decode()
+        assert ">Kirklees<" in html and ">Rochdale<" not in html, form
+
+
+def test_a_proposed_organisation_is_a_publisher_only_once_confirmed(editor_client, proposals):
+    from kb.models import ResourcePage
+
+    _, organisation = proposals
+    page = ResourcePage.objects.live().first()
+    data = edit_form(editor_client, page)
+    fill(data, publisher=organisation.pk)
+    response = editor_client.post(f"/admin/pages/{page.pk}/edit/", data)
+    assert response.status_code == 200
+    assert "not confirmed yet" in " ".join(response.context["form"].errors["publisher"])

@@ -42,6 +42,25 @@ CONCEPT_TIER = 25_000.0
 EXACT_QUERY_NAME = "exact"
 CONCEPT_QUERY_PREFIX = "concept-"
 OWN_TEXT_FIELDS = [f"{name}^{policy.FIELD_WEIGHTS[name]:g}" for name in policy.OWN_TEXT_FIELDS]
+# BM25's k1 (Lucene's and FTS5's default).
+BM25_K1 = 1.2
+
+
+def phrase_fields(fields) -> list[str]:
+    """`fields` with each boost as the score one occurrence earns under BM25F's saturation
+    (w (k1 + 1) / (w + k1): title 10 is 1.96, body 1 is 1). A phrase query scores each field on
+    its own and multiplies by the boost, so a synonym or a boost phrase in a short title would
+    otherwise count ten times a body's; the embedded engine's BM25 saturates the column weights
+    of every phrase, as combined_fields does for the typed words."""
+    saturated = []
+    for field in fields:
+        name, _, boost = field.partition("^")
+        weight = float(boost or 1)
+        saturated.append(f"{name}^{weight * (BM25_K1 + 1) / (weight + BM25_K1):.3g}")
+    return saturated
+
+
+PHRASE_FIELDS = phrase_fields(QUERY_FIELDS)
 
 
 # --- request bodies ----------------------------------------------------------------------------
@@ -64,7 +83,7 @@ def concept_query(concept: Concept, fields=None) -> Q:
         Q(
             "multi_match",
             query=" ".join(stems),
-            fields=fields,
+            fields=phrase_fields(fields),
             type="phrase",
             analyzer=STEMS_ANALYZER,
         )
@@ -94,10 +113,10 @@ def text_query(plan: QueryPlan, by_score: bool = True):
     else:
         matches = strict
     if plan.phrase:
-        phrase = Q("multi_match", query=plan.text, fields=QUERY_FIELDS, type="phrase")
+        phrase = Q("multi_match", query=plan.text, fields=PHRASE_FIELDS, type="phrase")
         title_phrase = Q("match_phrase", title={"query": plan.text})
         pairs = [
-            Q("multi_match", query=" ".join(words), fields=QUERY_FIELDS, type="phrase")
+            Q("multi_match", query=" ".join(words), fields=PHRASE_FIELDS, type="phrase")
             for _stems, words in plan.pairs
         ]
         matches = Q("bool", must=[matches], should=[phrase, title_phrase, *pairs])

@@ -94,6 +94,10 @@ def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
     }
     assert {p["multi_match"]["analyzer"] for p in phrases} == {"kb_spelling"}  # no re-stemming
     assert concept["bool"]["minimum_should_match"] == 1
+    # A phrase scores field by field: its boosts are what one occurrence earns under BM25F.
+    saturated = ["title^1.96", "summary^1.77", "taxonomy^1.49", "body^1"]
+    assert {tuple(p["multi_match"]["fields"]) for p in phrases} == {tuple(saturated)}
+    assert typed["combined_fields"]["fields"] == ["title^10", "summary^5", "taxonomy^2.5", "body^1"]
 
 
 def test_bodies_never_carry_parameters_opensearch_refuses():
@@ -128,6 +132,7 @@ def test_ranking_mirrors_the_embedded_engine():
     assert ranking["boost_mode"] == "multiply"
     phrase = ranking["query"]["bool"]["should"][0]["multi_match"]
     assert (phrase["type"], phrase["query"]) == ("phrase", "young fathers")
+    assert phrase["fields"] == ["title^1.96", "summary^1.77", "taxonomy^1.49", "body^1"]
     single = make_engine(client=None).explain(SearchRequest.build("fathers"))["query"]
     assert "match_phrase" not in json.dumps(single)  # no phrase boost for one word
 
