@@ -41,8 +41,9 @@ def test_kb_search_show_query_prints_the_sql(db):
         run("kb_search", "cot death", "--theme", "safeguarding-and-sudi", "--show-query")
     )
     assert '"sudi"' in explained["match"]
-    assert explained["page_sql"].startswith("SELECT fts.rowid FROM fts CROSS JOIN docs")
-    assert "WHERE fts MATCH ? AND substr(?, fts.rowid + 1, 1) = x'31'" in explained["page_sql"]
+    assert explained["page_sql"].startswith(
+        "SELECT fts.rowid FROM fts WHERE fts MATCH ? AND substr(?, fts.rowid + 1, 1) = x'31'"
+    )
     assert explained["page_params"][0] == explained["match"]
     assert explained["facet_filters"] == {"theme": ["safeguarding-and-sudi"]}
     # The listed pages are the full matches the theme filter leaves, worked out beforehand.

@@ -3,7 +3,7 @@
 import pytest
 
 from search.engines.embedded import EmbeddedEngine, bitmaps
-from search.synonyms import SYNONYMS_FILE, build_thesaurus, parse_synonyms
+from search.synonyms import SYNONYMS_FILE, Concept, build_thesaurus, parse_synonyms
 from tests.search.contract import EngineContract, corpus, doc, ids, request
 
 
@@ -91,3 +91,7 @@ def test_the_page_set_cache_is_bounded_least_recently_used_out(monkeypatch):
 
     assert [state.matching(m, find) for m in ("a", "b", "a", "c", "a", "b")] == [1, 2, 1, 3, 1, 4]
     assert asked == ["a", "b", "c", "b"]  # "b" was least recently used when "c" came
+    # The label checks, one per concept typed, are bounded too.
+    for word in ("housing", "smoking", "breastfeeding", "sleep"):
+        state.labels_hold(Concept(typed=(word,)))
+    assert len(state._label_holds) <= 2

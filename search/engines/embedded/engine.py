@@ -195,7 +195,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         response.facets = self._facet_counts(state, tiers.candidates, masks, matching, selections)
         if response.total and request.offset < response.total:
             by_score = request.sort == "relevance"
-            ids, exact_count = self._page_ids(reader.conn, request, query, tiers, mask, by_score)
+            ids, exact_count = self._page_ids(reader, request, query, tiers, mask, by_score)
             response.hits = self._hits(reader.conn, ids, query, exact_count)
             if ids and tiers.anywhere:
                 first = 1 << ids[0]
@@ -224,7 +224,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             facets[facet.name] = listed
         return facets
 
-    def _page_ids(self, conn, request, query, tiers, mask, by_score) -> tuple[list[int], int]:
+    def _page_ids(self, reader, request, query, tiers, mask, by_score) -> tuple[list[int], int]:
         """One page of results, tier by tier, and how many of them match every concept.
 
         Only the tiers the page reaches are ranked; earlier ones are skipped by their counts.
@@ -242,8 +242,10 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             whole = full and pages == tiers.exact and query.match_selects_full
             match = query.match if full else query.any_match
             window = (size - len(ids), offset)
-            sql, params = page_query(request, match, None if whole else pages, window)
-            found = [doc_id for (doc_id,) in conn.execute(sql, params)]
+            sql, params = page_query(
+                request, match, None if whole else pages, window, priors=reader.state.priors
+            )
+            found = [doc_id for (doc_id,) in reader.conn.execute(sql, params)]
             ids += found
             exact_count += len(found) if full else 0
             offset = 0
@@ -364,7 +366,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         for value in self._masks(state, selections).values():
             mask &= value
         first_tier = None if not selections and query.match_selects_full else tiers.exact & mask
-        sql, params = page_query(request, query.match, first_tier)
+        sql, params = page_query(request, query.match, first_tier, priors=state.priors)
         return {
             "engine": self.name,
             "index": str(self.path),
@@ -383,10 +385,7 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             "lower_tiers_match": query.any_match,
             "candidates_sql": "SELECT rowid FROM fts WHERE fts MATCH ?" if query.match else None,
             "page_sql": sql,
-            # A tier's flag bytes (fts.page_query) shown as the page ids they set.
-            "page_params": [
-                ids_json(bitmap_from_flags(p)) if isinstance(p, bytes) else p for p in params
-            ],
+            "page_params": [_readable(p, state.priors) for p in params],
             "facet_filters": {
                 name: [state.values[v][1] for v in ids] for name, ids in selections.items()
             },
@@ -394,3 +393,13 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             f"{policy.FIELD_WEIGHTS}",
             "warnings": unknown_value_notices(unknown),
         }
+
+
+def _readable(param, priors):
+    """A page query's parameter for --show-query: the type priors' bytes (bitmaps.TypePriors)
+    by their size, a tier's flag bytes as the page ids they set."""
+    if param is priors.classes:
+        return f"<type prior of each page id: {len(param)} bytes>"
+    if isinstance(param, bytes):
+        return ids_json(bitmap_from_flags(param))
+    return param

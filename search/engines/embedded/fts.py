@@ -12,7 +12,7 @@ from search.query.plan import QueryPlan
 from search.query.request import SearchRequest
 from search.synonyms import Concept
 
-from .bitmaps import flags_blob, ids_json
+from .bitmaps import TypePriors, flags_blob, ids_json
 
 
 def _quote(phrase) -> str:
@@ -94,12 +94,13 @@ def translate(plan: QueryPlan) -> FtsQuery:
     )
 
 
-def order_by(keys, id_column: str) -> str:
-    """policy.SORT_KEYS as an ORDER BY clause (FTS5's rank is lower for better matches)."""
+def order_by(keys, id_column: str, score: str | None = None) -> str:
+    """policy.SORT_KEYS as an ORDER BY clause; `score` is the relevance score's SQL (lower is
+    better, as FTS5's rank)."""
     clauses = []
     for key, direction in keys:
         if key == "score":
-            clauses.append("fts.rank * docs.boost")  # best first: ascending
+            clauses.append(score)  # best first: ascending
         elif key == "id":
             clauses.append(f"{id_column}{' DESC' if direction == 'desc' else ''}")
         elif direction == "desc":
@@ -110,39 +111,49 @@ def order_by(keys, id_column: str) -> str:
 
 
 def page_query(
-    request: SearchRequest, match: str | None, allowed: int | None, window=None
+    request: SearchRequest,
+    match: str | None,
+    allowed: int | None,
+    window=None,
+    *,
+    priors: TypePriors,
 ) -> tuple[str, list]:
     """The SQL (and parameters) that picks one page of results, in order, from the pages in
     `allowed` (a bitmap; None: every page `match` finds, or every page without text).
     `match` ranks them (relevance with text) and, with no `allowed`, selects them; `window`
-    is (limit, offset) when it is not the request's page."""
+    is (limit, offset) when it is not the request's page; `priors` are the pages' type priors."""
     where, params = [], []
     use_fts = match is not None and request.sort == "relevance"
     id_column = "fts.rowid" if use_fts else "docs.id"
+    keys = policy.sort_keys(request.sort, has_text=match is not None)
     if use_fts:
-        # CROSS JOIN keeps FTS as the outer loop: only matching rows look up their boost.
-        source = "fts CROSS JOIN docs ON docs.id = fts.rowid"
+        # FTS5 alone: each row it finds is checked against the tier in place and scored with
+        # its type prior read from a byte per page id (TypePriors), with no join on docs.
+        source = "fts"
         where.append("fts MATCH ?")
         params.append(match)
+        # The pages of this tier under the filters, worked out from bitmaps already (or every
+        # page), as one flag byte per page id: ranking scores only these rows, with no id list
+        # to write, parse and index (a list of thousands of ids cost a millisecond or two per
+        # search). Not a rowid constraint, which SQLite would hand to FTS5 to re-run the MATCH
+        # per id.
+        where.append(f"substr(?, {id_column} + 1, 1) = x'31'")
+        params.append(priors.pages if allowed is None else flags_blob(allowed))
+        score, score_params = priors.score(id_column)
+        order = order_by(keys, id_column, score)
+        params += score_params
     else:
         source = "docs"
         if match is not None and allowed is None:
             where.append("docs.id IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
             params.append(match)
-    order = order_by(policy.sort_keys(request.sort, has_text=match is not None), id_column)
-    if allowed is not None and use_fts:
-        # The pages of this tier under the filters, worked out from bitmaps already, as one
-        # flag byte per page id: each row FTS5 finds is checked in place, so ranking scores only
-        # these rows, with no id list to write, parse and index (a list of thousands of ids
-        # cost a millisecond or two per search). Not a rowid constraint, which SQLite would
-        # hand to FTS5 to re-run the MATCH per id.
-        where.append(f"substr(?, {id_column} + 1, 1) = x'31'")
-        params.append(flags_blob(allowed))
-    elif allowed is not None:
-        # Walking the docs in sort order, a sparse tier would test every row: look its ids up.
-        # A subquery per facet had SQLite build each facet's page list again on every search.
-        where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
-        params.append(ids_json(allowed))
+        if allowed is not None:
+            # Walking the docs in sort order, a sparse tier would test every row: look its ids
+            # up. A subquery per facet had SQLite build each facet's page list again on every
+            # search.
+            where.append(f"+{id_column} IN (SELECT value FROM json_each(?))")
+            params.append(ids_json(allowed))
+        order = order_by(keys, id_column)
     sql = f"SELECT {id_column} FROM {source}"
     if where:
         sql += " WHERE " + " AND ".join(where)

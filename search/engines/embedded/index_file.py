@@ -27,7 +27,7 @@ from pathlib import Path
 from search import policy
 from search.engines.base import IndexUnavailable
 
-from .bitmaps import IndexState, bitmap
+from .bitmaps import IndexState, TypePriors, bitmap
 from .rows import BATCH_SIZE, document_words, prepare_all, unpack
 
 logger = logging.getLogger(__name__)
@@ -409,9 +409,9 @@ class IndexFile:
                 value_id: bitmap(doc_ids, state.size_bytes)
                 for value_id, doc_ids in postings.items()
             }
-            state.all_docs = bitmap(
-                (doc_id for (doc_id,) in conn.execute("SELECT id FROM docs")), state.size_bytes
-            )
+            boosts = dict(conn.execute("SELECT id, boost FROM docs"))
+            state.all_docs = bitmap(boosts, state.size_bytes)
+            state.priors = TypePriors.of(boosts)
             _state_cache[str(self.path)] = state
             return state
 
