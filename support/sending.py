@@ -21,7 +21,7 @@ from wagtail.models import Page
 
 from kb.contexts.visibility import public
 
-from .models import Pack, PackSending, person_label
+from .models import Pack, PackItem, PackSending, person_label
 
 logger = logging.getLogger(__name__)
 
@@ -30,17 +30,28 @@ class EmptyPack(ValueError):
     """Nothing published left to send."""
 
 
-def build_snapshot(pack: Pack, *, sender_name: str, absolute) -> dict:
+def ordered_items():
+    """A pack's items in the team's order, with what a snapshot reads of each."""
+    return PackItem.objects.select_related("topic", "recommendation").order_by("sort_order", "pk")
+
+
+def published_pages(page_ids) -> dict:
+    """The published pages among `page_ids`, by id, as their specific types."""
+    return {page.pk: page for page in public(Page).filter(pk__in=list(page_ids)).specific()}
+
+
+def build_snapshot(pack: Pack, *, sender_name: str, absolute, items=None, live=None) -> dict:
     """The pack as it is now, grouped by topic in the team's order.
 
     `absolute` turns a site path into a full URL. Items whose page is no longer published are
-    left out (the share page never links to a page the public cannot open).
+    left out (the share page never links to a page the public cannot open). `items` (from
+    `ordered_items`) and `live` (from `published_pages`) are read here unless given, so that
+    several packs built together (the visit report) read them once.
     """
-    items = list(pack.items.select_related("topic", "recommendation").order_by("sort_order", "pk"))
-    live = {
-        page.pk: page
-        for page in public(Page).filter(pk__in=[item.page_id for item in items]).specific()
-    }
+    if items is None:
+        items = list(ordered_items().filter(pack=pack))
+    if live is None:
+        live = published_pages(item.page_id for item in items)
     groups: dict = {}
     for item in items:
         page = live.get(item.page_id)

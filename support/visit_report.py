@@ -19,7 +19,14 @@ from django.utils.text import slugify
 
 from .models import FollowUp, PersonSeen, Recommendation, SentReport, Visit, person_label
 from .pdf import render_report_pdf
-from .sending import EmptyPack, build_snapshot, send_and_record, team_message
+from .sending import (
+    EmptyPack,
+    build_snapshot,
+    ordered_items,
+    published_pages,
+    send_and_record,
+    team_message,
+)
 
 
 def report_visit(pk):
@@ -52,10 +59,24 @@ def _iso(day: datetime.date | None) -> str:
 def build_report_snapshot(visit: Visit, *, sender_name: str, absolute) -> dict:
     """The report as the visit stands now. `absolute` turns a site path into a full URL."""
     people = dict(PersonSeen.choices)
+    visit_packs = list(
+        visit.packs.select_related("area")
+        .prefetch_related(Prefetch("items", queryset=ordered_items()))
+        .order_by("pk")
+    )
+    live = published_pages(item.page_id for pack in visit_packs for item in pack.items.all())
     packs = []
-    for pack in visit.packs.select_related("area").order_by("pk"):
+    for pack in visit_packs:
         try:
-            packs.append(build_snapshot(pack, sender_name=sender_name, absolute=absolute))
+            packs.append(
+                build_snapshot(
+                    pack,
+                    sender_name=sender_name,
+                    absolute=absolute,
+                    items=list(pack.items.all()),
+                    live=live,
+                )
+            )
         except EmptyPack:  # nothing published in it: nothing to show the area
             continue
     recommendations = []

@@ -129,3 +129,18 @@ def test_a_pack_with_many_items_edits_within_budget(support_client):
     assert many_queries <= few_queries + 2, (few_queries, many_queries)
     page = support_client.get(reverse("support_packs:edit", args=[many.pk])).content.decode()
     assert pages[-1].title.replace("'", "&#x27;") in page or pages[-1].title in page
+
+
+def test_a_visit_report_with_many_packs_stays_within_budget(support_client, support_user):
+    from kb.models import CaseStudyPage, ResourcePage
+
+    pages = list(ResourcePage.objects.live()[:10]) + list(CaseStudyPage.objects.live()[:10])
+    one = make_visit(lead=support_user, recommendations=3)
+    make_pack(one, pages=pages[:5])
+    four = make_visit("kirklees", lead=support_user, recommendations=12)
+    for n in range(4):
+        make_pack(four, pages=pages[n * 5 : n * 5 + 5])
+    few_queries = measure(support_client, reverse("support-visit-report", args=[one.pk]))
+    many_queries = measure(support_client, reverse("support-visit-report", args=[four.pk]))
+    assert many_queries <= MAX_QUERIES
+    assert many_queries <= few_queries + 2, (few_queries, many_queries)

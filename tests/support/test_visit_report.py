@@ -359,3 +359,17 @@ def test_the_share_page_and_pdf_show_the_recommendation_as_sent(support_client, 
     share_after = unescape(support_client.get(f"/packs/{sending.token}/").content.decode())
     assert "Write a single infant mortality plan" in share_after
     assert "A rewritten recommendation" not in share_after
+
+
+def test_deleting_a_visit_keeps_its_sent_reports(support_client, visited):
+    visit = visited["visit"]
+    send_report(support_client, visit)
+    report = SentReport.objects.get()
+    response = support_client.post(reverse("support_visits:delete", args=[visit.pk]))
+    assert response.status_code == 302
+    assert not Visit.objects.filter(pk=visit.pk).exists()
+    page = unescape(
+        support_client.get(reverse("support-sent-report", args=[report.pk])).content.decode()
+    )
+    assert "the visit has since been deleted" in page
+    assert visited["plan"].text in page and STRENGTHS in page
