@@ -662,8 +662,7 @@ class ProgressLink(PrivateLink):
 
     Its token is the link's id signed with the site's secret key (HMAC-SHA256), so the database
     holds nothing that opens it and the team can show the link again; a new link has a new id,
-    so a revoked link never comes back. Rotating SECRET_KEY ends every link (unless the old key
-    is kept in SECRET_KEY_FALLBACKS).
+    so a revoked link never comes back. Changing SECRET_KEY ends every progress link.
     """
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="progress_links")

@@ -606,7 +606,12 @@ def area_history(request, pk):
         Visit.objects.filter(area=area)
         .select_related("lead")
         .prefetch_related(
-            Prefetch("recommendations", queryset=Recommendation.objects.select_related("theme")),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.select_related("theme").prefetch_related(
+                    "progress_updates"
+                ),
+            ),
             "chosen_topics",
             Prefetch("follow_ups", queryset=FollowUp.objects.select_related("owner")),
         )

@@ -66,9 +66,8 @@ def test_reorder_a_pack_by_keyboard_and_the_chooser_passes_axe(
     page.keyboard.type("1")
     page.keyboard.press("Enter")
     assert shown_titles(page)[0] == titles[11]
-    page.wait_for_function(
-        "document.querySelector('[data-support-position-announcer]')?.textContent.includes("
-        "'position 1 of 12')"
+    page.locator("[data-support-position-announcer]", has_text="position 1 of 12").wait_for(
+        state="attached"
     )
     assert f"{titles[11]} is now at position 1 of 12." == " ".join(announced(page).split())
     assert page.locator("#id_items-11-ORDER").evaluate("el => el === document.activeElement")
@@ -77,6 +76,18 @@ def test_reorder_a_pack_by_keyboard_and_the_chooser_passes_axe(
     page.keyboard.press("ArrowUp")
     expected = [titles[11], titles[1], titles[0], *titles[2:11]]
     assert shown_titles(page) == expected
+    # A number typed then Tab: the item moves and the focus goes on to the next field.
+    page.locator("#id_items-2-ORDER").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("12")
+    page.keyboard.press("Tab")
+    expected = [*expected[:3], *expected[4:], expected[3]]
+    page.locator("[data-support-position-announcer]", has_text="position 12 of 12").wait_for(
+        state="attached"
+    )
+    assert shown_titles(page) == expected
+    assert page.evaluate("document.activeElement.closest('#inline_child_items-2') !== null")
+    assert not page.locator("#id_items-2-ORDER").evaluate("el => el === document.activeElement")
     numbers = page.locator(
         "#id_items-FORMS > [data-inline-panel-child] [data-support-position]"
     ).evaluate_all("els => els.map(el => el.value)")

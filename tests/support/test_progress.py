@@ -195,6 +195,8 @@ def test_the_team_sees_the_history(support_client, visit, area):
     assert f"/progress/#recommendation-{first.pk}" in edit.content.decode()
     listing = support_client.get(reverse("support_recommendations:list"))
     assert f"{TODAY:%Y-%m-%d} by Ada Lead" in listing.content.decode()
+    area_page = support_client.get(reverse("support-area", args=[visit.area_id]))
+    assert "(Ada Lead): All done" in area_page.content.decode()
 
 
 def test_the_csv_export_has_the_latest_progress(support_client, visit, area):
@@ -354,5 +356,6 @@ def test_progress_pages_stay_within_budget(support_client, support_user, area, c
         "team page": measure(support_client, reverse("support-visit-progress", args=[visit.pk])),
         "recommendations": measure(support_client, reverse("support_recommendations:list")),
         "visit edit": measure(support_client, reverse("support_visits:edit", args=[visit.pk])),
+        "area history": measure(support_client, reverse("support-area", args=[visit.area_id])),
     }
     assert all(n <= MAX_QUERIES for n in measured.values()), measured

@@ -60,9 +60,14 @@
     }
     const target = Math.min(Math.max(typed, 1), others.length + 1);
     if (target !== current) {
+      // Moving the row takes focus from anything in it: give it back to whatever had it (the
+      // number itself, or the next field after Tab).
+      const focused = document.activeElement;
       if (target <= others.length) others[target - 1].before(row);
       else others[others.length - 1].after(row);
-      input.focus();
+      if (focused && focused !== document.body && focused !== document.activeElement) {
+        focused.focus();
+      }
     }
     const count = renumber(container);
     input.dataset.placed = input.value;
@@ -72,7 +77,8 @@
   document.addEventListener("change", (event) => {
     const input = event.target;
     if (input.matches("[data-support-position]") && input.dataset.placed !== input.value) {
-      moveTo(input);
+      // After Tab, once the focus has reached the next field, so it stays there.
+      window.setTimeout(() => moveTo(input), 0);
     }
   });
 
