@@ -28,7 +28,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -44,8 +44,16 @@ NEVER_STORED = ("private", "no-store", "no-cache")
 
 
 def current_generation() -> int | None:
-    """The generation number, or None if its row is missing (then nothing is cached)."""
-    return PageCacheGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    """The generation number, or None if its row is missing (then nothing is cached).
+
+    Read on every cached page and every search page (kb.contexts.navigation), so in plain SQL:
+    the ORM's query building cost 0.23 ms of CPU a call, the query itself 0.01 ms (issue 24).
+    """
+    table = connection.ops.quote_name(PageCacheGeneration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {table} WHERE id = 1")  # noqa: S608 - our own table
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _unrelated(sender) -> bool:
