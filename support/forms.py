@@ -110,6 +110,63 @@ class ChoicesFromReportMixin:
             field.widget = forms.Select(choices=self.recommendation_choices)
 
 
+PROGRESS_SHOWN_FIELD = "progress_shown"
+
+
+class KeepAreaProgressMixin:
+    """A recommendation form remembers the progress it showed (a hidden field), so a form
+    opened before the area's lead saved through a progress link never silently writes the
+    older value back. Left as shown, the area's value is kept and the rest of the edit saves;
+    changed too, the save is refused with the area's value, who and when, and the form comes
+    back based on the area's value, so saving it again replaces that value knowingly.
+
+    Wagtail renders this unclaimed hidden field with the form's other hidden fields, on the
+    recommendation's own edit page and in each recommendation row of the visit form.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.progress_on_record = None
+        recommendation = self.instance
+        saved = isinstance(recommendation, Recommendation) and recommendation.pk is not None
+        if saved and "progress" in self.fields:
+            self.progress_on_record = recommendation.progress
+            self.fields[PROGRESS_SHOWN_FIELD] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=recommendation.progress
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        shown, chosen = cleaned.get(PROGRESS_SHOWN_FIELD), cleaned.get("progress")
+        on_record = self.progress_on_record
+        if not shown or not chosen or on_record is None or on_record in (shown, chosen):
+            return cleaned
+        if chosen == shown:
+            cleaned["progress"] = on_record  # not touched here: the newer value stands
+            return cleaned
+        self.add_error("progress", self.changed_meanwhile_message(on_record, chosen))
+        data = self.data.copy()
+        data[self.add_prefix(PROGRESS_SHOWN_FIELD)] = on_record
+        self.data = data
+        return cleaned
+
+    def changed_meanwhile_message(self, on_record, chosen) -> str:
+        labels = dict(Recommendation.Progress.choices)
+        update = self.instance.progress_updates.order_by("-made_at", "-pk").first()
+        if update is not None and update.new_progress == on_record:
+            who = (
+                f"The area changed the progress to \u201c{labels[on_record]}\u201d through "
+                f"the progress link ({update.made_by}, "
+                f"{timezone.localtime(update.made_at):%-d %B %Y %H:%M})"
+            )
+        else:
+            who = f"Someone changed the progress to \u201c{labels[on_record]}\u201d"
+        return (
+            f"{who} after this form was opened. Your choice, \u201c{labels[chosen]}\u201d, is "
+            "kept: save again to replace the area\u2019s value, or choose again."
+        )
+
+
 class VisitForm(WagtailAdminModelForm):
     people_seen = forms.MultipleChoiceField(
         choices=PersonSeen.choices,
@@ -144,7 +201,7 @@ class VisitForm(WagtailAdminModelForm):
         for formset in self.formsets.values():
             formset.form = type(
                 formset.form.__name__,
-                (ChoicesFromReportMixin, formset.form),
+                (ChoicesFromReportMixin, KeepAreaProgressMixin, formset.form),
                 {"owner_choices": members},
             )
 
@@ -164,7 +221,7 @@ class VisitForm(WagtailAdminModelForm):
         return topics
 
 
-class RecommendationForm(ChoicesFromReportMixin, WagtailAdminModelForm):
+class RecommendationForm(ChoicesFromReportMixin, KeepAreaProgressMixin, WagtailAdminModelForm):
     pass
 
 

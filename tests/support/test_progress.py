@@ -4,10 +4,12 @@ private link (no login); the team makes, sees and revokes the link and reads eve
 import csv
 import datetime
 import io
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from support import progress
@@ -359,3 +361,145 @@ def test_progress_pages_stay_within_budget(support_client, support_user, area, c
         "area history": measure(support_client, reverse("support-area", args=[visit.area_id])),
     }
     assert all(n <= MAX_QUERIES for n in measured.values()), measured
+
+
+# --- A workspace form opened before the area's update ------------------------------------
+
+
+class FormValues(HTMLParser):
+    """What a browser would post from a page's editing form (the POST form with the most
+    fields): text inputs, hidden inputs, ticked boxes, chosen options and textareas. The inline
+    formset's empty template row (`__prefix__`) is left out, as a browser leaves it out."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms, self.form = [], None
+        self.select, self.select_first, self.textarea = None, None, None
+
+    def add(self, name, value):
+        if self.form is not None and name and "__prefix__" not in name:
+            self.form.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+            self.form = {}
+            self.forms.append(self.form)
+        elif tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self.add(attrs.get("name"), attrs.get("value") or ("on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self.select, self.select_first = attrs.get("name"), None
+            self.select_chosen = False
+        elif tag == "option" and self.select:
+            if self.select_first is None:
+                self.select_first = attrs.get("value", "")
+            if "selected" in attrs:
+                self.add(self.select, attrs.get("value", ""))
+                self.select_chosen = True
+        elif tag == "textarea":
+            self.textarea, self.text = attrs.get("name"), ""
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.text += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "select" and self.select:
+            if not self.select_chosen and self.select_first is not None:
+                self.add(self.select, self.select_first)
+            self.select = None
+        elif tag == "textarea" and self.textarea:
+            self.add(self.textarea, self.text.removeprefix("\n"))
+            self.textarea = None
+
+
+def editing_form(response):
+    assert response.status_code == 200
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    return max(parser.forms, key=len)
+
+
+def row_prefix(values, recommendation):
+    """The inline row ("recommendations-N-") that holds `recommendation` on the visit form."""
+    for name, value in values.items():
+        is_id = name.startswith("recommendations-") and name.endswith("-id")
+        if is_id and value == [str(recommendation.pk)]:
+            return name.removesuffix("id")
+    raise AssertionError(f"recommendation {recommendation.pk} is not on the form")
+
+
+def progress_forms():
+    """(edit URL of the form, field-name prefix of the recommendation on it) for each of the
+    two workspace forms that show a recommendation's progress."""
+    return {
+        "recommendation": lambda visit, r: reverse("support_recommendations:edit", args=[r.pk]),
+        "visit": lambda visit, r: reverse("support_visits:edit", args=[visit.pk]),
+    }
+
+
+@pytest.fixture(params=["recommendation", "visit"])
+def opened_before_the_area(request, support_client, visit, area):
+    """A team member opens the recommendation's own edit page or the visit's, then the lead
+    sets the first recommendation to Achieved through the link. Returns (edit URL, the form's
+    values as the page showed them, the field prefix of that recommendation, it)."""
+    first = visit.recommendations.order_by("pk").first()
+    link = make_link(support_client, visit)
+    url = progress_forms()[request.param](visit, first)
+    values = editing_form(support_client.get(url))
+    prefix = "" if request.param == "recommendation" else row_prefix(values, first)
+    assert values[f"{prefix}progress"] == ["not_started"]
+    response = area.post(progress_url(link), form_data(visit, {first.pk: ("achieved", "Done.")}))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.progress == "achieved"
+    return url, values, prefix, first
+
+
+def test_an_older_form_saved_without_touching_progress_keeps_the_areas(
+    support_client, opened_before_the_area
+):
+    url, values, prefix, first = opened_before_the_area
+    values[f"{prefix}text"] = ["Develop an infant mortality scorecard with the board"]
+    response = support_client.post(url, values)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first.refresh_from_db()
+    assert first.text == "Develop an infant mortality scorecard with the board"
+    assert first.progress == "achieved"  # the area's update, not the "Not started" shown
+
+
+def test_an_older_form_that_changed_progress_is_refused_naming_the_areas_update(
+    support_client, opened_before_the_area
+):
+    url, values, prefix, first = opened_before_the_area
+    values[f"{prefix}text"] = ["Develop an infant mortality scorecard with the board"]
+    values[f"{prefix}progress"] = ["in_progress"]
+    response = support_client.post(url, values)
+    assert response.status_code == 200, "expected the form again, with an error"
+    page = response.content.decode()
+    update = first.progress_updates.get()
+    made_at = timezone.localtime(update.made_at)
+    assert "changed the progress to \u201cAchieved\u201d" in page
+    assert f"Ada Lead, {made_at:%-d %B %Y %H:%M}" in page
+    first.refresh_from_db()
+    assert (first.progress, first.text) == ("achieved", "Sandwell recommendation 0")
+
+    # Shown again: what the team member typed, and now based on the area's value, so saving
+    # it again is a choice made knowing the area's update.
+    again = editing_form(response)
+    assert again[f"{prefix}text"] == ["Develop an infant mortality scorecard with the board"]
+    assert again[f"{prefix}progress"] == ["in_progress"]
+    response = support_client.post(url, again)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first.refresh_from_db()
+    assert (first.progress, first.text) == (
+        "in_progress",
+        "Develop an infant mortality scorecard with the board",
+    )
