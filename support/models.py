@@ -576,14 +576,10 @@ class PrivateLink(models.Model):
         return bool(updated)
 
 
-class PackSending(PrivateLink):
-    """One sending of a pack: a frozen snapshot, who sent it to whom, and its share link.
+class FrozenSending(models.Model):
+    """What every sending to people outside the team records: a frozen snapshot, who sent it,
+    to whom, and how delivery went. Pack sendings and sent visit reports share it."""
 
-    Never deleted and never edited after sending, except to revoke the link or set its expiry.
-    """
-
-    pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="sendings")
-    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
     send_key = models.CharField(
         max_length=64,
         unique=True,
@@ -602,6 +598,23 @@ class PackSending(PrivateLink):
     snapshot = models.JSONField(default=dict, editable=False)
     emails_sent = models.PositiveIntegerField(default=0, editable=False)
     delivery_error = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @admin.display(description="sent by", ordering="sent_by__first_name")
+    def sender_name(self):
+        return person_label(self.sent_by)
+
+
+class PackSending(FrozenSending, PrivateLink):
+    """One sending of a pack: a frozen snapshot, who sent it to whom, and its share link.
+
+    Never deleted and never edited after sending, except to revoke the link or set its expiry.
+    """
+
+    pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="sendings")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
     resent_from = models.ForeignKey(
         "self",
         null=True,
@@ -620,10 +633,6 @@ class PackSending(PrivateLink):
 
     def __str__(self):
         return f"{self.snapshot.get('title') or self.pack} sent {self.sent_at:%-d %B %Y}"
-
-    @admin.display(description="sent by", ordering="sent_by__first_name")
-    def sender_name(self):
-        return person_label(self.sent_by)
 
     @property
     def first_sending(self):
@@ -737,7 +746,7 @@ class ProgressUpdate(models.Model):
         return self.old_comment != self.comment
 
 
-class SentReport(models.Model):
+class SentReport(FrozenSending):
     """One sending of a visit report to the area: a frozen snapshot, who sent it, to whom.
 
     The snapshot holds everything the report shows, so later edits to the visit, its
@@ -748,30 +757,9 @@ class SentReport(models.Model):
     visit = models.ForeignKey(
         Visit, null=True, on_delete=models.SET_NULL, related_name="sent_reports", editable=False
     )
-    send_key = models.CharField(
-        max_length=64,
-        unique=True,
-        editable=False,
-        help_text="The send form's one-time key, so a second click sends nothing twice.",
-    )
-    sent_at = models.DateTimeField(default=timezone.now, editable=False)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    recipients = models.JSONField(default=list, editable=False)
-    snapshot = models.JSONField(default=dict, editable=False)
-    emails_sent = models.PositiveIntegerField(default=0, editable=False)
-    delivery_error = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
 
     def __str__(self):
         return f"Visit report for {self.snapshot.get('visit') or 'a visit'}, sent {self.sent_at:%-d %B %Y}"
-
-    def sender_name(self):
-        return person_label(self.sent_by)
