@@ -120,7 +120,12 @@ def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | Non
     """The plan for a query. A query made only of stop words counts all of them."""
     concepts = tuple(thesaurus.concepts(query or ""))
     stopwords = get_stopwords() if stopwords is None else stopwords
-    counted = tuple(i for i, c in enumerate(concepts) if carries_a_topic(c, stopwords))
+    seen = set()
+    counted = tuple(
+        i
+        for i, c in enumerate(concepts)
+        if carries_a_topic(c, stopwords) and not (c.typed in seen or seen.add(c.typed))
+    )
     if not counted:
         counted = tuple(range(len(concepts)))
     return QueryPlan(

@@ -104,6 +104,21 @@ def test_scores_by_kind_and_by_batch():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, url",
+    [
+        ("Every Child Matters", "/case-studies/newcastle-young-fathers-barnardos/"),
+        ("opt out", "/evidence/reducing-maternal-smoking/"),
+        ("not engaged in learning", "/case-studies/wandsworth-teenage-parent-supported-housing/"),
+    ],
+)
+def test_named_phrases_of_stop_words_still_find_their_page(query, url):
+    """ "not", "one", "every" and "out" carry no topic alone (search/stopwords.txt), but typed
+    together as the content names something they still find it, by their phrase."""
+    assert url in engine_urls(get_engine(), query)[:2]
+
+
+@pytest.mark.django_db
 def test_targets_on_the_judged_queries():
     from search.relevance import evaluate, summary
 

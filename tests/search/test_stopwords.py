@@ -65,7 +65,7 @@ def test_the_fillers_of_practitioners_questions_are_stop_words():
 
 def test_words_that_carry_a_topic_here_are_not_stop_words():
     # Each is part of a name or a topic in the content (see the file's header).
-    for word in ("area", "areas", "local", "best", "new", "first", "give", "every", "one", "us"):
+    for word in ("area", "areas", "local", "best", "new", "first", "give", "another", "us"):
         assert not is_stopword(word), word
     for word in ("it", "may", "d", "looked", "need", "needs", "help", "support", "care", "work"):
         assert not is_stopword(word), word
