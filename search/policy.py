@@ -31,8 +31,16 @@ TYPE_BOOST = {"case_study": 1.5, "evidence_summary": 1.4, "area": 1.6, "resource
 DEFAULT_TYPE_BOOST = 1.0
 
 
-def type_boost(type_key: str) -> float:
-    return TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)
+# A query naming the kind of page it wants ("which guidelines…", "what has worked elsewhere",
+# search/wanted_types.txt) multiplies that kind's prior by this: enough to put guidance above a
+# case study with somewhat more of the words, not to lift a page that barely matches.
+WANTED_TYPE_BOOST = 1.3
+
+
+def type_boost(type_key: str, wanted=()) -> float:
+    """A page type's prior, times WANTED_TYPE_BOOST when the query names it (`wanted`)."""
+    boost = TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)
+    return boost * WANTED_TYPE_BOOST if type_key in wanted else boost
 
 
 # --- best match --------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ down for missing "does" or "our". Of the concepts that count, a page must match 
 (policy.required_concepts: all of one, all but one of two to four, a share of longer
 queries). The typed words together are a phrase boost, and in a long query each pair of
 meaningful words typed next to each other (policy.PAIR_BOOSTS_FROM): they change the ranking,
-never what matches.
+never what matches. So do the kinds of page the query names ("guidelines", "worked elsewhere":
+search/wanted_types.txt), whose type prior is raised (policy.type_boost).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from search import policy
 from search.stopwords import get_stopwords
 from search.synonyms import Concept, Thesaurus
+from search.wanted_types import wanted_types
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,8 @@ class QueryPlan:
     absent: tuple[int, ...] = ()
     # Adjacent meaningful words of a long query, phrase boosts: ((stem, stem), (word, word)).
     pairs: tuple[tuple[tuple[str, str], tuple[str, str]], ...] = ()
+    # The kinds of page the query names (search/wanted_types.txt): their type prior is raised.
+    wanted_types: tuple[str, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -134,4 +138,5 @@ def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | Non
         counted=counted,
         required=policy.required_concepts(len(counted)),
         pairs=adjacent_pairs(concepts, stopwords),
+        wanted_types=wanted_types(query or ""),
     )

@@ -698,6 +698,23 @@ class SharedRulesContract:
         hits = engine.search(request("kangaroo")).hits
         assert [hit.type_key for hit in hits] == sorted(types, key=policy.type_boost, reverse=True)
 
+    def test_a_query_naming_a_kind_of_page_raises_that_kind(self, engine):
+        # Same text: the higher prior first, unless the query names the other kind
+        # (search/wanted_types.txt), whose prior is then raised by policy.WANTED_TYPE_BOOST.
+        assert (
+            policy.type_boost("evidence_summary") * policy.WANTED_TYPE_BOOST
+            > policy.type_boost("case_study")
+            > policy.type_boost("evidence_summary")
+        )
+        engine.rebuild(
+            [
+                doc(305, "Kangaroo care", "evidence_summary", summary="Kangaroo care for babies."),
+                doc(306, "Kangaroo care", "case_study", summary="Kangaroo care for babies."),
+            ]
+        )
+        assert ids(engine.search(request("kangaroo care"))) == [306, 305]
+        assert ids(engine.search(request("kangaroo care evidence"))) == [305, 306]
+
     def test_field_weights_order_title_summary_body_then_labels(self, engine):
         # A page's own words outrank its labels: the page that only carries "Zephyr" as a
         # topic label comes after the one whose body says it, though the label field weighs

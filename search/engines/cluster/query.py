@@ -124,8 +124,11 @@ def text_query(plan: QueryPlan, by_score: bool = True):
         "function_score",
         query=matches,
         functions=[
-            {"filter": Q("term", **{"type.value": type_key}), "weight": weight}
-            for type_key, weight in policy.TYPE_BOOST.items()
+            {
+                "filter": Q("term", **{"type.value": type_key}),
+                "weight": policy.type_boost(type_key, plan.wanted_types),
+            }
+            for type_key in policy.TYPE_BOOST
         ],
         score_mode="first",
         boost_mode="multiply",

@@ -28,31 +28,46 @@ MATCH_CACHE_SIZE = 512
 class TypePriors:
     """Every page's type prior (docs.boost), so that ranking needs no join on the docs table:
     one byte per page id (b"0" for no page, then b"1", b"2", ... for the first, second, ...
-    distinct prior), read in SQL with substr, and the distinct priors themselves, bound as
-    parameters so that each score is the stored prior times the rank, exactly as the join gave.
-    The join's lookup was about a fifth of the ranking's cost."""
+    class of page: a type key and its prior), read in SQL with substr, and each class's prior,
+    bound as a parameter so that each score is the stored prior times the rank, exactly as the
+    join gave, and a query naming a kind of page (QueryPlan.wanted_types) raises that kind's
+    prior with no change to the SQL. The join's lookup was about a fifth of the ranking's cost."""
 
     values: tuple[float, ...] = ()
+    types: tuple[str, ...] = ()  # the type key of each class, in the order of `values`
     classes: bytes = b""
     pages: bytes = b""  # b"1" for every page (flags_blob of all of them)
 
     @classmethod
-    def of(cls, boosts: dict[int, float]) -> TypePriors:
-        values = tuple(sorted(set(boosts.values())))
-        code = {value: 0x31 + k for k, value in enumerate(values)}
+    def of(cls, boosts: dict[int, float], types: dict[int, str] | None = None) -> TypePriors:
+        """From each page's prior and type key (pages without one share the class "")."""
+        types = types or {}
+        kinds = {doc_id: (types.get(doc_id, ""), boost) for doc_id, boost in boosts.items()}
+        ordered = sorted(set(kinds.values()), key=lambda kind: (kind[1], kind[0]))
+        code = {kind: 0x31 + k for k, kind in enumerate(ordered)}
         classes = bytearray(b"0" * (max(boosts, default=0) + 1))
         pages = bytearray(classes)
-        for doc_id, boost in boosts.items():
-            classes[doc_id] = code[boost]
+        for doc_id, kind in kinds.items():
+            classes[doc_id] = code[kind]
             pages[doc_id] = 0x31
-        return cls(values, bytes(classes), bytes(pages))
+        return cls(
+            tuple(boost for _type, boost in ordered),
+            tuple(type_key for type_key, _boost in ordered),
+            bytes(classes),
+            bytes(pages),
+        )
 
-    def score(self, id_column: str) -> tuple[str, list]:
-        """The score (FTS5's rank times the prior; lower is better) and its parameters."""
+    def score(self, id_column: str, wanted=()) -> tuple[str, list]:
+        """The score (FTS5's rank times the prior; lower is better) and its parameters; the
+        priors of the `wanted` type keys raised by policy.WANTED_TYPE_BOOST."""
         cases = " ".join(f"WHEN x'{0x31 + k:02x}' THEN ?" for k in range(len(self.values)))
+        priors = [
+            value * policy.WANTED_TYPE_BOOST if type_key in wanted else value
+            for value, type_key in zip(self.values, self.types, strict=True)
+        ]
         return (
             f"fts.rank * CASE substr(?, {id_column} + 1, 1) {cases} END",
-            [self.classes, *self.values],
+            [self.classes, *priors],
         )
 
 

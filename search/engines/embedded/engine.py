@@ -243,7 +243,12 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             match = query.match if full else query.any_match
             window = (size - len(ids), offset)
             sql, params = page_query(
-                request, match, None if whole else pages, window, priors=reader.state.priors
+                request,
+                match,
+                None if whole else pages,
+                window,
+                priors=reader.state.priors,
+                wanted=query.plan.wanted_types,
             )
             found = [doc_id for (doc_id,) in reader.conn.execute(sql, params)]
             ids += found
@@ -366,7 +371,9 @@ class EmbeddedEngine(IndexFile, SearchEngine):
         for value in self._masks(state, selections).values():
             mask &= value
         first_tier = None if not selections and query.match_selects_full else tiers.exact & mask
-        sql, params = page_query(request, query.match, first_tier, priors=state.priors)
+        sql, params = page_query(
+            request, query.match, first_tier, priors=state.priors, wanted=query.plan.wanted_types
+        )
         return {
             "engine": self.name,
             "index": str(self.path),

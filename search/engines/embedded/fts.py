@@ -117,11 +117,12 @@ def page_query(
     window=None,
     *,
     priors: TypePriors,
+    wanted=(),
 ) -> tuple[str, list]:
     """The SQL (and parameters) that picks one page of results, in order, from the pages in
     `allowed` (a bitmap; None: every page `match` finds, or every page without text).
     `match` ranks them (relevance with text) and, with no `allowed`, selects them; `window`
-    is (limit, offset) when it is not the request's page; `priors` are the pages' type priors."""
+    is (limit, offset) when it is not the request's page; `priors` are the pages' type priors, raised for the `wanted` type keys."""
     where, params = [], []
     use_fts = match is not None and request.sort == "relevance"
     id_column = "fts.rowid" if use_fts else "docs.id"
@@ -139,7 +140,7 @@ def page_query(
         # per id.
         where.append(f"substr(?, {id_column} + 1, 1) = x'31'")
         params.append(priors.pages if allowed is None else flags_blob(allowed))
-        score, score_params = priors.score(id_column)
+        score, score_params = priors.score(id_column, wanted)
         order = order_by(keys, id_column, score)
         params += score_params
     else:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from search import policy
 from search.engines.base import IndexUnavailable
+from search.facets import TYPE_FACET
 
 from .bitmaps import IndexState, TypePriors, bitmap
 from .rows import BATCH_SIZE, document_words, prepare_all, unpack
@@ -411,7 +412,12 @@ class IndexFile:
             }
             boosts = dict(conn.execute("SELECT id, boost FROM docs"))
             state.all_docs = bitmap(boosts, state.size_bytes)
-            state.priors = TypePriors.of(boosts)
+            types = {
+                doc_id: state.values[value_id][1]
+                for value_id in state.values_by_facet.get(TYPE_FACET.name, ())
+                for doc_id in postings.get(value_id, ())
+            }
+            state.priors = TypePriors.of(boosts, types)
             _state_cache[str(self.path)] = state
             return state
 
