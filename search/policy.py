@@ -105,22 +105,15 @@ def partial_matches(concept_count: int, exact_total: int | None = None, total: i
     return exact_total == 0 and total > 0
 
 
-# Ranking tiers, the same in every engine: pages matching more concepts first (every concept
-# first of all; by count for queries of up to TIERED_UP_TO concepts); among pages matching as
-# many, those whose own text (title, summary, body) holds more of them, so a page that discusses a word ranks above pages that only carry it as
-# a topic label; then the text score (BM25, weighing each word by its rarity) times the type
-# prior. A concept matched only by a label still makes a page findable.
+# Ranking tiers, the same in every engine: pages matching every counted concept first; among
+# them, those whose own text (title, summary, body) holds more of the concepts, so a page that
+# discusses a word ranks above pages that only carry it as a topic label (a concept matched
+# only by a label still makes a page findable). Every tier, and the pages matching only some
+# of the concepts after them, are ordered by text score (BM25: each concept weighed by how rare
+# it is, and by the page's length) times the type prior. Not by a count of the concepts a
+# partial match holds: in "has anyone in Bradford looked into why so many babies die there",
+# the page about Bradford must come before pages that hold "looked" and "babies".
 OWN_TEXT_FIELDS = ("title", "summary", "body")
-# For longer queries the threshold already keeps the pages with most of the words, and a count
-# of matched concepts favours long overview pages that use many common words: there, only the
-# full matches come first (own text first) and the rest follow by text score, which weighs each
-# word by its rarity and the page's length.
-TIERED_UP_TO = 4
-
-
-def counts_tiers(concept_count: int) -> bool:
-    """Whether pages are ordered by how many of the concepts they match."""
-    return concept_count <= TIERED_UP_TO
 
 
 # --- spelling ----------------------------------------------------------------------------------

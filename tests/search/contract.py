@@ -843,6 +843,24 @@ class SharedRulesContract:
         assert ids(response)[0] == 401 and set(ids(response)) == {401, 402, 403}
         assert response.warnings == [policy.best_match_notice(["quokka", "wombat", "numbat"])]
 
+    def test_a_partial_match_on_a_rare_word_outranks_one_on_more_frequent_words(self, engine):
+        # No page holds all three concepts. One page holds only "Quokka", which one page of 30
+        # has; another holds "wombat" and "numbat", which nine pages have each. A rare word
+        # tells pages apart more than two frequent ones (BM25's idf), so the quokka page comes
+        # first: partial matches are ranked by text score, not by how many concepts they hold.
+        assert not policy.is_common(9, 30)
+        documents = [doc(451, "Quokka", "resource", summary="Notes.")]
+        documents.append(doc(452, "Wombat numbat", "resource", summary="Notes."))
+        documents += [
+            doc(453 + n, "Wombat" if n < 8 else "Numbat", "resource", summary="Notes.")
+            for n in range(16)
+        ]
+        documents += [doc(470 + n, "Filler", "resource", summary="Notes.") for n in range(12)]
+        engine.rebuild(documents)
+        response = engine.search(request("quokka wombat numbat"))
+        assert response.exact_total == 0
+        assert ids(response)[:2] == [451, 452]
+
     def test_a_long_query_ranks_its_words_typed_together_higher(self, engine):
         # Both pages hold every word, equally often; the second says "pushchair walks" and
         # "parents outdoors" as typed (policy.PAIR_BOOSTS_FROM), the first has them apart.

@@ -45,10 +45,6 @@ def test_pairs_of_meaningful_words_boost_queries_of_five_or_more():
     assert policy.PAIR_BOOSTS_FROM == 5
 
 
-def test_matched_concepts_order_queries_of_up_to_four():
-    assert policy.counts_tiers(4) and not policy.counts_tiers(5)
-
-
 def test_common_concepts_are_those_on_most_pages():
     assert policy.is_common(31, 100) and not policy.is_common(30, 100)
     assert not policy.is_common(0, 0)

@@ -32,13 +32,14 @@ QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.item
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
 FACET_TERMS_SIZE = 1000
 SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
-# The ranking tiers (policy, "Ranking tiers") as score: each counted concept a page matches
-# adds CONCEPT_TIER, and each it matches in its own text OWN_TEXT_TIER, both more than any text
-# score reaches, so pages matching more concepts come first, then those with more of them in
-# their own text, then by text score. (Scores are float32: at 500,000 the step is 0.03, fine
-# enough to keep the text order within a tier for queries of up to 20 concepts.)
+# The ranking tiers (policy, "Ranking tiers") as score: a page matching every counted concept
+# adds FULL_MATCH_TIER, and each concept such a page holds in its own text OWN_TEXT_TIER, both
+# more than any text score reaches, so the full matches come first, those with more concepts in
+# their own text first among them, then every page by text score. (Scores are float32: at
+# 50,000 the step is 0.004, fine enough to keep the text order within a tier; the own-text
+# tiers stay below FULL_MATCH_TIER for queries of up to 24 concepts, more than a query holds.)
 OWN_TEXT_TIER = 1_000.0
-CONCEPT_TIER = 25_000.0
+FULL_MATCH_TIER = 25_000.0
 EXACT_QUERY_NAME = "exact"
 CONCEPT_QUERY_PREFIX = "concept-"
 OWN_TEXT_FIELDS = [f"{name}^{policy.FIELD_WEIGHTS[name]:g}" for name in policy.OWN_TEXT_FIELDS]
@@ -98,9 +99,10 @@ def text_query(plan: QueryPlan, by_score: bool = True):
     A page must match `plan.required` of the counted concepts (every one, unless the plan
     lists partial matches: OpenSearch's minimum_should_match). Pages with the typed words
     together (as a phrase, anywhere and again in the title, and a long query's adjacent pairs
-    of meaningful words) score higher without changing what matches, and the type prior multiplies the score. By score, the tiers come first (more
-    concepts matched, then more of them in the page's own text); by date or title, the pages
-    matching every concept (1 against 0, `_score` being the first sort key).
+    of meaningful words) score higher without changing what matches, and the type prior multiplies the score. By score, the full
+    matches come first (those with more concepts in the page's own text first), then every page
+    by text score; by date or title, the pages matching every concept (1 against 0, `_score`
+    being the first sort key).
     """
     if not plan.text:
         return Q("match_all")
@@ -134,37 +136,18 @@ def text_query(plan: QueryPlan, by_score: bool = True):
         boost_mode="multiply",
     )
     # Named, so a hit says whether it matched every concept (and which ones, for the notice).
-    exact = Q(
-        "constant_score", filter=strict, boost=0.0 if by_score else 1.0, _name=EXACT_QUERY_NAME
-    )
     if not by_score:
+        exact = Q("constant_score", filter=strict, boost=1.0, _name=EXACT_QUERY_NAME)
         return Q("bool", filter=[matches], should=[exact]) if plan.partial else scored
-    counted = policy.counts_tiers(len(clauses))
-    if not counted:
-        # A long query (policy.counts_tiers): only the full matches come first.
-        exact = Q(
-            "constant_score",
-            filter=strict,
-            boost=CONCEPT_TIER * len(clauses),
-            _name=EXACT_QUERY_NAME,
-        )
+    exact = Q("constant_score", filter=strict, boost=FULL_MATCH_TIER, _name=EXACT_QUERY_NAME)
     tiers = [
-        Q(
-            "constant_score",
-            filter=clause,
-            boost=CONCEPT_TIER if counted else 0.0,
-            _name=f"{CONCEPT_QUERY_PREFIX}{position}",
-        )
+        Q("constant_score", filter=clause, boost=0.0, _name=f"{CONCEPT_QUERY_PREFIX}{position}")
         for position, clause in enumerate(clauses)
     ]
     for concept in plan.meaningful:
         own = concept_query(concept, OWN_TEXT_FIELDS)
         tiers.append(
-            Q(
-                "constant_score",
-                filter=own if counted else Q("bool", filter=[strict, own]),
-                boost=OWN_TEXT_TIER,
-            )
+            Q("constant_score", filter=Q("bool", filter=[strict, own]), boost=OWN_TEXT_TIER)
         )
     return Q("bool", must=[scored], should=[exact, *tiers])
 

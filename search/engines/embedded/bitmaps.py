@@ -169,9 +169,8 @@ class Tiers:
     candidates: int  # pages matching at least the required number of counted concepts
     exact: int  # pages matching every counted concept
     anywhere: list[int] = field(default_factory=list)  # pages per counted concept
-    matched_digits: list[int] = field(default_factory=list)
+    # How many concepts each page holds in its own text, as binary digits (count_bits).
     own_digits: list[int] = field(default_factory=list)
-    required: int = 0
 
     @classmethod
     def nothing(cls) -> Tiers:
@@ -191,42 +190,24 @@ class Tiers:
             candidates=candidates,
             exact=exactly(matched, len(anywhere), all_docs),
             anywhere=anywhere,
-            matched_digits=matched,
             own_digits=count_bits(own),
-            required=required,
         )
 
     def in_order(self, by_score: bool):
-        """(pages, whether they match every concept) per tier, best first. By score: more
-        concepts matched (policy.counts_tiers), then more of them in the page's own text;
-        otherwise the full matches, then the rest (each then in the sort's order)."""
+        """(pages, whether they match every concept) per tier, best first (policy, "Ranking
+        tiers"): the full matches, by score those with more concepts in their own text first;
+        then the rest. Each tier is then in the sort's order."""
         if not self.anywhere:
             yield self.candidates, True
             return
-        rest = self.candidates & ~self.exact
-        if not by_score:
-            yield self.exact, True
-            yield rest, False
-            return
-        total = len(self.anywhere)
-        if not policy.counts_tiers(total):
-            # A long query: the threshold keeps pages with most of its words; the full matches
-            # come first (own text first), then the rest by text score alone.
-            for own in range(total, -1, -1):
+        if by_score:
+            for own in range(len(self.anywhere), -1, -1):
                 tier = exactly(self.own_digits, own, self.exact)
                 if tier:
                     yield tier, True
-            yield rest, False
-            return
-        for count in range(total, max(self.required, 1) - 1, -1):
-            group = self.exact if count == total else exactly(self.matched_digits, count, rest)
-            for own in range(count, -1, -1):
-                if not group:
-                    break
-                tier = exactly(self.own_digits, own, group) if self.own_digits else group
-                if tier:
-                    group &= ~tier
-                    yield tier, count == total
+        else:
+            yield self.exact, True
+        yield self.candidates & ~self.exact, False
 
 
 def bitmap(ids, size_bytes: int) -> int:

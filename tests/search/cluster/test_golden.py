@@ -139,8 +139,8 @@ def test_ranking_mirrors_the_embedded_engine():
 
 def test_partial_matches_list_full_matches_first():
     from search.engines.cluster.query import (
-        CONCEPT_TIER,
         EXACT_QUERY_NAME,
+        FULL_MATCH_TIER,
         OWN_TEXT_TIER,
         text_query,
     )
@@ -160,12 +160,16 @@ def test_partial_matches_list_full_matches_first():
     title_phrase = {"match_phrase": {"title": {"query": "genetic services for cousin marriage"}}}
     assert title_phrase in relaxed["bool"]["should"]
     exact, *tiers = (clause["constant_score"] for clause in body["query"]["bool"]["should"])
-    assert (exact["boost"], exact["_name"]) == (0.0, EXACT_QUERY_NAME)
+    assert (exact["boost"], exact["_name"]) == (FULL_MATCH_TIER, EXACT_QUERY_NAME)
     assert exact["filter"]["bool"]["must"] == concepts  # every concept: the strict query
-    # The tiers: each concept matched, and each matched in the page's own text.
-    assert [t["boost"] for t in tiers] == [CONCEPT_TIER] * 3 + [OWN_TEXT_TIER] * 3
+    # Each concept matched is named for the notice and adds nothing: a partial match is ranked
+    # by its text score, not by a count of its concepts. Among the full matches, each concept
+    # in the page's own text adds a tier.
+    assert [t["boost"] for t in tiers] == [0.0] * 3 + [OWN_TEXT_TIER] * 3
     assert [t["filter"] for t in tiers[:3]] == concepts
-    assert "taxonomy^2.5" not in json.dumps(tiers[3:])
+    own_text = [t["filter"]["bool"]["filter"] for t in tiers[3:]]
+    assert all(full == strict for full, _own in own_text)
+    assert "taxonomy^2.5" not in json.dumps([own for _full, own in own_text])
     # The notice needs how many pages match every concept: one filter aggregation.
     counted = body["aggs"][EXACT_QUERY_NAME]["filter"]["bool"]["filter"]
     assert counted[0]["bool"]["must"] == concepts
