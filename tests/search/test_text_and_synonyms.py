@@ -247,7 +247,8 @@ def test_mum_mother_dad_father():
 
 
 def test_infant_deaths_and_infant_mortality():
-    assert alternatives_of("infant deaths") == {"infant death", "infant mortal"}
+    assert alternatives_of("infant deaths") == {"infant death", "infant mortal", "babi death"}
+    assert alternatives_of("baby deaths") == {"infant death", "babi death"}
     assert alternatives_of("infant mortality") == {"infant death", "infant mortal"}
     # "sudden infant death" stays the longer SUDI phrase.
     assert "sudi" in alternatives_of("sudden infant death")
@@ -327,6 +328,33 @@ def test_parser_refuses_a_malformed_line():
         ("repeat pregnancy", "second concept"),
         ("Maternity Voices Partnership", "matern servic liaison committe"),
         ("troubled families", "famili intervent project"),
+        # Birth outcomes, deaths, and the bodies named by acronym or a newer name.
+        ("LBW", "low birthweight"),
+        ("low birth weight", "low birthweight"),
+        ("premature", "preterm"),
+        ("stillborn", "stillbirth"),
+        ("birth defects", "congenit anomali"),
+        ("NICU", "neonat unit"),
+        ("maternal mortality", "matern death"),
+        ("child mortality", "child death"),
+        ("crib death", "cot death"),
+        ("family doctor", "gp"),
+        ("GP surgery", "gp practic"),
+        ("A&E", "accid and emergenc"),
+        ("casualty", "accid and emergenc"),
+        ("DoH", "depart of health"),
+        ("DHSC", "depart of health"),
+        ("DCSF", "depart for children school and famili"),
+        ("ONS", "offic for nation statist"),
+        ("public service agreement", "psa"),
+        ("CEMACH", "centr for matern and child enquiri"),
+        ("DPH", "director of public health"),
+        ("early help assessment", "common assess framework"),
+        ("council", "local author"),
+        ("voluntary sector", "third sector"),
+        ("housing association", "regist social landlord"),
+        ("job centre", "jobcentr"),
+        ("health care", "healthcar"),
     ],
 )
 def test_jargon_and_lay_words_reach_the_reports_wording(typed, written):
