@@ -389,6 +389,19 @@ def test_parser_refuses_a_malformed_line():
         ("guidelines", "guidanc"),
         ("kids", "children"),
         ("LAC", "look after children"),
+        # Later names, practitioners' acronyms and lay words for the report's own.
+        ("U18 conceptions", "under 18 concept"),
+        ("HV", "health visitor"),
+        ("LARC", "long act method"),
+        ("expectant mums", "pregnant"),
+        ("MSLC", "matern servic liaison committe"),
+        ("safeguarding partnership", "local safeguard children board"),
+        ("child safeguarding practice review", "serious case review"),
+        ("DCLG", "depart for communiti and local govern"),
+        ("CYP", "children and young peopl"),
+        ("child care", "childcar"),
+        ("parenting classes", "parent educ"),
+        ("best practice", "good practic"),
     ],
 )
 def test_jargon_and_lay_words_reach_the_reports_wording(typed, written):
