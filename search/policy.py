@@ -130,6 +130,17 @@ def edit_limit(word: str) -> int:
     return 1 if len(word) <= ONE_EDIT_UP_TO else MAX_EDITS
 
 
+# Operators of other search engines, often typed in capitals ("housing NOT London"): searched as
+# words, never as operators, and not acronyms.
+OPERATOR_WORDS = frozenset({"and", "or", "not"})
+
+
+def typed_as_acronym(typed: str) -> bool:
+    """Whether a word was typed in capitals ("IT", "US"): an acronym, known or not. It is never
+    spell-corrected, and never a stop word ("IT skills" against "is it safe")."""
+    return typed.isupper() and len(typed) >= 2 and typed.lower() not in OPERATOR_WORDS
+
+
 def may_correct(typed: str, word: str, thesaurus_words) -> bool:
     """Whether `word` (one folded word of the token `typed`, as the user typed it) may be
     replaced by a spelling correction.
@@ -139,7 +150,7 @@ def may_correct(typed: str, word: str, thesaurus_words) -> bool:
     glossary, so every acronym in either, however it is typed). Engines add one more rule of
     their own data: a word the index holds is not misspelt.
     """
-    if typed.isupper() and len(typed) >= 2:
+    if typed_as_acronym(typed):
         return False
     return len(word) >= MIN_CORRECTED_LENGTH and word.isalpha() and word not in thesaurus_words
 

@@ -18,6 +18,7 @@ import itertools
 from dataclasses import dataclass
 
 from search import policy
+from search import text as textmod
 from search.stopwords import get_stopwords
 from search.synonyms import Concept, Thesaurus
 from search.wanted_types import wanted_types
@@ -120,10 +121,22 @@ def adjacent_pairs(concepts, stopwords: frozenset[str]):
     return tuple(found.items())
 
 
+def acronyms_typed(query: str) -> set[str]:
+    """The folded words typed in capitals (policy.typed_as_acronym): never stop words."""
+    return {
+        textmod.fold(match.group())
+        for match in textmod.WORD_RE.finditer(textmod.normalise(query))
+        if policy.typed_as_acronym(match.group())
+    }
+
+
 def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | None = None):
-    """The plan for a query. A query made only of stop words counts all of them."""
+    """The plan for a query. A query made only of stop words counts all of them; a stop word
+    typed in capitals ("IT", "US") is an acronym and counts."""
     concepts = tuple(thesaurus.concepts(query or ""))
     stopwords = get_stopwords() if stopwords is None else stopwords
+    if acronyms := acronyms_typed(query or "") & stopwords:
+        stopwords = stopwords - acronyms
     seen = set()
     counted = tuple(
         i
