@@ -76,12 +76,14 @@ def required_concepts(count: int) -> int:
     return math.ceil(count * LONG_QUERY_SHARE)
 
 
-# The threshold is for telling pages apart, not for hiding the only answers: when fewer than
-# FEW_MATCHES pages reach it, the search lists every page matching a counted concept instead,
-# best first (QueryPlan.loosened), as it does when none reaches it. A 15-word description of a
-# local problem often holds generic words ("build", "set", "track", "worst") that the page
-# answering it does not use, and one news item meeting the threshold must not be all it shows.
-FEW_MATCHES = 3
+# The threshold is for telling pages apart, not for hiding the best answers: when fewer pages
+# reach it than a page of results shows (FEW_MATCHES), the search lists every page matching a
+# counted concept instead, full matches first and then by text score (QueryPlan.loosened), as
+# it does when none reaches it. A 15-word description of a local problem often holds generic
+# words ("before", "visit", "well", "track", "worst") that the page answering it does not use:
+# "…we want a self assessment tool to score how well our partnership is doing…" must find the
+# self-assessment matrix, not three pages holding "team", "visit" and "partnership".
+FEW_MATCHES = facets.PAGE_SIZE
 
 
 def too_few_matches(total: int, required: int) -> bool:

@@ -147,7 +147,7 @@ class SearchEngine(abc.ABC):
         Unknown facet values are dropped with a notice (the response's request stays as typed);
         an unknown value ORed with known ones changes nothing, and a facet left with no known
         value stops filtering. Concepts no page holds, or most pages hold, stop counting
-        (QueryPlan.counting). When fewer than policy.FEW_MATCHES pages reach the threshold, the
+        (QueryPlan.counting). When fewer than policy.FEW_MATCHES (a page of results) reach the threshold, the
         best pages are shown anyway (QueryPlan.loosened). When no page matches every word, a correction is tried once: it
         answers if it has full matches, and is offered only if it finds more.
         """

@@ -878,6 +878,26 @@ class SharedRulesContract:
         assert response.exact_total == 0
         assert ids(response)[:2] == [451, 452]
 
+    def test_fewer_than_a_page_at_the_threshold_are_followed_by_partial_matches(self, engine):
+        # Three pages hold three of the five concepts (the threshold); a page holding two is
+        # listed after them all the same: fewer pages reach the threshold than a page of
+        # results shows (policy.FEW_MATCHES).
+        assert policy.FEW_MATCHES > 3
+        fillers = [doc(490 + n, f"Filler {n}", "resource", summary="Nothing.") for n in range(9)]
+        engine.rebuild(
+            [
+                *(
+                    doc(481 + n, "Quokka wombat numbat", "resource", summary="Quokka.")
+                    for n in range(3)
+                ),
+                doc(484, "Bilby dingo", "resource", summary="Bilby and dingo."),
+                *fillers,
+            ]
+        )
+        response = engine.search(request("quokka wombat numbat bilby dingo"))
+        assert (response.total, response.exact_total) == (4, 0)
+        assert set(ids(response)) == {481, 482, 483, 484}
+
     def test_a_long_query_ranks_its_words_typed_together_higher(self, engine):
         # Both pages hold every word, equally often; the second says "pushchair walks" and
         # "parents outdoors" as typed (policy.PAIR_BOOSTS_FROM), the first has them apart.

@@ -10,6 +10,7 @@ import pytest
 
 from search import policy
 from search.engines.base import FacetValue
+from search.facets import PAGE_SIZE
 
 
 def test_ranking_rules():
@@ -35,9 +36,9 @@ def test_partial_match_rule():
 
 
 def test_too_few_at_the_threshold_lists_the_best_partial_matches():
-    assert policy.FEW_MATCHES == 3
-    assert policy.too_few_matches(0, 3) and policy.too_few_matches(2, 3)
-    assert not policy.too_few_matches(3, 3)
+    assert policy.FEW_MATCHES == PAGE_SIZE == 20  # a page of results
+    assert policy.too_few_matches(0, 3) and policy.too_few_matches(19, 3)
+    assert not policy.too_few_matches(20, 3)
     assert not policy.too_few_matches(0, 1)  # one concept: nothing to loosen
 
 
