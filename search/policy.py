@@ -37,19 +37,6 @@ DEFAULT_TYPE_BOOST = 1.0
 WANTED_TYPE_BOOST = 1.3
 
 
-# A long description of a local problem ("families on our estates have entrenched problems…",
-# LONG_DESCRIPTION_FROM counted concepts or more) that names no kind of page asks what works
-# for the problem, across practice: the theme's evidence summary, which BM25 otherwise ranks
-# down for the length that makes it a synthesis. Its prior is raised as if it were named.
-LONG_DESCRIPTION_FROM = 6
-LONG_DESCRIPTION_WANTS = ("evidence_summary",)
-
-
-def implied_wanted_types(concept_count: int) -> tuple[str, ...]:
-    """The kinds of page a query of `concept_count` counted concepts wants, when it names none."""
-    return LONG_DESCRIPTION_WANTS if concept_count >= LONG_DESCRIPTION_FROM else ()
-
-
 def type_boost(type_key: str, wanted=()) -> float:
     """A page type's prior, times WANTED_TYPE_BOOST when the query names it (`wanted`)."""
     boost = TYPE_BOOST.get(type_key, DEFAULT_TYPE_BOOST)

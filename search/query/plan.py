@@ -8,8 +8,7 @@ down for missing "does" or "our". Of the concepts that count, a page must match 
 queries). The typed words together are a phrase boost, and in a long query each pair of
 meaningful words typed next to each other (policy.PAIR_BOOSTS_FROM): they change the ranking,
 never what matches. So do the kinds of page the query names ("guidelines", "worked elsewhere":
-search/wanted_types.txt), or a long description of a problem implies (the evidence summary),
-whose type prior is raised (policy.type_boost).
+search/wanted_types.txt), whose type prior is raised (policy.type_boost).
 """
 
 from __future__ import annotations
@@ -152,5 +151,5 @@ def plan_query(query: str, thesaurus: Thesaurus, stopwords: frozenset[str] | Non
         counted=counted,
         required=policy.required_concepts(len(counted)),
         pairs=adjacent_pairs(concepts, stopwords),
-        wanted_types=wanted_types(query or "") or policy.implied_wanted_types(len(counted)),
+        wanted_types=wanted_types(query or ""),
     )

@@ -715,23 +715,6 @@ class SharedRulesContract:
         assert ids(engine.search(request("kangaroo care"))) == [306, 305]
         assert ids(engine.search(request("kangaroo care evidence"))) == [305, 306]
 
-    def test_a_long_description_naming_no_kind_of_page_raises_the_evidence(self, engine):
-        # policy.LONG_DESCRIPTION_FROM counted concepts or more, and no kind of page named: the
-        # evidence summary's prior is raised; a shorter query, or one naming a kind, keeps the
-        # priors (or raises the kind named).
-        words = ["kangaroo", "wombat", "numbat", "quokka", "bilby", "dingo", "possum"]
-        long = words[: policy.LONG_DESCRIPTION_FROM]
-        text = " ".join(words)
-        engine.rebuild(
-            [
-                doc(307, "Marsupials", "evidence_summary", summary=text),
-                doc(308, "Marsupials", "case_study", summary=text),
-            ]
-        )
-        assert ids(engine.search(request(" ".join(long)))) == [307, 308]
-        assert ids(engine.search(request(" ".join(long[:-1])))) == [308, 307]
-        assert ids(engine.search(request(" ".join(long) + " schemes"))) == [308, 307]
-
     def test_field_weights_order_title_summary_body_then_labels(self, engine):
         # A page's own words outrank its labels: the page that only carries "Zephyr" as a
         # topic label comes after the one whose body says it, though the label field weighs

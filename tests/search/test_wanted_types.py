@@ -54,14 +54,3 @@ def test_the_plan_carries_the_kinds_a_query_names_in_the_order_typed():
     assert wanted_types("work with housing services") == ()  # topics, not kinds of page
     plan = plan_query("breastfeeding guidance leaflets", get_thesaurus())
     assert plan.wanted_types == ("resource",)
-
-
-def test_a_long_description_naming_no_kind_wants_the_evidence():
-    thesaurus = get_thesaurus()
-    long = (
-        "families on our estates have entrenched problems with debt, poor housing, smoking "
-        "and domestic abuse"
-    )
-    assert plan_query(long, thesaurus).wanted_types == ("evidence_summary",)
-    assert plan_query(long + ", which schemes helped", thesaurus).wanted_types == ("case_study",)
-    assert plan_query("smoking and domestic abuse", thesaurus).wanted_types == ()
