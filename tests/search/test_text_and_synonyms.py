@@ -376,6 +376,7 @@ def test_parser_refuses_a_malformed_line():
         ("postpartum", "postnat"),
         ("PND", "postnat depress"),
         ("settee", "sofa"),
+        ("asleep", "sleep"),
         ("breastfed", "breastfeed"),
         ("introducing solids", "wean"),
         ("breastfeeding buddies", "breastfeed peer support"),
