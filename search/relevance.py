@@ -80,8 +80,11 @@ class JudgementsFileError(ValueError):
 
 
 def load_judgements(path=JUDGEMENTS_FILE) -> list[Judgement]:
+    entries = yaml.safe_load(Path(path).read_text())
+    if not isinstance(entries, list):
+        raise JudgementsFileError(f"{path} is not a list of judgements")
     judgements = []
-    for number, entry in enumerate(yaml.safe_load(Path(path).read_text()), start=1):
+    for number, entry in enumerate(entries, start=1):
         try:
             judgement = Judgement(**entry)
         except TypeError as error:

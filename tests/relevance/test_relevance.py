@@ -1,5 +1,7 @@
 """Judged queries: the pages a practitioner expects must be in the top 3 of our search."""
 
+from pathlib import Path
+
 import pytest
 from wagtail.models import Page
 
@@ -65,11 +67,18 @@ def test_practitioner_judgements_are_the_kinds_issue_22_asks_for():
             assert len(words(judgement.query)) >= 15, judgement.query
 
 
+HELD_OUT_FILE = Path(__file__).with_name("held_out.yaml")
+
+
 @pytest.mark.django_db
 def test_every_judged_page_is_a_live_page():
     """A judgement naming a page that does not exist could never be met: catch the typo here."""
     live = {page.url for page in public(Page).specific()}
-    for judgement in ALL_JUDGEMENTS:
+    held_out = load_judgements(HELD_OUT_FILE)
+    assert len(held_out) >= 90
+    asked = {j.query.lower() for j in ALL_JUDGEMENTS}
+    assert not [j.query for j in held_out if j.query.lower() in asked]
+    for judgement in ALL_JUDGEMENTS + held_out:
         assert judgement.expected, judgement.query
         assert set(judgement.expected) <= live, (judgement.query, set(judgement.expected) - live)
 
@@ -83,6 +92,9 @@ def test_a_judgement_with_an_unknown_batch_or_field_is_refused_by_number(tmp_pat
         load_judgements(path)
     path.write_text("- {query: a, kind: b, expected: [/x/], note: z}\n")
     with pytest.raises(JudgementsFileError, match="judgement 1: .*'note'"):
+        load_judgements(path)
+    path.write_text("query: a\n")
+    with pytest.raises(JudgementsFileError, match="is not a list of judgements"):
         load_judgements(path)
 
 

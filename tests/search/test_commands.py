@@ -97,6 +97,26 @@ def test_unknown_engine_is_a_one_line_error(command):
     ]
 
 
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "No such file or directory"),
+        ("query: a\n", "is not a list of judgements"),
+        ("- [unclosed\n", "expected ',' or ']'"),
+    ],
+)
+def test_an_unreadable_judgements_file_is_a_one_line_error(tmp_path, content, message):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "judgements.yaml"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(CommandError) as refused:
+        call_command("search_relevance", judgements=str(path))
+    assert str(refused.value).startswith("cannot read the judgements: ")
+    assert message in str(refused.value) and "\n" not in str(refused.value)
+
+
 def test_check_reports_no_drift_after_rebuild(isolated_index):
     assert "No drift." in run("search_index", "check")
 

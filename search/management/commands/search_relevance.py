@@ -9,6 +9,7 @@ the embedded engine's answers.
 
 import uuid
 
+import yaml
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -18,6 +19,8 @@ from search.engines.cluster import ClusterEngine
 from search.engines.cluster.dialects import configured_dialect
 from search.relevance import (
     BATCHES,
+    JUDGEMENTS_FILE,
+    JudgementsFileError,
     by_batch,
     by_kind,
     engine_urls,
@@ -39,6 +42,12 @@ class Command(BaseCommand):
             help="An engine to score; repeat for several. Default: KB_SEARCH_ENGINE.",
         )
         parser.add_argument(
+            "--judgements",
+            metavar="FILE",
+            help="A judgements file in the same format (e.g. tests/relevance/held_out.yaml). "
+            "Default: tests/relevance/judgements.yaml.",
+        )
+        parser.add_argument(
             "--batch",
             choices=BATCHES,
             help="Score only this batch of judged queries. Default: all of them.",
@@ -46,7 +55,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         names = options.get("engine") or [settings.KB_SEARCH_ENGINE]
-        judgements = load_judgements()
+        try:
+            judgements = load_judgements(options.get("judgements") or JUDGEMENTS_FILE)
+        except (OSError, JudgementsFileError, yaml.YAMLError) as error:
+            # One line: a YAML error spans several (the problem, then where).
+            raise CommandError(
+                f"cannot read the judgements: {' '.join(str(error).split())}"
+            ) from None
         if options.get("batch"):
             judgements = [j for j in judgements if j.batch == options["batch"]]
         columns = []
