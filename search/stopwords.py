@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from search.text import fold, words
+from search.text import fold
+from search.word_files import FirstLines, content_lines, one_word
 
 STOPWORDS_FILE = Path(__file__).with_name("stopwords.txt")
 
@@ -25,23 +26,17 @@ def parse_stopwords(text: str) -> frozenset[str]:
     "-") or a word listed twice is refused with StopwordsFileError rather than skipped, so a typo
     never silently changes what search ignores.
     """
-    first_line: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        if words(line) != [fold(line)]:
-            raise StopwordsFileError(
-                f"stop words line {number}: {line!r} is not one word "
-                "(letters and digits only, one word per line)"
-            )
-        word = fold(line)
-        if word in first_line:
-            raise StopwordsFileError(
-                f"stop words line {number}: {word!r} is already on line {first_line[word]}"
-            )
-        first_line[word] = number
-    return frozenset(first_line)
+    first_lines = FirstLines(StopwordsFileError, "stop words")
+    for number, line in content_lines(text):
+        word = one_word(
+            line,
+            number,
+            StopwordsFileError,
+            "stop words",
+            "letters and digits only, one word per line",
+        )
+        first_lines.note(word, number)
+    return frozenset(first_lines.lines)
 
 
 @lru_cache(maxsize=1)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from search.text import stem, stems, words
+from search.word_files import content_lines
 
 SYNONYMS_FILE = Path(__file__).with_name("synonyms.txt")
 logger = logging.getLogger(__name__)
@@ -97,10 +98,7 @@ def parse_synonyms(text: str) -> list[list[str]]:
     SynonymsFileError rather than skipped, so a typo never silently drops a rule.
     """
     groups = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
+    for number, line in content_lines(text):
         phrases = [phrase.strip() for phrase in line.split(",")]
         if len(phrases) < 2 or not all(phrases) or not all(words(p) for p in phrases):
             raise SynonymsFileError(

@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from search.text import fold, words
+from search.text import words
+from search.word_files import FirstLines, content_lines, one_word
 
 WANTED_TYPES_FILE = Path(__file__).with_name("wanted_types.txt")
 TYPE_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -29,35 +30,21 @@ def parse_wanted_types(text: str) -> dict[str, str]:
     WantedTypesFileError rather than skipped, so a typo never silently changes the ranking.
     """
     wanted: dict[str, str] = {}
-    key_lines: dict[str, int] = {}
-    word_lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
+    key_lines = FirstLines(WantedTypesFileError, "wanted types")
+    word_lines = FirstLines(WantedTypesFileError, "wanted types")
+    for number, line in content_lines(text):
         key, colon, listed = line.partition(":")
         key, listed = key.strip(), listed.split()
         if not colon or not TYPE_KEY.match(key) or not listed:
             raise WantedTypesFileError(
                 f"wanted types line {number}: {line!r} is not `type_key: word word …`"
             )
-        if key in key_lines:
-            raise WantedTypesFileError(
-                f"wanted types line {number}: {key!r} is already on line {key_lines[key]}"
-            )
-        key_lines[key] = number
+        key_lines.note(key, number)
         for entry in listed:
-            if words(entry) != [fold(entry)]:
-                raise WantedTypesFileError(
-                    f"wanted types line {number}: {entry!r} is not one word "
-                    "(letters and digits only)"
-                )
-            word = fold(entry)
-            if word in word_lines:
-                raise WantedTypesFileError(
-                    f"wanted types line {number}: {word!r} is already on line {word_lines[word]}"
-                )
-            word_lines[word] = number
+            word = one_word(
+                entry, number, WantedTypesFileError, "wanted types", "letters and digits only"
+            )
+            word_lines.note(word, number)
             wanted[word] = key
     return wanted
 

@@ -45,6 +45,7 @@ def test_the_shipped_file_names_only_page_types():
     assert {"resource", "case_study", "evidence_summary"} <= set(listed.values())
 
 
+@pytest.mark.django_db
 def test_the_plan_carries_the_kinds_a_query_names_in_the_order_typed():
     assert wanted_types("which guidelines should we follow") == ("resource",)
     assert wanted_types("what evidence is there for schemes that worked") == (
