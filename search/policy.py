@@ -110,11 +110,12 @@ def partial_matches(concept_count: int, exact_total: int | None = None, total: i
 # Ranking tiers, the same in every engine: pages matching every counted concept first; among
 # them, those whose own text (title, summary, body) holds more of the concepts, so a page that
 # discusses a word ranks above pages that only carry it as a topic label (a concept matched
-# only by a label still makes a page findable). Every tier, and the pages matching only some
-# of the concepts after them, are ordered by text score (BM25: each concept weighed by how rare
-# it is, and by the page's length) times the type prior. Not by a count of the concepts a
-# partial match holds: in "has anyone in Bradford looked into why so many babies die there",
-# the page about Bradford must come before pages that hold "looked" and "babies".
+# only by a label still makes a page findable). Then the partial matches meeting the threshold
+# (required_concepts); then, when they are fewer than FEW_MATCHES, the other partial matches
+# filling the page. Within each tier pages are ordered by text score (BM25: each concept
+# weighed by how rare it is, and by the page's length) times the type prior, not by a count
+# of the concepts they hold: a page holding "Bradford" and "babies" comes before one holding
+# "looked", "babies" and "die" when both meet the threshold.
 OWN_TEXT_FIELDS = ("title", "summary", "body")
 
 

@@ -32,16 +32,17 @@ BATCHES = (CORE, PRACTITIONER)
 ASSERTED_BATCHES = (CORE,)
 
 # Issue 22's targets: (MRR, success@3) over every judged query, and for questions and long
-# queries separately.
+# queries separately; the embedded engine (the default) meets them.
 ISSUE_22_TARGETS = {"all": (0.92, 0.95), "question": (0.92, 0.95), "long": (0.92, 0.95)}
 # What best match reaches on both engines (6 December 2026; docs/search.md, "Relevance"): the
 # suites fail below it, so a rule that helps one kind of query and hurts another shows up.
-# Questions are a hair under issue 22's target, so it is held at what both engines reach.
+# OpenSearch's long queries reach 0.912 (its BM25 weighs page length differently), so they are
+# held there.
 HELD_LEVELS = {
     "all": (0.92, 0.95),
     PRACTITIONER: (0.90, 0.95),
-    "question": (0.91, 0.95),
-    "long": (0.92, 0.95),
+    "question": (0.92, 0.95),
+    "long": (0.91, 0.95),
 }
 
 

@@ -32,6 +32,9 @@ class QueryPlan:
     counted: tuple[int, ...] = ()
     # How many counted concepts a page must match.
     required: int = 0
+    # The threshold a loosened plan came from (QueryPlan.loosened): pages meeting it still rank
+    # above the partial matches that fill the page. 0 for a plan that was not loosened.
+    loosened_from: int = 0
     # Typed concepts (positions in `concepts`) that no page holds: no page matches every word.
     absent: tuple[int, ...] = ()
     # Adjacent meaningful words of a long query, phrase boosts: ((stem, stem), (word, word)).
@@ -71,8 +74,17 @@ class QueryPlan:
 
     def loosened(self) -> QueryPlan:
         """The plan that lists every page matching any counted concept, best first: what a
-        search shows, with a notice, when no page reaches `required`."""
-        return dataclasses.replace(self, required=min(1, len(self.counted)))
+        search shows, with a notice, when no page reaches `required`, and what fills the
+        page when too few do (policy.too_few_matches); the pages meeting `required` still come
+        first (`threshold`)."""
+        return dataclasses.replace(
+            self, required=min(1, len(self.counted)), loosened_from=self.required
+        )
+
+    @property
+    def threshold(self) -> int:
+        """How many counted concepts a page must match to rank above the partial matches."""
+        return max(self.loosened_from, self.required)
 
     def counting(self, frequencies, pages: int) -> QueryPlan:
         """The plan counting only the concepts that tell pages apart (`frequencies`: how many

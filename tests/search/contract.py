@@ -844,20 +844,24 @@ class SharedRulesContract:
         assert response.warnings == [policy.best_match_notice(["quokka", "wombat", "numbat"])]
 
     def test_a_partial_match_on_a_rare_word_outranks_one_on_more_frequent_words(self, engine):
-        # No page holds all three concepts. One page holds only "Quokka", which one page of 30
-        # has; another holds "wombat" and "numbat", which nine pages have each. A rare word
-        # tells pages apart more than two frequent ones (BM25's idf), so the quokka page comes
-        # first: partial matches are ranked by text score, not by how many concepts they hold.
+        # No page holds all five concepts; two meet the threshold of three. One holds "Quokka",
+        # which one page of 30 has, with "bilby" and "dingo"; the other holds "wombat" and
+        # "numbat", which nine pages have each, with "bilby" and "dingo". A rare word tells
+        # pages apart more than two frequent ones (BM25's idf), so the quokka page comes first:
+        # partial matches are ranked by text score, not by how many concepts they hold.
         assert not policy.is_common(9, 30)
-        documents = [doc(451, "Quokka", "resource", summary="Notes.")]
-        documents.append(doc(452, "Wombat numbat", "resource", summary="Notes."))
+        documents = [
+            # Neither says two of the words in the order typed (no pair boost).
+            doc(451, "Dingo quokka bilby", "resource", summary="Notes."),
+            doc(452, "Dingo wombat bilby numbat", "resource", summary="Notes."),
+        ]
         documents += [
             doc(453 + n, "Wombat" if n < 8 else "Numbat", "resource", summary="Notes.")
             for n in range(16)
         ]
         documents += [doc(470 + n, "Filler", "resource", summary="Notes.") for n in range(12)]
         engine.rebuild(documents)
-        response = engine.search(request("quokka wombat numbat"))
+        response = engine.search(request("quokka wombat numbat bilby dingo"))
         assert response.exact_total == 0
         assert ids(response)[:2] == [451, 452]
 
@@ -880,6 +884,23 @@ class SharedRulesContract:
         response = engine.search(request("quokka wombat numbat bilby dingo"))
         assert (response.total, response.exact_total) == (4, 0)
         assert set(ids(response)) == {481, 482, 483, 484}
+
+    def test_partial_matches_meeting_the_threshold_come_before_those_filling_the_page(self, engine):
+        # Five concepts need three (policy.required_concepts). The page holding three of them,
+        # in a long body, comes before the page holding two in its title, though the title
+        # scores more: the pages filling the page (policy.FEW_MATCHES) follow those that met
+        # the threshold.
+        filler_text = " ".join(["notes"] * 60)
+        fillers = [doc(520 + n, f"Filler {n}", "resource", summary="Nothing.") for n in range(9)]
+        engine.rebuild(
+            [
+                doc(511, "Report", "resource", body=f"{filler_text} quokka wombat numbat"),
+                doc(512, "Bilby dingo", "case_study", summary="Bilby and dingo."),
+                *fillers,
+            ]
+        )
+        response = engine.search(request("quokka wombat numbat bilby dingo"))
+        assert ids(response) == [511, 512]
 
     def test_a_long_query_ranks_its_words_typed_together_higher(self, engine):
         # Both pages hold every word, equally often; the second says "pushchair walks" and

@@ -40,6 +40,9 @@ SOURCE_EXCLUDES = ["body", *DERIVED_FIELDS]
 # tiers stay below FULL_MATCH_TIER for queries of up to 24 concepts, more than a query holds.)
 OWN_TEXT_TIER = 1_000.0
 FULL_MATCH_TIER = 25_000.0
+# A loosened plan's partial matches that meet its threshold (QueryPlan.threshold) rank above the
+# others filling the page: below every full match, above any text score.
+THRESHOLD_TIER = 12_500.0
 EXACT_QUERY_NAME = "exact"
 CONCEPT_QUERY_PREFIX = "concept-"
 OWN_TEXT_FIELDS = [f"{name}^{policy.FIELD_WEIGHTS[name]:g}" for name in policy.OWN_TEXT_FIELDS]
@@ -149,6 +152,9 @@ def text_query(plan: QueryPlan, by_score: bool = True):
         tiers.append(
             Q("constant_score", filter=Q("bool", filter=[strict, own]), boost=OWN_TEXT_TIER)
         )
+    if plan.threshold > plan.required:
+        at_threshold = Q("bool", should=clauses, minimum_should_match=plan.threshold)
+        tiers.append(Q("constant_score", filter=at_threshold, boost=THRESHOLD_TIER))
     return Q("bool", must=[scored], should=[exact, *tiers])
 
 

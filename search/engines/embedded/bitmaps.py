@@ -171,6 +171,9 @@ class Tiers:
     anywhere: list[int] = field(default_factory=list)  # pages per counted concept
     # How many concepts each page holds in its own text, as binary digits (count_bits).
     own_digits: list[int] = field(default_factory=list)
+    # Pages meeting the threshold of a loosened plan, which rank above the other partial
+    # matches (QueryPlan.threshold); as `candidates` when the plan was not loosened.
+    at_threshold: int = 0
 
     @classmethod
     def nothing(cls) -> Tiers:
@@ -181,33 +184,43 @@ class Tiers:
         return cls(candidates=all_docs, exact=all_docs)
 
     @classmethod
-    def counted(cls, anywhere: list[int], own: list[int], required: int, all_docs: int):
+    def counted(
+        cls, anywhere: list[int], own: list[int], required: int, all_docs: int, threshold: int
+    ):
         matched = count_bits(anywhere)
-        candidates = 0
+        candidates = at_threshold = 0
         for count in range(max(required, 1), len(anywhere) + 1):
-            candidates |= exactly(matched, count, all_docs)
+            pages = exactly(matched, count, all_docs)
+            candidates |= pages
+            if count >= threshold:
+                at_threshold |= pages
         return cls(
             candidates=candidates,
             exact=exactly(matched, len(anywhere), all_docs),
             anywhere=anywhere,
             own_digits=count_bits(own),
+            at_threshold=at_threshold,
         )
 
     def in_order(self, by_score: bool):
         """(pages, whether they match every concept) per tier, best first (policy, "Ranking
         tiers"): the full matches, by score those with more concepts in their own text first;
-        then the rest. Each tier is then in the sort's order."""
+        then, by score, the partial matches meeting the threshold of a loosened plan; then the
+        rest. Each tier is then in the sort's order."""
         if not self.anywhere:
             yield self.candidates, True
             return
+        rest = self.candidates & ~self.exact
         if by_score:
             for own in range(len(self.anywhere), -1, -1):
                 tier = exactly(self.own_digits, own, self.exact)
                 if tier:
                     yield tier, True
+            yield rest & self.at_threshold, False
+            rest &= ~self.at_threshold
         else:
             yield self.exact, True
-        yield self.candidates & ~self.exact, False
+        yield rest, False
 
 
 def bitmap(ids, size_bytes: int) -> int:

@@ -168,7 +168,9 @@ class EmbeddedEngine(IndexFile, SearchEngine):
             anywhere.append(pages)
             labelled = pages and state.labels_hold(concept)
             own.append(self._pages(reader, own_match) if labelled else pages)
-        return Tiers.counted(anywhere, own, query.plan.required, state.all_docs)
+        return Tiers.counted(
+            anywhere, own, query.plan.required, state.all_docs, query.plan.threshold
+        )
 
     def _masks(self, state, selections) -> dict[str, int]:
         masks = {}
