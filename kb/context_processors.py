@@ -1,5 +1,6 @@
-"""What every page's chrome needs: the site name, the search box's current query, and the
-templates other apps add to every page (settings.KB_PAGE_EXTRAS), so kb imports none of them."""
+"""What every page's chrome needs: the site name and the templates other apps add to every page
+(settings.KB_PAGE_EXTRAS), so kb imports none of them. The search box's query is search's
+(search.context_processors)."""
 
 from django.conf import settings
 
@@ -7,6 +8,5 @@ from django.conf import settings
 def site_chrome(request):
     return {
         "site_name": settings.WAGTAIL_SITE_NAME,
-        "site_search_query": request.GET.get("q", "")[:200] if request else "",
         "page_extras": getattr(settings, "KB_PAGE_EXTRAS", {}),
     }

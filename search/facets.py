@@ -54,4 +54,6 @@ SORTS = {
 }
 PAGE_SIZE = 20
 MAX_PAGE = 10_000  # the highest page number anyone may ask for
-MAX_QUERY_LENGTH = 200
+# The longest query anyone may type: a long description of a local problem runs to 40 words
+# or more (over 200 characters), and is searched as best match.
+MAX_QUERY_LENGTH = 500

@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from search.engines import get_engine
 from search.engines.base import SearchRequest
+from search.facets import MAX_QUERY_LENGTH
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_kb_search_show_query_prints_the_sql(db):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["x" * 201], "200 characters or fewer"),
+        (["x" * (MAX_QUERY_LENGTH + 1)], f"{MAX_QUERY_LENGTH} characters or fewer"),
         (["x", "--page", "two"], "whole number"),
         (["zzqxjwv", "--page", "2"], r"^Page must be between 1 and 1 for this search\.$"),
     ],

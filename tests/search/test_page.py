@@ -6,6 +6,10 @@ import pytest
 from bs4 import BeautifulSoup
 from django.utils.http import urlencode
 
+from search.facets import MAX_QUERY_LENGTH
+
+TOO_LONG = "x" * (MAX_QUERY_LENGTH + 1)
+
 pytestmark = pytest.mark.django_db
 
 
@@ -55,7 +59,7 @@ def test_result_count_is_in_the_title(client):
     assert text(page(client, q="zzqxjwv").title) == f"No results for ‘zzqxjwv’ - Search - {site}"
     second = text(page(client, type="resource", page="2").title)
     assert re.fullmatch(rf"\d+ results \(page 2 of \d+\) - Search - {re.escape(site)}", second)
-    assert text(page(client, q="x" * 201).title) == f"Error: {'x' * 59}… - Search - {site}"
+    assert text(page(client, q=TOO_LONG).title) == f"Error: {'x' * 59}… - Search - {site}"
 
 
 def test_each_result_shows_snippet_type_themes_area_and_year(client):
@@ -105,10 +109,22 @@ def test_pagination_links_keep_the_search(client):
     assert second.select_one("a.nhsuk-pagination__link--prev")["href"] == "/search/?type=resource"
 
 
+def test_a_long_description_of_a_local_problem_is_searched(client):
+    described = (
+        "we run a busy maternity unit in a deprived city and many of the pregnant women we book "
+        "smoke, live in overcrowded housing and book late, so we want to know which local "
+        "services and evidence show what works to reduce infant deaths"
+    )
+    assert 200 < len(described) <= MAX_QUERY_LENGTH
+    soup = page(client, q=described)
+    assert soup.select_one(".nhsuk-error-summary") is None
+    assert soup.select("#results li, ol li") and "results for" in text(soup.find(id="result-count"))
+
+
 def test_long_query_is_a_form_error(client):
-    soup = page(client, q="x" * 201)
+    soup = page(client, q=TOO_LONG)
     summary = soup.select_one(".nhsuk-error-summary")
-    assert "200 characters or fewer" in text(summary)
+    assert f"{MAX_QUERY_LENGTH} characters or fewer" in text(summary)
     assert summary.find("a")["href"] == "#q"
     assert soup.select_one(".nhsuk-error-message")
 
@@ -132,7 +148,7 @@ def form_fields(soup):
 
 def test_form_error_keeps_the_filters_and_sort(client):
     filters = {"theme": "reducing-maternal-smoking", "type": ["case_study", "resource"]}
-    soup = page(client, q="x" * 201, sort="title", **filters)
+    soup = page(client, q=TOO_LONG, sort="title", **filters)
     assert soup.select_one(".nhsuk-error-summary")
     fields = form_fields(soup)
     assert sorted(f for f in fields if f[0] != "q") == [

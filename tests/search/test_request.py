@@ -4,7 +4,7 @@ import pytest
 
 from search.engines import InvalidSearchRequest, SearchRequest
 from search.engines.base import SearchResponse, search_within_pages
-from search.facets import MAX_PAGE
+from search.facets import MAX_PAGE, MAX_QUERY_LENGTH
 
 
 @pytest.mark.parametrize(
@@ -33,7 +33,7 @@ def test_lenient_sort_falls_back_to_relevance_and_strict_sort_is_an_error():
 def test_an_over_long_query_is_an_error_in_both_modes():
     for lenient in (False, True):
         with pytest.raises(InvalidSearchRequest) as error:
-            SearchRequest.build(query="x" * 201, lenient=lenient)
+            SearchRequest.build(query="x" * (MAX_QUERY_LENGTH + 1), lenient=lenient)
         assert error.value.field == "q"
 
 
