@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from alerts.models import AlertEmail, SentPage, Subscription
+from search.facets import MAX_QUERY_LENGTH
 
 from .conftest import links, path_of
 
@@ -108,7 +109,7 @@ def test_bad_sign_up_input_is_a_form_error(client, db):
     assert response.status_code == 400
     assert b"Enter an email address in the correct format" in response.content
     assert b"Select a valid choice" in response.content
-    assert client.get("/alerts/subscribe/?q=" + "x" * 300).status_code == 400
+    assert client.get("/alerts/subscribe/?q=" + "x" * (MAX_QUERY_LENGTH + 1)).status_code == 400
     assert mail.outbox == []
 
 

@@ -243,7 +243,11 @@ SCRIPT = "<script>alert(1)</script>"
         {"q": SCRIPT},
         {"q": "smoking " + SCRIPT},
         # the form-error path echoes the query and the filters as hidden inputs
-        {"q": SCRIPT + "x" * 200, "theme": '"><script>alert(1)</script>', "sort": SCRIPT},
+        {
+            "q": SCRIPT + "x" * MAX_QUERY_LENGTH,
+            "theme": '"><script>alert(1)</script>',
+            "sort": SCRIPT,
+        },
     ],
 )
 def test_typed_markup_is_escaped(client, params):

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from search.engines import SearchRequest, get_engine
+from search.facets import MAX_QUERY_LENGTH
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -61,8 +62,11 @@ def test_feed_names_the_search(client):
 
 
 def test_feed_bad_input_is_a_400(client):
-    response = client.get("/search/feed.atom?q=" + "x" * 300)
-    assert response.status_code == 400 and b"200 characters or fewer" in response.content
+    response = client.get("/search/feed.atom?q=" + "x" * (MAX_QUERY_LENGTH + 1))
+    assert (
+        response.status_code == 400
+        and f"{MAX_QUERY_LENGTH} characters or fewer".encode() in response.content
+    )
 
 
 def test_feed_of_more_results_than_one_engine_batch(client, monkeypatch):
