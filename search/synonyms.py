@@ -27,6 +27,9 @@ class Concept:
     typed: Phrase  # the stems the user typed (matched as separate words, in any order)
     alternatives: tuple[Phrase, ...] = ()  # synonym phrases (matched as exact phrases)
     words: tuple[str, ...] = ()  # the folded words typed, for spelling correction
+    # Each alternative as folded words ("accident and emergency"), for an engine that stems
+    # with its own stemmer (OpenSearch's porter2 stems a few words unlike PyStemmer).
+    alternative_words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Thesaurus:
     # Folded words of every group and glossary term: never spell-corrected.
     known_words: set[str] = field(default_factory=set)
     _by_phrase: dict[Phrase, set[int]] = field(default_factory=dict)
+    _words_of: dict[Phrase, str] = field(default_factory=dict)  # stems -> words first seen
     _longest: int = 1
 
     def add_group(self, phrases: list[str]):
@@ -48,6 +52,7 @@ class Thesaurus:
             self._by_phrase.setdefault(phrase, set()).add(index)
             self._longest = max(self._longest, len(phrase))
         for text in phrases:
+            self._words_of.setdefault(tuple(stems(text)), " ".join(words(text)))
             self.known_words.update(words(text))
             stripped = text.strip()
             if " " not in stripped and len(stripped) >= 2 and stripped.isupper():
@@ -75,11 +80,13 @@ class Thesaurus:
             for length in range(min(self._longest, len(query_stems) - position), 0, -1):
                 span = tuple(query_stems[position : position + length])
                 if length == 1 or span in self._by_phrase:
+                    alternatives = self.synonyms_of(span)
                     result.append(
                         Concept(
                             typed=span,
-                            alternatives=self.synonyms_of(span),
+                            alternatives=alternatives,
                             words=tuple(typed_words[position : position + length]),
+                            alternative_words=tuple(self._words_of[p] for p in alternatives),
                         )
                     )
                     position += length

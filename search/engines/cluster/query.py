@@ -26,7 +26,7 @@ from search.query.snippets import SNIPPET_CHARACTERS
 from search.query.spelling import SpellingRules
 from search.synonyms import Concept
 
-from .mapping import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, STEMS_ANALYZER
+from .mapping import AUTOCOMPLETE_MAX_GRAM, DERIVED_FIELDS, INDEX_ANALYZER, STEMS_ANALYZER
 
 QUERY_FIELDS = [f"{name}^{boost:g}" for name, boost in policy.FIELD_WEIGHTS.items()]
 # Larger than any facet's number of values; a response that still leaves values out fails loudly.
@@ -76,22 +76,28 @@ def concept_query(concept: Concept, fields=None) -> Q:
 
     Synonyms are expanded here from the thesaurus, not by a synonym filter in the analyzer:
     under `operator: and`, OpenSearch's combined_fields makes every same-position synonym
-    required ("father" became +dad +father and found nothing). Alternatives are thesaurus
-    stems, matched with an analyzer that does not stem again.
+    required ("father" became +dad +father and found nothing). Alternatives are sent as their
+    words and stemmed by the index's analyser, so they match the terms the index holds.
     """
     fields = fields or QUERY_FIELDS
     typed = Q("combined_fields", query=" ".join(concept.words), fields=fields, operator="and")
     if not concept.alternatives:
         return typed
+    if concept.alternative_words:
+        # As words, stemmed by the index's own analyser: Lucene's porter2 and PyStemmer differ
+        # on a few words ("emergency"), so thesaurus stems would miss the index's terms.
+        texts, analyzer = concept.alternative_words, INDEX_ANALYZER
+    else:
+        texts, analyzer = [" ".join(stems) for stems in concept.alternatives], STEMS_ANALYZER
     phrases = [
         Q(
             "multi_match",
-            query=" ".join(stems),
+            query=text,
             fields=phrase_fields(fields),
             type="phrase",
-            analyzer=STEMS_ANALYZER,
+            analyzer=analyzer,
         )
-        for stems in concept.alternatives
+        for text in texts
     ]
     return Q("bool", should=[typed, *phrases], minimum_should_match=1)
 

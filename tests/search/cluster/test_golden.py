@@ -80,7 +80,7 @@ def test_every_document_field_is_mapped():
     assert set(corpus()[0]) <= mapped
 
 
-def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
+def test_synonyms_are_expanded_in_the_query_as_phrases_the_index_stems():
     body = make_engine(client=None).explain(SearchRequest.build("cot death"))
     scored = body["query"]["bool"]["must"][0]  # the tiers are beside it, in `should`
     matches = scored["function_score"]["query"]["bool"]["must"][0]  # without phrase boosts
@@ -90,9 +90,11 @@ def test_synonyms_are_expanded_in_the_query_as_phrases_of_stems():
     assert typed["combined_fields"]["operator"] == "and"
     assert {p["multi_match"]["query"] for p in phrases} >= {
         "sudi",
-        "sudden unexpect death in infanc",
+        "sudden unexpected death in infancy",
     }
-    assert {p["multi_match"]["analyzer"] for p in phrases} == {"kb_spelling"}  # no re-stemming
+    # As words, stemmed by the index's own analyser (Lucene's porter2 and PyStemmer differ on
+    # a few words, so thesaurus stems could miss the index's terms).
+    assert {p["multi_match"]["analyzer"] for p in phrases} == {"kb_english"}
     assert concept["bool"]["minimum_should_match"] == 1
     # A phrase scores field by field: its boosts are what one occurrence earns under BM25F.
     saturated = ["title^1.96", "summary^1.77", "taxonomy^1.49", "body^1"]

@@ -78,13 +78,10 @@ def test_stemming_specs(analysed, typed, stems):
     assert textmod.stems(typed) == stems  # the embedded engine stems the same
 
 
-# Lucene's English snowball and PyStemmer disagree on these words. For "organization" searches
-# still agree: it is in a synonym group whose other spelling both engines stem alike
-# ("organisation" -> organis). For "emergency" (Lucene "emerg", PyStemmer "emergenc") and
-# "gynaecologists" they do not quite: typed, they match alike (OpenSearch analyses typed words
-# itself), but as a synonym of "A&E" or "RCOG" the phrase is sent as PyStemmer's stems, which
-# OpenSearch's index does not hold, so there only the embedded engine finds pages saying
-# "accident and emergency" for "A&E" (docs/search.md, "Synonyms").
+# Lucene's English snowball and PyStemmer disagree on these words ("organization", "emergency":
+# Lucene "emerg", PyStemmer "emergenc"; "gynaecologists"). Searches still agree: typed words
+# and synonym phrases alike are sent to OpenSearch as words and stemmed by its own analyser
+# (test_a_synonym_phrase_the_stemmers_disagree_on_still_matches, in the contract).
 KNOWN_STEM_DIFFERENCES = {
     "organization",
     "accident and emergency",
