@@ -7,6 +7,7 @@ import io
 from html.parser import HTMLParser
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -252,6 +253,10 @@ def test_bad_input_is_a_form_error(support_client, visit, area, value, comment, 
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not ProgressUpdate.objects.exists()
+    # Each error in the summary links to the input it is about (a radio group's first option).
+    soup = BeautifulSoup(response.content, "html.parser")
+    targets = [a["href"] for a in soup.select(".nhsuk-error-summary a")]
+    assert targets and all(soup.find(id=href[1:]) for href in targets), targets
 
 
 def test_the_form_needs_its_csrf_token(support_client, visit):
